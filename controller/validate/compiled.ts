@@ -1,0 +1,36 @@
+// The process-wide cache of compiled schemas, keyed by where a schema comes from, its name
+// and a hash of its content: every schema is compiled once, however many sites and
+// documents it validates.
+
+import { createHash } from "node:crypto";
+import { compileSchema, type Engine, type ValidateFunction } from "./engines.js";
+import type { JsonSchema } from "./schemas/index.js";
+
+export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; reason: string };
+
+const cache = new Map<string, Compiled>();
+const MAX_ENTRIES = 2000; // a long-running operator sees many revisions of a DataSchema
+
+/** Compile (or find already compiled) `schema`; a schema that is not valid JSON Schema gives `ok: false`. */
+export function compiled(engine: Engine, name: string, schema: JsonSchema, contentKey?: string): Compiled {
+  const key = `${engine}\u0000${name}\u0000${contentKey ?? hashOf(schema)}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = tryCompile(engine, schema);
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+function tryCompile(engine: Engine, schema: JsonSchema): Compiled {
+  try {
+    return { ok: true, validate: compileSchema(engine, schema as Record<string, unknown>) };
+  } catch (e) {
+    return { ok: false, reason: (e instanceof Error ? e.message : String(e)).split("\n")[0]! };
+  }
+}
+
+export function hashOf(value: unknown): string {
+  return createHash("sha1").update(JSON.stringify(value) ?? "undefined").digest("hex");
+}

@@ -1,0 +1,53 @@
+// Validation of rendered documents' `data` against every schema that applies to them.
+
+import { locatePath } from "../documents/parse.js";
+import { docRef, type RenderedDocument } from "../documents/types.js";
+import { describeDocument, type Problems } from "../problems/index.js";
+import { describeError, formatPath, pruneBranchErrors } from "./errors.js";
+import { buildRegistry, type SchemaEntry } from "./registry.js";
+import type { JsonSchema } from "./schemas/index.js";
+
+export interface ValidateOptions {
+  /**
+   * More draft-07 schemas by the document schema they validate, e.g. for a kind another
+   * stage reads; one with the name of a built-in replaces it. A site's DataSchema of the
+   * same name still takes precedence.
+   */
+  extraSchemas?: Readonly<Record<string, JsonSchema>>;
+}
+
+export function validateDocuments(rendered: RenderedDocument[], problems: Problems, options: ValidateOptions = {}): void {
+  const registry = buildRegistry(rendered, options.extraSchemas ?? {}, problems);
+  const unknown = new Map<string, RenderedDocument[]>();
+  for (const doc of rendered) {
+    const entries = registry.schemasFor(doc.schema);
+    if (entries.length === 0) {
+      const list = unknown.get(doc.schema);
+      if (list) list.push(doc);
+      else unknown.set(doc.schema, [doc]);
+      continue;
+    }
+    for (const entry of entries) validateOne(doc, entry, problems);
+  }
+  for (const [schema, docs] of unknown) {
+    const first = docs[0]!;
+    const count = docs.length === 1 ? `${describeDocument({ schema, name: first.metadata.name })} is` : `${docs.length} documents of schema ${schema} (first: ${first.metadata.name}) are`;
+    problems.warning("UnknownDocumentSchema", `no schema is known for ${schema}: ${count} not validated`, {
+      source: locatePath(first, ["schema"]),
+      document: docRef(first),
+    });
+  }
+}
+
+function validateOne(doc: RenderedDocument, entry: SchemaEntry, problems: Problems): void {
+  if (entry.validate(doc.data)) return;
+  const label = describeDocument({ schema: doc.schema, name: doc.metadata.name });
+  const by = entry.origin === "built-in" ? `built-in schema ${entry.name}` : `DataSchema ${entry.name}`;
+  for (const error of pruneBranchErrors(entry.validate.errors ?? [])) {
+    const { path, text } = describeError(error, ["data"], doc.data);
+    problems.error("SchemaValidationError", `${label}: ${formatPath(path)} ${text} (${by})`, {
+      source: locatePath(doc, path),
+      document: docRef(doc),
+    });
+  }
+}

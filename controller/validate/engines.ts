@@ -1,0 +1,70 @@
+// The JSON Schema engines: ajv 8 (draft-07, with formats) for Slipway's built-in schemas and
+// ajv-draft-04 for the repository's own DataSchema documents, which Deckhand always checks
+// with a draft-04 validator. One instance of each per process: compiling is the slow part.
+
+import AjvModule, { type ValidateFunction } from "ajv";
+import AjvDraft04Module from "ajv-draft-04";
+import formatsModule from "ajv-formats";
+
+// ajv's packages are CommonJS whose `module.exports` is the class and `.default` the same
+// class; taking `.default` works under both Node's and vite's interop.
+const Ajv = AjvModule.default;
+const AjvDraft04 = AjvDraft04Module.default;
+const addFormats = formatsModule.default;
+
+export type Engine = "builtin" | "draft-04" | "draft-07";
+export type { ValidateFunction };
+
+type AjvInstance = InstanceType<typeof Ajv>;
+
+let builtin: AjvInstance | undefined;
+let draft04: InstanceType<typeof AjvDraft04> | undefined;
+let draft07: AjvInstance | undefined;
+
+/** Slipway's own schemas: strict, so a mistake in them fails loudly in the tests. */
+function builtinEngine(): AjvInstance {
+  if (!builtin) {
+    builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, verbose: true, addUsedSchema: false });
+    addFormats(builtin);
+  }
+  return builtin;
+}
+
+/**
+ * Site DataSchemas: lenient like Python's jsonschema (unknown keywords ignored, `format`
+ * not checked, as Deckhand passes no format checker).
+ */
+function draft04Engine(): InstanceType<typeof AjvDraft04> {
+  draft04 ??= new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  return draft04;
+}
+
+function draft07Engine(): AjvInstance {
+  draft07 ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  return draft07;
+}
+
+/**
+ * Compile a schema on the given engine. The schema's own `$schema` and top-level id are
+ * dropped first: the engine is chosen by the caller, and an id would register the schema
+ * globally so that a second DataSchema with the same id could not be compiled.
+ * Throws when the schema is not a valid JSON Schema.
+ */
+export function compileSchema(engine: Engine, schema: Record<string, unknown>): ValidateFunction {
+  const { $schema: _s, $id: _id, id: _id04, ...rest } = schema;
+  const body = engine === "builtin" ? schema : rest;
+  switch (engine) {
+    case "builtin":
+      return builtinEngine().compile(body);
+    case "draft-04":
+      return draft04Engine().compile(body);
+    case "draft-07":
+      return draft07Engine().compile(body);
+  }
+}
+
+/** Which engine a DataSchema's `$schema` asks for: draft-06/07 explicitly, otherwise draft-04. */
+export function engineForDataSchema(schema: Record<string, unknown>): Engine {
+  const uri = schema.$schema;
+  return typeof uri === "string" && /draft-0[67]\b/.test(uri) ? "draft-07" : "draft-04";
+}

@@ -1,0 +1,7 @@
+// validate: Deckhand's checks of documents. `checkEnvelopes` before rendering (the schema
+// string and the metadata section of every raw document), `validateDocuments` after it
+// (every rendered document's data against the built-in schemas and the site's DataSchemas).
+
+export { checkEnvelopes, SCHEMA_PATTERN } from "./envelope.js";
+export { validateDocuments, type ValidateOptions } from "./documents.js";
+export { builtinSchemas, BAREMETAL_HOST, BMC_SCHEMES, type JsonSchema } from "./schemas/index.js";

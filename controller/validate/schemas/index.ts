@@ -1,0 +1,21 @@
+// Every built-in schema by the document schema it validates.
+import { armadaSchemas } from "./armada.js";
+import { deckhandSchemas } from "./deckhand.js";
+import { baremetalNode } from "./drydock.js";
+import { siteDefinition } from "./pegleg.js";
+import { baremetalHost } from "./slipway.js";
+import type { JsonSchema } from "./types.js";
+
+export type { JsonSchema } from "./types.js";
+export { metadataControl, metadataDocument, LAYERING_METHODS } from "./metadata.js";
+export { BMC_SCHEMES } from "./slipway.js";
+
+export const BAREMETAL_HOST = "slipway/BaremetalHost/v1";
+
+export const builtinSchemas: Readonly<Record<string, JsonSchema>> = {
+  ...deckhandSchemas,
+  ...armadaSchemas,
+  "drydock/BaremetalNode/v1": baremetalNode,
+  "pegleg/SiteDefinition/v1": siteDefinition,
+  [BAREMETAL_HOST]: baremetalHost,
+};
