@@ -2,12 +2,29 @@
 // YAML 1.1 is used on purpose: Airship's tools read documents with PyYAML (YAML 1.1), so
 // `yes`/`no`, `0755` and `<<` merge keys must mean the same thing here.
 
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document as YamlDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document as YamlDocument, type Node, type Tags } from "yaml";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { SourceFile } from "./source-file.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
 
-export const YAML_OPTIONS = { version: "1.1", merge: true, prettyErrors: false } as const;
+/**
+ * YAML 1.1 as PyYAML reads it. The `yaml` package's 1.1 schema differs in two places that
+ * matter for Airship documents: it reads a lone `.` (Deckhand's "whole data" path) as a float
+ * (NaN), and `y`/`n` as booleans. PyYAML needs a digit next to the dot and has no `y`/`n`.
+ */
+const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+)$/;
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const pyyamlScalars = (tags: Tags): Tags =>
+  tags.map((t) => {
+    if (typeof t !== "object" || !("test" in t) || !(t.test instanceof RegExp)) return t;
+    if (t.test.test(".")) return { ...t, test: PYYAML_FLOAT };
+    if (t.test.test("y")) return { ...t, test: PYYAML_TRUE };
+    if (t.test.test("n")) return { ...t, test: PYYAML_FALSE };
+    return t;
+  }) as Tags;
+
+export const YAML_OPTIONS = { version: "1.1", merge: true, prettyErrors: false, customTags: pyyamlScalars } as const;
 
 /** Every non-empty document of one file, as an envelope with its source position. */
 export function parseFile(file: SourceFile, problems: Problems): SourceDocument[] {

@@ -1,0 +1,24 @@
+// slipway lint PATH [--site NAME] [-x CODE]... [-w CODE]...
+
+import { lintRepository } from "../../lint/index.js";
+import { printProblems } from "../output.js";
+import { parseCommand, type CommandIO } from "../args.js";
+
+export const usage = "slipway lint PATH [--site NAME] [-x CODE]... [-w CODE]...";
+
+export async function lintCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    site: { type: "string" },
+    exclude: { type: "string", short: "x", multiple: true, default: [] },
+    warn: { type: "string", short: "w", multiple: true, default: [] },
+  }, usage);
+  const problems = await lintRepository(positionals[0]!, {
+    site: values.site as string | undefined,
+    exclude: values.exclude as string[],
+    warn: values.warn as string[],
+  });
+  printProblems(problems, io.stderr);
+  const errors = problems.filter((p) => p.severity === "error").length;
+  io.stdout(`${errors} errors, ${problems.length - errors} warnings\n`);
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+// slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets]
+
+import { redactDocument } from "../../render/index.js";
+import { formatDocuments, printProblems, type OutputFormat } from "../output.js";
+import { renderSite } from "../site-pipeline.js";
+import { parseCommand, UsageError, type CommandIO } from "../args.js";
+
+export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets]";
+
+export async function renderCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    site: { type: "string" },
+    output: { type: "string", short: "o", default: "yaml" },
+    "show-secrets": { type: "boolean", default: false },
+  }, usage);
+  const format = outputFormat(values.output as string);
+  const site = await renderSite(positionals, { site: values.site as string | undefined });
+  printProblems(site.problems.items, io.stderr);
+  if (site.problems.hasErrors) return 1;
+  io.stdout(formatDocuments(site.documents.map((d) => redactDocument(d, values["show-secrets"] === true)), format));
+  return 0;
+}
+
+export function outputFormat(value: string): OutputFormat {
+  if (value === "yaml" || value === "json") return value;
+  throw new UsageError(`-o must be yaml or json, not '${value}'`);
+}

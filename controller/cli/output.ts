@@ -1,0 +1,19 @@
+// How the CLI prints: documents as a YAML stream or a JSON array, problems one per line.
+
+import { stringify } from "yaml";
+import { formatProblem, type Problem } from "../problems/index.js";
+import type { OutputDocument } from "../render/index.js";
+
+export type OutputFormat = "yaml" | "json";
+
+export function formatDocuments(docs: OutputDocument[], format: OutputFormat): string {
+  if (format === "json") return JSON.stringify(docs, null, 2) + "\n";
+  // YAML 1.1 output, so strings like "yes" or "0755" stay strings for PyYAML-based readers.
+  return docs.map((d) => "---\n" + stringify(d, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false })).join("") + (docs.length ? "...\n" : "");
+}
+
+/** Errors and warnings to stderr, one per line, errors last so they end the output. */
+export function printProblems(problems: readonly Problem[], write: (s: string) => void = (s) => process.stderr.write(s)): void {
+  const sorted = [...problems.filter((p) => p.severity === "warning"), ...problems.filter((p) => p.severity === "error")];
+  for (const p of sorted) write(formatProblem(p) + "\n");
+}

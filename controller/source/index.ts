@@ -1,0 +1,84 @@
+// source: the files of a site (a file, a folder, or one site of a Pegleg repo), read and
+// parsed into documents. The only stage that reads the file system.
+
+import { readFile, stat } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { parseFile } from "../documents/parse.js";
+import { SourceFile } from "../documents/source-file.js";
+import type { SourceDocument } from "../documents/types.js";
+import type { Problems } from "../problems/index.js";
+import { listYamlFiles } from "./list-files.js";
+import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } from "./pegleg.js";
+
+export { listYamlFiles } from "./list-files.js";
+export { isSiteRepo, listSites, readSiteDefinition, siteFiles, SITE_DEFINITION, type SiteRef } from "./pegleg.js";
+
+export interface SiteSource {
+  /** The first path given: the repository root when it is a folder. */
+  root: string;
+  files: SourceFile[];
+  documents: SourceDocument[];
+  site?: SiteRef;
+}
+
+export interface LoadOptions {
+  site?: string | undefined;
+  /** Parsed files by absolute path, shared between loads (e.g. global/ across many sites). */
+  cache?: Map<string, { file: SourceFile; documents: SourceDocument[] }>;
+}
+
+export async function loadSource(paths: string[], options: LoadOptions, problems: Problems): Promise<SiteSource> {
+  const root = resolve(paths[0] ?? ".");
+  const wanted: string[] = [];
+  let site: SiteRef | undefined;
+  for (const p of paths) {
+    const abs = resolve(p);
+    let info;
+    try {
+      info = await stat(abs);
+    } catch {
+      problems.error("SourceNotFound", `${p}: no such file or directory`);
+      continue;
+    }
+    if (info.isFile()) {
+      wanted.push(abs);
+    } else if (await isSiteRepo(abs)) {
+      const name = options.site ?? (await onlySite(abs, p, problems));
+      if (!name) continue;
+      site = await readSiteDefinition(abs, name, display, problems);
+      if (site) wanted.push(...(await siteFiles(abs, site)));
+    } else {
+      wanted.push(...(await listYamlFiles(abs)));
+    }
+  }
+  const loaded = await Promise.all(wanted.map((abs) => loadFile(abs, options.cache, problems)));
+  const result: SiteSource = {
+    root,
+    files: loaded.map((l) => l.file),
+    documents: loaded.flatMap((l) => l.documents),
+  };
+  if (site) result.site = site;
+  return result;
+}
+
+async function onlySite(dir: string, shown: string, problems: Problems): Promise<string | undefined> {
+  const sites = await listSites(dir);
+  if (sites.length === 1) return sites[0];
+  problems.error("SiteRequired", `${shown} is a site repository with sites ${sites.join(", ") || "(none)"}: choose one with --site NAME`);
+  return undefined;
+}
+
+async function loadFile(abs: string, cache: LoadOptions["cache"], problems: Problems) {
+  const hit = cache?.get(abs);
+  if (hit) return hit;
+  const file = new SourceFile(display(abs), await readFile(abs, "utf8"));
+  const entry = { file, documents: parseFile(file, problems) };
+  cache?.set(abs, entry);
+  return entry;
+}
+
+/** Paths are shown relative to the working directory when they are below it. */
+function display(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel.startsWith("..") || rel === "" ? abs : rel;
+}
