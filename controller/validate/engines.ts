@@ -24,7 +24,7 @@ let draft07: AjvInstance | undefined;
 /** Slipway's own schemas: strict, so a mistake in them fails loudly in the tests. */
 function builtinEngine(): AjvInstance {
   if (!builtin) {
-    builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, verbose: true, addUsedSchema: false });
+    builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, verbose: true, addUsedSchema: false });
     addFormats(builtin);
   }
   return builtin;
