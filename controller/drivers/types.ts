@@ -1,0 +1,153 @@
+// The narrow interfaces between the workflow and the world. The executor only sees these;
+// the real drivers (helm binary, Ironic REST) and the fakes beside them implement them, and
+// one place at start-up chooses which (see ./select.ts).
+
+import type { JsonObject } from "../documents/types.js";
+
+// ---------------------------------------------------------------------------------------
+// Helm
+
+export interface WaitSpec {
+  enabled: boolean;
+  timeoutSeconds: number;
+  /** Armada `wait.labels`: only resources with these labels are waited on. */
+  labels?: Record<string, string>;
+  /** Armada `wait.resources`: per kind, with `minReady` as a count or a percentage ("80%"). */
+  resources?: { type: string; labels?: Record<string, string>; minReady?: number | string }[];
+}
+
+export interface ReleaseSpec {
+  /** Helm release name, with the manifest's release_prefix applied. */
+  name: string;
+  namespace: string;
+  /** A chart directory or a .tgz file, resolved to an absolute path. */
+  chartPath: string;
+  values: JsonObject;
+  wait: WaitSpec;
+  test: { enabled: boolean; timeoutSeconds: number };
+  /** Armada `upgrade.pre.delete`: resources deleted by label before an upgrade. */
+  preUpgradeDelete: { type: "job" | "pod"; labels: Record<string, string> }[];
+  /** Armada `protected`: a failed protected release is never purged or reinstalled. */
+  protected: boolean;
+  timeoutSeconds: number;
+  /** sha256 of chart content + values + options: stored with the release (label slipway.dev/digest). */
+  digest: string;
+}
+
+export type ReleaseStatus =
+  | "deployed"
+  | "failed"
+  | "pending-install"
+  | "pending-upgrade"
+  | "pending-rollback"
+  | "uninstalling"
+  | "superseded"
+  | "uninstalled"
+  | "unknown";
+
+/** What Helm actually stored for the latest revision of a release. */
+export interface ObservedRelease {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: ReleaseStatus;
+  /** The slipway.dev/digest label of that revision, if Slipway installed it. */
+  digest?: string;
+  /** When the revision was last modified (ISO 8601), for pending-* timeouts. */
+  updatedAt?: string;
+  /** The last revision whose status was deployed/superseded, if any (rollback target). */
+  lastDeployedRevision?: number;
+}
+
+export type HelmAction = "install" | "upgrade" | "rollback" | "uninstall" | "test" | "delete-resources";
+
+/** The result of one helm run: the execa result's shape trimmed to what callers need. */
+export interface HelmResult {
+  ok: boolean;
+  action: HelmAction;
+  release: string;
+  namespace: string;
+  exitCode: number;
+  /** Helm's own error text (stderr, trimmed) when it failed; empty on success. */
+  message: string;
+  durationMs: number;
+}
+
+export interface HelmDriver {
+  /** Latest revision of every release in the namespaces (all namespaces when omitted). No helm process. */
+  list(namespaces?: string[]): Promise<ObservedRelease[]>;
+  /** The user-supplied values of the latest revision (for `slipway diff`). No helm process. */
+  values(name: string, namespace: string): Promise<JsonObject | undefined>;
+  install(spec: ReleaseSpec): Promise<HelmResult>;
+  upgrade(spec: ReleaseSpec): Promise<HelmResult>;
+  rollback(name: string, namespace: string, revision: number, timeoutSeconds: number): Promise<HelmResult>;
+  uninstall(name: string, namespace: string, timeoutSeconds: number): Promise<HelmResult>;
+  test(spec: ReleaseSpec): Promise<HelmResult>;
+  deleteResources(spec: ReleaseSpec): Promise<HelmResult>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Ironic
+
+export interface BmcCredentials {
+  username: string;
+  password: string;
+}
+
+export interface NodeSpec {
+  /** Ironic node name (the drydock/BaremetalNode/v1 name). */
+  name: string;
+  bmc: {
+    /** ipmi://, redfish://, redfish+http(s)://, redfish-virtualmedia://, idrac-redfish://, idrac-virtualmedia://, fake:// */
+    address: string;
+    /** Inline credentials (normally substituted from a deckhand/Passphrase/v1). Secret: never logged. */
+    credentials?: BmcCredentials;
+    /** Or a Kubernetes Secret with `username` and `password` keys, read at execution time. */
+    credentialsSecretRef?: { name: string; namespace?: string };
+    disableCertificateVerification?: boolean;
+  };
+  bootMACAddress?: string;
+  /** Node properties (cpus, memory_mb, local_gb, cpu_arch, root_device hints...). */
+  properties: JsonObject;
+  /** When set, the node is deployed (active) with this image; otherwise it stops at available. */
+  image?: { url: string; checksum: string; checksumType?: string };
+  configDrive?: JsonObject | string;
+  inspect: boolean;
+  /** Where the node should end: available (no image) or active (image). */
+  target: "available" | "active";
+  /** sha256 of the spec (credentials included only as a hash): stored in the node's extra.slipway_digest. */
+  digest: string;
+}
+
+export interface ObservedNode {
+  uuid: string;
+  name: string;
+  driver: string;
+  provisionState: string;
+  targetProvisionState: string | null;
+  powerState: string | null;
+  maintenance: boolean;
+  lastError: string | null;
+  digest?: string;
+  /** MAC addresses of the node's ports. */
+  macs: string[];
+}
+
+/** Metal3's small result union for one pass of the node state machine. */
+export type NodeResult =
+  | { kind: "complete"; node: ObservedNode; created: boolean; changed: boolean }
+  | { kind: "failed"; node?: ObservedNode; message: string }
+  | { kind: "error"; message: string; retryable: boolean };
+
+export interface NodeProgress {
+  (event: { node: string; state: string; message?: string }): void;
+}
+
+export interface IronicDriver {
+  /** Every node, one request. */
+  list(): Promise<ObservedNode[]>;
+  /** Enrolls (when absent, found by name then by port MAC) and drives the node to spec.target. Idempotent. */
+  ensure(spec: NodeSpec, progress?: NodeProgress): Promise<NodeResult>;
+  /** Undeploys/cleans as needed and deletes the node (only used with --prune / deletionPolicy Delete). */
+  remove(name: string, progress?: NodeProgress): Promise<NodeResult>;
+}
