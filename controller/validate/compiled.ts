@@ -10,6 +10,12 @@ export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; r
 
 const cache = new Map<string, Compiled>();
 const MAX_ENTRIES = 2000; // a long-running operator sees many revisions of a DataSchema
+let compiles = 0;
+
+/** How many schemas have been compiled in this process (for tests and benchmarks). */
+export function compileCount(): number {
+  return compiles;
+}
 
 /** Compile (or find already compiled) `schema`; a schema that is not valid JSON Schema gives `ok: false`. */
 export function compiled(engine: Engine, name: string, schema: JsonSchema, contentKey?: string): Compiled {
@@ -24,6 +30,7 @@ export function compiled(engine: Engine, name: string, schema: JsonSchema, conte
 }
 
 function tryCompile(engine: Engine, schema: JsonSchema): Compiled {
+  compiles++;
   try {
     return { ok: true, validate: compileSchema(engine, schema as Record<string, unknown>) };
   } catch (e) {

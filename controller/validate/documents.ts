@@ -22,6 +22,7 @@ export function validateDocuments(rendered: RenderedDocument[], problems: Proble
   for (const doc of rendered) {
     const entries = registry.schemasFor(doc.schema);
     if (entries.length === 0) {
+      if (registry.brokenFor(doc.schema)) continue;
       const list = unknown.get(doc.schema);
       if (list) list.push(doc);
       else unknown.set(doc.schema, [doc]);

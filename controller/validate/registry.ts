@@ -20,6 +20,8 @@ export interface SchemaEntry {
 export interface SchemaRegistry {
   /** Every schema that applies to documents of `schema`; empty when none is known. */
   schemasFor(schema: string): SchemaEntry[];
+  /** True when a DataSchema for `schema` exists but could not be compiled (already reported). */
+  brokenFor(schema: string): boolean;
 }
 
 const DATA_SCHEMA_NAME = /^[A-Za-z]+\/[A-Za-z]+(\/v\d+)?$/;
@@ -28,6 +30,7 @@ const RESERVED = /^(deckhand|metadata)\//;
 export function buildRegistry(documents: readonly RenderedDocument[], extraSchemas: Readonly<Record<string, JsonSchema>>, problems: Problems): SchemaRegistry {
   const exact = new Map<string, SchemaEntry>();
   const prefixed: SchemaEntry[] = [];
+  const broken: string[] = [];
 
   for (const [name, schema] of Object.entries({ ...builtinSchemas, ...extraSchemas })) {
     const result = compiled("builtin", name, schema, name in extraSchemas ? undefined : "built-in");
@@ -38,7 +41,8 @@ export function buildRegistry(documents: readonly RenderedDocument[], extraSchem
   for (const doc of documents) {
     if (doc.schema !== DATA_SCHEMA) continue;
     const entry = dataSchemaEntry(doc, problems);
-    if (!entry) continue;
+    if (entry === "broken") broken.push(doc.metadata.name);
+    if (!entry || entry === "broken") continue;
     if (/\/v\d+$/.test(entry.name)) exact.set(entry.name, entry);
     else prefixed.push(entry);
   }
@@ -54,11 +58,14 @@ export function buildRegistry(documents: readonly RenderedDocument[], extraSchem
       }
       return entries;
     },
+    brokenFor(schema) {
+      return broken.some((name) => schema === name || schema.startsWith(`${name}/`));
+    },
   };
 }
 
 /** A DataSchema document as a compiled schema, or a problem saying why it cannot be one. */
-function dataSchemaEntry(doc: RenderedDocument, problems: Problems): SchemaEntry | undefined {
+function dataSchemaEntry(doc: RenderedDocument, problems: Problems): SchemaEntry | "broken" | undefined {
   const name = doc.metadata.name;
   const where = { source: locatePath(doc, ["metadata", "name"]), document: docRef(doc) };
   const label = describeDocument({ schema: doc.schema, name });
@@ -79,7 +86,7 @@ function dataSchemaEntry(doc: RenderedDocument, problems: Problems): SchemaEntry
       source: locatePath(doc, ["data"]),
       document: docRef(doc),
     });
-    return undefined;
+    return "broken";
   }
   return { name, origin: "DataSchema", validate: result.validate };
 }
