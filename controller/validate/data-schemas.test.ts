@@ -86,6 +86,13 @@ describe("validateDocuments: the site's DataSchema documents", () => {
     ]);
   });
 
+  it("reports a DataSchema with a $ref that resolves to nothing, once a document needs it", () => {
+    const text = dataSchema("example/Thing/v1", "  type: object\n  properties:\n    size: {$ref: '#/definitions/size'}\n") + thing("example/Thing/v1", "  size: 1\n");
+    expect(validate(text)).toEqual([
+      "global/schemas.yaml:6: InvalidDataSchema: [deckhand/DataSchema/v1] example/Thing/v1: data is not a valid JSON Schema: can't resolve reference #/definitions/size from id #",
+    ]);
+  });
+
   it("rejects a DataSchema whose data is not a mapping", () => {
     expect(validate(dataSchema("example/Thing/v1", "  - type\n"))).toEqual([
       "global/schemas.yaml:6: SchemaValidationError: [deckhand/DataSchema/v1] example/Thing/v1: data must be object, not array (built-in schema deckhand/DataSchema/v1)",

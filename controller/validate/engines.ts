@@ -63,6 +63,14 @@ export function compileSchema(engine: Engine, schema: Record<string, unknown>): 
   }
 }
 
+/** Meta-schema errors of a schema (cheap: no compilation), or undefined when it is valid. */
+export function schemaErrors(engine: Engine, schema: Record<string, unknown>): string | undefined {
+  const { $schema: _s, ...rest } = schema;
+  const ajv = engine === "builtin" ? builtinEngine() : engine === "draft-04" ? draft04Engine() : draft07Engine();
+  if (ajv.validateSchema(engine === "builtin" ? schema : rest)) return undefined;
+  return `schema is invalid: ${ajv.errorsText(ajv.errors)}`;
+}
+
 /** Which engine a DataSchema's `$schema` asks for: draft-06/07 explicitly, otherwise draft-04. */
 export function engineForDataSchema(schema: Record<string, unknown>): Engine {
   const uri = schema.$schema;

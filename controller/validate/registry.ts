@@ -1,13 +1,14 @@
 // Which schemas validate a document: Slipway's built-in schemas, schemas the caller adds,
 // and the site's own deckhand/DataSchema/v1 documents. Deckhand's matching rule: a
 // DataSchema named `a/B/v1` validates documents whose schema is `a/B/v1`; one named without
-// a version (`a/B`) validates every version (`a/B/...`).
+// a version (`a/B`) validates every version (`a/B/...`). Schemas are compiled when a
+// document first needs them (and then cached for the process, see compiled.ts).
 
 import { locatePath } from "../documents/parse.js";
 import { DATA_SCHEMA, docRef, isControl, type RenderedDocument } from "../documents/types.js";
 import { describeDocument, type Problems } from "../problems/index.js";
-import { compiled } from "./compiled.js";
-import { engineForDataSchema, type ValidateFunction } from "./engines.js";
+import { compiled, hashOf } from "./compiled.js";
+import { engineForDataSchema, schemaErrors, type Engine, type ValidateFunction } from "./engines.js";
 import { builtinSchemas, type JsonSchema } from "./schemas/index.js";
 
 export interface SchemaEntry {
@@ -20,32 +21,56 @@ export interface SchemaEntry {
 export interface SchemaRegistry {
   /** Every schema that applies to documents of `schema`; empty when none is known. */
   schemasFor(schema: string): SchemaEntry[];
-  /** True when a DataSchema for `schema` exists but could not be compiled (already reported). */
+  /** True when a DataSchema for `schema` exists but is not a valid schema (already reported). */
   brokenFor(schema: string): boolean;
+}
+
+/** A schema known by name, compiled on first use. */
+interface Candidate {
+  name: string;
+  origin: SchemaEntry["origin"];
+  engine: Engine;
+  schema: JsonSchema;
+  contentKey: string;
+  /** The DataSchema document it comes from, to report a schema that fails to compile. */
+  doc?: RenderedDocument;
 }
 
 const DATA_SCHEMA_NAME = /^[A-Za-z]+\/[A-Za-z]+(\/v\d+)?$/;
 const RESERVED = /^(deckhand|metadata)\//;
 
 export function buildRegistry(documents: readonly RenderedDocument[], extraSchemas: Readonly<Record<string, JsonSchema>>, problems: Problems): SchemaRegistry {
-  const exact = new Map<string, SchemaEntry>();
-  const prefixed: SchemaEntry[] = [];
-  const broken: string[] = [];
+  const exact = new Map<string, Candidate>();
+  const prefixed: Candidate[] = [];
+  const broken = new Set<string>();
 
-  for (const [name, schema] of Object.entries({ ...builtinSchemas, ...extraSchemas })) {
-    const result = compiled("builtin", name, schema, name in extraSchemas ? undefined : "built-in");
-    if (!result.ok) throw new Error(`built-in schema ${name} does not compile: ${result.reason}`);
-    exact.set(name, { name, origin: "built-in", validate: result.validate });
+  for (const [name, schema] of Object.entries(builtinSchemas)) {
+    exact.set(name, { name, origin: "built-in", engine: "builtin", schema, contentKey: "built-in" });
   }
-
+  for (const [name, schema] of Object.entries(extraSchemas)) {
+    exact.set(name, { name, origin: "built-in", engine: "builtin", schema, contentKey: hashOf(schema) });
+  }
   for (const doc of documents) {
     if (doc.schema !== DATA_SCHEMA) continue;
-    const entry = dataSchemaEntry(doc, problems);
-    if (entry === "broken") broken.push(doc.metadata.name);
-    if (!entry || entry === "broken") continue;
-    if (/\/v\d+$/.test(entry.name)) exact.set(entry.name, entry);
-    else prefixed.push(entry);
+    const candidate = dataSchemaCandidate(doc, problems);
+    if (candidate === "broken") broken.add(doc.metadata.name);
+    else if (candidate && /\/v\d+$/.test(candidate.name)) exact.set(candidate.name, candidate);
+    else if (candidate) prefixed.push(candidate);
   }
+
+  const ready = new Map<Candidate, SchemaEntry | undefined>();
+  const entryOf = (c: Candidate): SchemaEntry | undefined => {
+    if (ready.has(c)) return ready.get(c);
+    const result = compiled(c.engine, c.origin === "DataSchema" ? `DataSchema:${c.name}` : c.name, c.schema, c.contentKey);
+    let entry: SchemaEntry | undefined;
+    if (result.ok) entry = { name: c.name, origin: c.origin, validate: result.validate };
+    else if (c.doc) {
+      reportInvalid(c.doc, result.reason, problems);
+      broken.add(c.name);
+    } else throw new Error(`built-in schema ${c.name} does not compile: ${result.reason}`);
+    ready.set(c, entry);
+    return entry;
+  };
 
   const resolved = new Map<string, SchemaEntry[]>();
   return {
@@ -53,19 +78,21 @@ export function buildRegistry(documents: readonly RenderedDocument[], extraSchem
       let entries = resolved.get(schema);
       if (!entries) {
         const one = exact.get(schema);
-        entries = [...(one ? [one] : []), ...prefixed.filter((e) => schema.startsWith(`${e.name}/`))];
+        const candidates = [...(one ? [one] : []), ...prefixed.filter((c) => schema.startsWith(`${c.name}/`))];
+        entries = candidates.map(entryOf).filter((e): e is SchemaEntry => e !== undefined);
         resolved.set(schema, entries);
       }
       return entries;
     },
     brokenFor(schema) {
-      return broken.some((name) => schema === name || schema.startsWith(`${name}/`));
+      for (const name of broken) if (schema === name || schema.startsWith(`${name}/`)) return true;
+      return false;
     },
   };
 }
 
-/** A DataSchema document as a compiled schema, or a problem saying why it cannot be one. */
-function dataSchemaEntry(doc: RenderedDocument, problems: Problems): SchemaEntry | "broken" | undefined {
+/** A DataSchema document as a schema to use, or a problem saying why it cannot be one. */
+function dataSchemaCandidate(doc: RenderedDocument, problems: Problems): Candidate | "broken" | undefined {
   const name = doc.metadata.name;
   const where = { source: locatePath(doc, ["metadata", "name"]), document: docRef(doc) };
   const label = describeDocument({ schema: doc.schema, name });
@@ -79,14 +106,19 @@ function dataSchemaEntry(doc: RenderedDocument, problems: Problems): SchemaEntry
     return undefined;
   }
   if (typeof doc.data !== "object" || doc.data === null || Array.isArray(doc.data)) return undefined; // data shape: built-in deckhand/DataSchema/v1
-  const data = doc.data as JsonSchema;
-  const result = compiled(engineForDataSchema(data), `DataSchema:${name}`, data);
-  if (!result.ok) {
-    problems.error("InvalidDataSchema", `${label}: data is not a valid JSON Schema: ${result.reason}`, {
-      source: locatePath(doc, ["data"]),
-      document: docRef(doc),
-    });
+  const schema = doc.data as JsonSchema;
+  const engine = engineForDataSchema(schema);
+  const invalid = schemaErrors(engine, schema);
+  if (invalid) {
+    reportInvalid(doc, invalid, problems);
     return "broken";
   }
-  return { name, origin: "DataSchema", validate: result.validate };
+  return { name, origin: "DataSchema", engine, schema, contentKey: hashOf(schema), doc };
+}
+
+function reportInvalid(doc: RenderedDocument, reason: string, problems: Problems): void {
+  problems.error("InvalidDataSchema", `${describeDocument({ schema: doc.schema, name: doc.metadata.name })}: data is not a valid JSON Schema: ${reason}`, {
+    source: locatePath(doc, ["data"]),
+    document: docRef(doc),
+  });
 }
