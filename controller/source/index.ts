@@ -11,6 +11,7 @@ import { listYamlFiles } from "./list-files.js";
 import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } from "./pegleg.js";
 
 export { listYamlFiles } from "./list-files.js";
+export { chartDigest, chartDigests } from "./chart-digest.js";
 export { isSiteRepo, listSites, readSiteDefinition, siteFiles, SITE_DEFINITION, type SiteRef } from "./pegleg.js";
 
 export interface SiteSource {

@@ -1,0 +1,52 @@
+// plan: rendered documents → one workflow DAG. Pure: no I/O (chart digests come in as input).
+// Bare metal first, then the manifest's chart groups in order; a group starts when the
+// previous one is done; a sequenced group runs its charts one after another.
+
+import { Problems } from "../problems/index.js";
+import { digestOf } from "./digest.js";
+import { DocumentIndex, obj } from "./documents.js";
+import { baremetalPhase } from "./nodes.js";
+import { chartPaths, releasePhases, selectManifest } from "./releases.js";
+import type { Phase, PlanInput, Workflow } from "./types.js";
+
+export type { NodeStep, Phase, PlanInput, ReleaseStep, Step, StepOrigin, Workflow } from "./types.js";
+export { canonicalJson, digestOf } from "./digest.js";
+export { formatGraph, type GraphFormat } from "./graph.js";
+export { redactStep } from "./redact.js";
+
+export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
+  const index = new DocumentIndex(input.documents);
+  const phases: Phase[] = [];
+  const metal = baremetalPhase(index, problems);
+  if (metal) phases.push(metal);
+  const manifest = selectManifest(index, problems);
+  if (manifest) phases.push(...releasePhases(index, manifest, input, problems));
+  linkPhases(phases);
+  const workflow: Workflow = { phases, digest: digestOf(phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest]))) };
+  if (input.site) workflow.site = input.site;
+  if (manifest) {
+    workflow.manifest = manifest.metadata.name;
+    const prefix = obj(manifest.data).release_prefix;
+    if (typeof prefix === "string") workflow.releasePrefix = prefix;
+  }
+  return workflow;
+}
+
+/** The chart paths a site's manifest uses: what must be digested before planning. */
+export function chartsToDigest(input: Omit<PlanInput, "chartDigests">): string[] {
+  const index = new DocumentIndex(input.documents);
+  const manifest = selectManifest(index, new Problems());
+  return manifest ? chartPaths(index, manifest, input.root) : [];
+}
+
+/** Every step of a phase depends on every step of the previous non-empty phase; sequenced phases chain their steps. */
+function linkPhases(phases: Phase[]): void {
+  let previous: string[] = [];
+  for (const phase of phases) {
+    if (phase.steps.length === 0) continue;
+    phase.steps.forEach((step, i) => {
+      step.dependsOn = phase.sequenced && i > 0 ? [phase.steps[i - 1]!.id] : [...previous];
+    });
+    previous = phase.sequenced ? [phase.steps[phase.steps.length - 1]!.id] : phase.steps.map((s) => s.id);
+  }
+}
