@@ -2,16 +2,14 @@
 // slipway: the command line. Each command chains stage functions; nothing here renders or plans.
 
 import { UsageError, type CommandIO } from "./args.js";
-import { renderCommand } from "./commands/render.js";
-import { validateCommand } from "./commands/validate.js";
-import { lintCommand } from "./commands/lint.js";
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  render: { run: renderCommand, help: "print the rendered documents of a site" },
-  validate: { run: validateCommand, help: "render and check every document against its schema" },
-  lint: { run: lintCommand, help: "Pegleg-style checks of a site repository" },
+// Commands are loaded on use, so `slipway render` does not pay for the operator's modules.
+const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
+  render: { load: async () => (await import("./commands/render.js")).renderCommand, help: "print the rendered documents of a site" },
+  validate: { load: async () => (await import("./commands/validate.js")).validateCommand, help: "render and check every document against its schema" },
+  lint: { load: async () => (await import("./commands/lint.js")).lintCommand, help: "Pegleg-style checks of a site repository" },
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
@@ -23,7 +21,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return name && name !== "help" && name !== "--help" ? 3 : 0;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`slipway ${name}: ${e.message}\n`);
