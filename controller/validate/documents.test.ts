@@ -191,6 +191,11 @@ describe("validateDocuments: built-in schemas", () => {
       want: ["site/lab/docs.yaml:12: SchemaValidationError: [drydock/BaremetalNode/v1] node01: data.hostname is not an allowed property (built-in schema drydock/BaremetalNode/v1)"],
     },
     {
+      name: "DeploymentConfiguration without a manifest",
+      text: edit(`---\n${VALID_EXAMPLES["shipyard/DeploymentConfiguration/v1"]}`, [["    manifest: site-manifest\n", ""]]),
+      want: ["site/lab/docs.yaml:16: SchemaValidationError: [shipyard/DeploymentConfiguration/v1] deployment-configuration: data.armada is missing required property 'manifest' (built-in schema shipyard/DeploymentConfiguration/v1)"],
+    },
+    {
       name: "SiteDefinition without site_type",
       text: edit(`---\n${VALID_EXAMPLES["pegleg/SiteDefinition/v1"]}`, [["  site_type: edge\n", ""]]),
       want: ["site/lab/docs.yaml:10: SchemaValidationError: [pegleg/SiteDefinition/v1] lab: data is missing required property 'site_type' (built-in schema pegleg/SiteDefinition/v1)"],

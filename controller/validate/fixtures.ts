@@ -99,6 +99,17 @@ ${meta("node01")}data:
     kernel_params: {console: ttyS0}
 `,
   "pegleg/SiteDefinition/v1": `schema: pegleg/SiteDefinition/v1\n${meta("lab")}data:\n  site_type: edge\n  revision: v1.0\n`,
+  "shipyard/DeploymentConfiguration/v1": `schema: shipyard/DeploymentConfiguration/v1
+${meta("deployment-configuration")}data:
+  physical_provisioner:
+    deployment_strategy: all-at-once
+    deploy_interval: 30
+  kubernetes:
+    node_status_timeout: 1800
+  armada:
+    manifest: site-manifest
+    post_apply_timeout: 1800
+`,
   "slipway/BaremetalHost/v1": `schema: slipway/BaremetalHost/v1
 ${meta("node01")}data:
   node: node01

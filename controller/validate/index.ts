@@ -3,5 +3,6 @@
 // (every rendered document's data against the built-in schemas and the site's DataSchemas).
 
 export { checkEnvelopes, SCHEMA_PATTERN } from "./envelope.js";
+export { formatPath, type PathSegment } from "./errors.js";
 export { validateDocuments, type ValidateOptions } from "./documents.js";
 export { builtinSchemas, BAREMETAL_HOST, BMC_SCHEMES, type JsonSchema } from "./schemas/index.js";

@@ -3,6 +3,7 @@ import { armadaSchemas } from "./armada.js";
 import { deckhandSchemas } from "./deckhand.js";
 import { baremetalNode } from "./drydock.js";
 import { siteDefinition } from "./pegleg.js";
+import { deploymentConfiguration } from "./shipyard.js";
 import { baremetalHost } from "./slipway.js";
 import type { JsonSchema } from "./types.js";
 
@@ -17,5 +18,6 @@ export const builtinSchemas: Readonly<Record<string, JsonSchema>> = {
   ...armadaSchemas,
   "drydock/BaremetalNode/v1": baremetalNode,
   "pegleg/SiteDefinition/v1": siteDefinition,
+  "shipyard/DeploymentConfiguration/v1": deploymentConfiguration,
   [BAREMETAL_HOST]: baremetalHost,
 };
