@@ -18,8 +18,10 @@ export const missingHeader: Rule = {
 export const invalidYaml: Rule = {
   code: "P007",
   description: "YAML file is not valid YAML",
+  // The first error of a file only: the ones after it are mostly its consequences.
   check: (repo) =>
-    repo.files.flatMap((f) =>
-      f.parseProblems.filter((p) => p.code === "InvalidYAML").map((p) => problem("P007", `${f.rel} is not valid YAML: ${p.message}`, p.source)),
-    ),
+    repo.files.flatMap((f) => {
+      const first = f.parseProblems.find((p) => p.code === "InvalidYAML");
+      return first ? [problem("P007", `${f.rel} is not valid YAML: ${first.message}`, first.source)] : [];
+    }),
 };
