@@ -1,0 +1,100 @@
+// `npm run bench`: document-engine figures (not a test; always exits 0 unless it crashes).
+//  1. in-process render of N=10 and N=100 synthetic sites of ~500 documents each: documents
+//     per second, wall time, peak RSS; each N runs in a fresh child process, so the RSS
+//     high-water mark is that run's own and repository generation is not counted;
+//  2. the targets: 50,000 documents in < 5 s and < 1 GiB, time(N=100) <= 11 x time(N=10);
+//  3. `slipway render` as a whole process on one ~420-document site: median wall time.
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { CLI_MAIN, timeCliRender } from "./cli-run.js";
+import { renderSites, type RenderRun } from "./render-run.js";
+import { cliLine, fmt, renderLine, TARGETS, targetLines, verdict } from "./report.js";
+import { createSyntheticRepo, type SyntheticRepo } from "./synthetic-repo.js";
+
+const SELF = fileURLToPath(import.meta.url);
+const CHILD_FLAG = "--render-child";
+const DOCUMENTS_PER_SITE = 500;
+const CLI_SITE_DOCUMENTS = 420;
+const CLI_RUNS = 7;
+const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","));
+
+  console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch}`);
+  const runs = new Map<number, RenderRun>();
+  for (const n of [10, 100]) {
+    const repo = await generate(n, DOCUMENTS_PER_SITE);
+    const run = await inChild(repo);
+    runs.set(n, run);
+    console.log(renderLine(n, run));
+    for (const e of run.errors) console.log(`error N=${n} ${e}`);
+    await cleanup(repo);
+  }
+  for (const line of targetLines(runs.get(10)!, runs.get(100)!)) console.log(line);
+  await cliFigures();
+}
+
+async function generate(sites: number, documentsPerSite: number): Promise<SyntheticRepo> {
+  const start = performance.now();
+  const repo = await createSyntheticRepo({ sites, documentsPerSite });
+  const ms = performance.now() - start;
+  console.log(
+    `generate N=${sites} docs_per_site=${repo.documents.perSite} files=${repo.files.length} ` +
+      `global=${repo.documents.global} type=${repo.documents.type} site=${repo.documents.site} ms=${fmt(ms)}${KEEP ? ` root=${repo.root}` : ""}`,
+  );
+  return repo;
+}
+
+async function cliFigures(): Promise<void> {
+  if (!existsSync(CLI_MAIN)) {
+    console.log(`cli render docs=${CLI_SITE_DOCUMENTS} ${verdict(false, `${CLI_MAIN} not built`)}`);
+    return;
+  }
+  const repo = await generate(1, CLI_SITE_DOCUMENTS);
+  const run = await timeCliRender(repo.root, repo.sites[0]!, CLI_RUNS);
+  console.log(cliLine("synthetic", repo.documents.perSite, run, TARGETS.cliMs));
+  if (run.firstError) console.log(`error cli ${run.firstError.replaceAll("\n", " | ")}`);
+  await cleanup(repo);
+
+  const example = fileURLToPath(new URL("../../../site-manifests", import.meta.url));
+  if (existsSync(example)) {
+    const lab = await timeCliRender(example, "lab", CLI_RUNS);
+    console.log(cliLine("site-manifests/lab", undefined, lab));
+  }
+}
+
+/** Runs the in-process measurement in a fresh Node process and reads its result. */
+function inChild(repo: SyntheticRepo): Promise<RenderRun> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [SELF, CHILD_FLAG, repo.root, repo.sites.join(",")], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+    proc.on("error", reject);
+    proc.on("close", (code) => {
+      try {
+        resolve(JSON.parse(out) as RenderRun);
+      } catch {
+        reject(new Error(`render child exited with ${code} and no result`));
+      }
+    });
+  });
+}
+
+async function child(root: string, sites: string[]): Promise<void> {
+  const run = await renderSites(root, sites);
+  process.stdout.write(JSON.stringify(run));
+}
+
+async function cleanup(repo: SyntheticRepo): Promise<void> {
+  if (!KEEP) await rm(repo.root, { recursive: true, force: true });
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exitCode = 1;
+});

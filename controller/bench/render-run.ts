@@ -1,0 +1,49 @@
+// In-process measurement: render every site of a repository one after the other through the
+// stage functions the CLI chains (source → envelopes → render), timing each part.
+
+import { performance } from "node:perf_hooks";
+import { Problems, formatProblem } from "../problems/index.js";
+import { render } from "../render/index.js";
+import { loadSource } from "../source/index.js";
+import { checkEnvelopes } from "../validate/index.js";
+import { RssSampler, type RssPeak } from "./rss-sampler.js";
+
+export interface RenderRun {
+  sites: number;
+  /** Source documents read, summed over the sites (global and type documents count once per site). */
+  documents: number;
+  rendered: number;
+  wallMs: number;
+  /** Time in loadSource (reading and parsing files). */
+  loadMs: number;
+  /** Time in checkEnvelopes + render. */
+  renderMs: number;
+  rss: RssPeak;
+  /** The first few problems of any severity "error", formatted; empty when every site rendered cleanly. */
+  errors: string[];
+  errorCount: number;
+}
+
+export async function renderSites(root: string, sites: string[]): Promise<RenderRun> {
+  const sampler = new RssSampler().start();
+  const run: Omit<RenderRun, "rss"> = { sites: sites.length, documents: 0, rendered: 0, wallMs: 0, loadMs: 0, renderMs: 0, errors: [], errorCount: 0 };
+  const start = performance.now();
+  for (const site of sites) {
+    const problems = new Problems();
+    const t0 = performance.now();
+    const source = await loadSource([root], { site }, problems);
+    const t1 = performance.now();
+    const rendered = render(checkEnvelopes(source.documents, problems), problems);
+    const t2 = performance.now();
+    sampler.sample();
+    run.loadMs += t1 - t0;
+    run.renderMs += t2 - t1;
+    run.documents += source.documents.length;
+    run.rendered += rendered.length;
+    const errors = problems.errors;
+    run.errorCount += errors.length;
+    for (const p of errors.slice(0, Math.max(0, 5 - run.errors.length))) run.errors.push(`${site}: ${formatProblem(p)}`);
+  }
+  run.wallMs = performance.now() - start;
+  return { ...run, rss: sampler.stop() };
+}

@@ -1,0 +1,78 @@
+// The benchmark's output: one plain line per figure, `key=value` pairs, and a verdict per
+// target (OK or MISSED). Nothing here decides the exit code: a missed target is reported.
+
+import type { CliRun } from "./cli-run.js";
+import type { RenderRun } from "./render-run.js";
+
+export const TARGETS = {
+  /** 50,000 documents (N=100) rendered in under 5 s ... */
+  wallMs: 5_000,
+  /** ... in under 1 GiB ... */
+  rssMiB: 1_024,
+  /** ... and 10x the documents in at most 11x the time. */
+  scaling: 11,
+  /** One site of ~420 documents through the whole `slipway render` process. */
+  cliMs: 400,
+} as const;
+
+const MIB = 1024 * 1024;
+
+export function verdict(ok: boolean, why?: string): string {
+  return ok ? "OK" : why ? `MISSED (${why})` : "MISSED";
+}
+
+export function renderLine(n: number, run: RenderRun): string {
+  const docsPerS = run.documents / (run.wallMs / 1000);
+  return [
+    `render N=${n}`,
+    `sites=${run.sites}`,
+    `docs=${run.documents}`,
+    `rendered=${run.rendered}`,
+    `wall_ms=${fmt(run.wallMs)}`,
+    `load_ms=${fmt(run.loadMs)}`,
+    `render_ms=${fmt(run.renderMs)}`,
+    `docs_per_s=${Math.round(docsPerS)}`,
+    `peak_rss_mib=${fmt(run.rss.sampledBytes / MIB)}`,
+    `max_rss_mib=${fmt(run.rss.maxRssBytes / MIB)}`,
+    `errors=${run.errorCount}`,
+  ].join(" ");
+}
+
+export function peakMiB(run: RenderRun): number {
+  return Math.max(run.rss.sampledBytes, run.rss.maxRssBytes) / MIB;
+}
+
+/** Verdict lines for the N=10 and N=100 runs. */
+export function targetLines(small: RenderRun, large: RenderRun): string[] {
+  const clean = small.errorCount === 0 && large.errorCount === 0;
+  const why = clean ? undefined : "render errors";
+  const ratio = large.wallMs / small.wallMs;
+  const peak = peakMiB(large);
+  return [
+    `target render_wall docs=${large.documents} wall_ms=${fmt(large.wallMs)} limit_ms=${TARGETS.wallMs} ${verdict(clean && large.wallMs < TARGETS.wallMs, why)}`,
+    `target render_rss docs=${large.documents} peak_rss_mib=${fmt(peak)} limit_mib=${TARGETS.rssMiB} ${verdict(clean && peak < TARGETS.rssMiB, why)}`,
+    `target scaling docs_ratio=${fmt(large.documents / small.documents)} time_ratio=${fmt(ratio)} limit=${TARGETS.scaling} ${verdict(clean && ratio <= TARGETS.scaling, why)}`,
+  ];
+}
+
+export function cliLine(label: string, docs: number | undefined, run: CliRun, limitMs?: number): string {
+  const failed = run.exitCodes.some((c) => c !== 0);
+  const parts = [
+    `cli render ${label}`,
+    ...(docs === undefined ? [] : [`docs=${docs}`]),
+    `runs=${run.runs.length}`,
+    `median_ms=${fmt(run.medianMs)}`,
+    `min_ms=${fmt(Math.min(...run.runs))}`,
+    `max_ms=${fmt(Math.max(...run.runs))}`,
+  ];
+  if (limitMs !== undefined) {
+    parts.push(`limit_ms=${limitMs}`, verdict(!failed && run.medianMs < limitMs, failed ? `exit codes ${[...new Set(run.exitCodes)].join(",")}` : undefined));
+  } else if (failed) {
+    parts.push(`FAILED (exit codes ${[...new Set(run.exitCodes)].join(",")})`);
+  }
+  return parts.join(" ");
+}
+
+export function fmt(v: number): string {
+  return Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : String(v);
+}
