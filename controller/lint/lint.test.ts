@@ -94,7 +94,10 @@ describe("lintRepository", () => {
       code: "P003",
       name: "no global folder",
       changes: { "global/layering-policy.yaml": null, "global/schemas/thing.yaml": null, "global/things.yaml": null, "type/edge/layering-policy.yaml": BASE["global/layering-policy.yaml"]! },
-      want: ["<repo>/global:1: P003: the repository has no global/ folder"],
+      want: [
+        "<repo>/global:1: P003: the repository has no global/ folder",
+        "<repo>/type/edge/things.yaml:2: warning: P005: UnknownDocumentSchema: no schema is known for example/Thing/v1: 2 documents of schema example/Thing/v1 (first: thing-edge) are not validated",
+      ],
     },
     {
       code: "P003",
@@ -120,6 +123,24 @@ describe("lintRepository", () => {
       name: "a document that is not an envelope",
       changes: { "type/edge/more.yaml": "---\n- just\n- a list\n" },
       want: ["<repo>/type/edge/more.yaml:2: P005: InvalidDocumentFormat: a document must be a mapping with schema, metadata and data"],
+    },
+    {
+      code: "P005",
+      name: "a rendered document that fails its DataSchema",
+      changes: { "global/schemas/thing.yaml": DATA_SCHEMA + "  properties:\n    size: {type: integer}\n", "site/lab/things.yaml": doc("example/Thing/v1", "thing-lab", "site", "  size: big\n") },
+      want: ["<repo>/site/lab/things.yaml:11: P005: SchemaValidationError: [example/Thing/v1] thing-lab: data.size must be integer, not string (DataSchema example/Thing/v1)"],
+    },
+    {
+      code: "P005",
+      name: "a substitution whose source does not exist",
+      changes: {
+        "site/lab/things.yaml": doc("example/Thing/v1", "thing-lab", "site", "  size: 3\n").replace(
+          "\ndata:",
+          "\n  substitutions:\n    - src: {schema: deckhand/Passphrase/v1, name: missing, path: .}\n      dest: {path: .password}\ndata:",
+        ),
+      },
+      // The message is the render stage's own.
+      want: ["<repo>/site/lab/things.yaml:11: P005: SubstitutionSourceNotFound: [example/Thing/v1, site] thing-lab: substitution 0: source document [deckhand/Passphrase/v1] missing was not found among the concrete documents"],
     },
     {
       code: "P006",

@@ -1,7 +1,7 @@
 // Every lint rule, in the order of their codes.
 import type { Rule } from "../model.js";
 import { duplicateDataSchema } from "./data-schemas.js";
-import { deckhandRejects } from "./envelope.js";
+import { deckhandRejects } from "./deckhand.js";
 import { invalidYaml, missingHeader } from "./files.js";
 import { layerMismatch } from "./layer.js";
 import { unresolvedPlaceholder } from "./placeholders.js";
