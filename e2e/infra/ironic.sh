@@ -66,6 +66,19 @@ pid_of() {
   echo "$pid"
 }
 
+# group_alive PGID: true while a process of group PGID is alive (zombies, which
+# a container's init may never reap, do not count).
+group_alive() {
+  ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+
+# proc_alive PID: like kill -0, but a zombie is dead.
+proc_alive() {
+  local st
+  st="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+  [[ -n "$st" && "$st" != Z* ]]
+}
+
 # stop_pid NAME PIDFILE MARKER: TERM the process group `up` created (its leader
 # is the recorded pid), wait, then KILL; remove the pid file.
 stop_pid() {
@@ -83,16 +96,16 @@ stop_pid() {
   fi
   for ((i = 0; i < 100; i++)); do
     if [[ "$pgid" == "$pid" ]]; then
-      pgrep -g "$pid" >/dev/null 2>&1 || break
+      group_alive "$pid" || break
     else
-      kill -0 "$pid" 2>/dev/null || break
+      proc_alive "$pid" || break
     fi
     sleep 0.1
   done
-  if [[ "$pgid" == "$pid" ]] && pgrep -g "$pid" >/dev/null 2>&1; then
+  if [[ "$pgid" == "$pid" ]] && group_alive "$pid"; then
     say "$name: did not stop within 10s, sending KILL to process group $pid"
     kill -KILL -- "-$pid" 2>/dev/null || true
-  elif [[ "$pgid" != "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+  elif [[ "$pgid" != "$pid" ]] && proc_alive "$pid"; then
     say "$name: did not stop within 10s, sending KILL to $pid"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -107,7 +120,8 @@ start_bg() {
   local pidfile="$1" log="$2"
   shift 2
   echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) ironic.sh up: starting $(basename "$1")" >>"$log"
-  (cd "$state" && exec setsid "$@") </dev/null >>"$log" 2>&1 &
+  # 9>&-: do not hand the lock descriptor of cmd_up to the long-lived service.
+  (cd "$state" && exec setsid "$@") </dev/null >>"$log" 2>&1 9>&- &
   local pid=$!
   echo "$pid" >"$pidfile"
   echo "$pid"
@@ -133,7 +147,7 @@ ensure_system_packages() {
   # The ipmi hardware type refuses to load without an ipmitool binary.
   command -v ipmitool >/dev/null 2>&1 || missing+=(ipmitool)
   command -v setsid >/dev/null 2>&1 || missing+=(util-linux)
-  command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+  command -v ps >/dev/null 2>&1 || missing+=(procps)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
   if ((${#missing[@]})); then
     apt_install $(printf '%s\n' "${missing[@]}" | sort -u)

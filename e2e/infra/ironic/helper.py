@@ -84,6 +84,9 @@ def cmd_secrets(state_dir):
 
 def cmd_port_free(port):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As the servers do: connections in TIME_WAIT from a previous run must not
+    # count as "taken", only a socket that is bound or listening.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(('127.0.0.1', int(port)))
     except OSError as exc:
