@@ -1,0 +1,80 @@
+// The one place a helm process is started. Every action builds its argv and hands it
+// here; this adds the connection flags, runs the binary through execa and turns the
+// outcome into a HelmResult. A failed helm run is a result (ok: false, helm's exit code,
+// helm's own trimmed stderr as `message`), never a thrown error.
+import { execa } from "execa";
+import type { HelmAction, HelmResult } from "../types.js";
+
+export interface HelmOptions {
+  /** The helm binary; else $HELM; else `helm` from PATH. */
+  helmBinary?: string;
+  /** Passed to helm as --kubeconfig and used by the Kubernetes API client. */
+  kubeconfigPath?: string;
+  /** Passed to helm as --kube-context and used by the Kubernetes API client. */
+  kubeContext?: string;
+}
+
+/** One helm invocation, as an action file describes it. */
+export interface HelmCall {
+  action: HelmAction;
+  release: string;
+  namespace: string;
+  /** The action's own argv (no binary, no connection flags). Never contains values. */
+  args: readonly string[];
+  /** Helm's own --timeout; the process is killed a minute after it, as a last resort. */
+  timeoutSeconds?: number;
+}
+
+export type HelmRunner = (call: HelmCall) => Promise<HelmResult>;
+
+/** Exit code reported when helm did not exit by itself (not started, killed, timed out). */
+export const NO_EXIT_CODE = -1;
+const MAX_MESSAGE = 8_000;
+
+export function helmBinary(options: HelmOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return options.helmBinary ?? env["HELM"] ?? "helm";
+}
+
+/** --kubeconfig / --kube-context, when given. */
+export function connectionArgs(options: HelmOptions): string[] {
+  const args: string[] = [];
+  if (options.kubeconfigPath) args.push("--kubeconfig", options.kubeconfigPath);
+  if (options.kubeContext) args.push("--kube-context", options.kubeContext);
+  return args;
+}
+
+/** The full argv given to the helm binary for a call. */
+export function helmArgv(call: HelmCall, options: HelmOptions): string[] {
+  return [...call.args, ...connectionArgs(options)];
+}
+
+function trimMessage(text: string): string {
+  const t = text.trim();
+  return t.length > MAX_MESSAGE ? `…${t.slice(t.length - MAX_MESSAGE)}` : t;
+}
+
+export function createHelmRunner(options: HelmOptions): HelmRunner {
+  const binary = helmBinary(options);
+  return async (call) => {
+    const started = performance.now();
+    const result = await execa(binary, helmArgv(call, options), {
+      reject: false,
+      stdin: "ignore",
+      // The observer reads release Secrets: make sure helm stores them there.
+      env: { HELM_DRIVER: "secret" },
+      ...(call.timeoutSeconds ? { timeout: (call.timeoutSeconds + 60) * 1000 } : {}),
+    });
+    const durationMs = Math.round(performance.now() - started);
+    const base = { action: call.action, release: call.release, namespace: call.namespace, durationMs };
+    if (!result.failed) return { ...base, ok: true, exitCode: 0, message: "" };
+    let message = trimMessage(String(result.stderr ?? ""));
+    if (!message) {
+      // No stderr: helm never ran (ENOENT...), was killed, or timed out. execa's short
+      // message names the binary and the argv, which carries no values.
+      message = result.timedOut
+        ? `helm ${call.action} did not finish within ${(call.timeoutSeconds ?? 0) + 60}s and was killed`
+        : trimMessage(result.originalMessage || result.shortMessage || `helm ${call.action} failed`);
+    }
+    return { ...base, ok: false, exitCode: result.exitCode ?? NO_EXIT_CODE, message };
+  };
+}
