@@ -2,28 +2,31 @@
 // ajv-draft-04 for the repository's own DataSchema documents, which Deckhand always checks
 // with a draft-04 validator. One instance of each per process: compiling is the slow part.
 
-import AjvModule, { type ValidateFunction } from "ajv";
-import AjvDraft04Module from "ajv-draft-04";
-import formatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { ValidateFunction } from "ajv";
 
-// ajv's packages are CommonJS whose `module.exports` is the class and `.default` the same
-// class; taking `.default` works under both Node's and vite's interop.
-const Ajv = AjvModule.default;
-const AjvDraft04 = AjvDraft04Module.default;
-const addFormats = formatsModule.default;
+// ajv is loaded on first use, not at import: loading and warming it up costs ~100 ms,
+// which `slipway render` of valid documents never needs (see envelope.ts's fast path).
+// Its packages are CommonJS whose `module.exports` is the class, with `.default` the same.
+const require = createRequire(import.meta.url);
+const ajvClass = () => (require("ajv") as typeof import("ajv")).default;
+const ajvDraft04Class = () => (require("ajv-draft-04") as typeof import("ajv-draft-04")).default;
+const addFormats = (ajv: AjvInstance) => (require("ajv-formats") as typeof import("ajv-formats")).default(ajv);
 
 export type Engine = "builtin" | "draft-04" | "draft-07";
 export type { ValidateFunction };
 
-type AjvInstance = InstanceType<typeof Ajv>;
+type AjvInstance = InstanceType<ReturnType<typeof ajvClass>>;
+type AjvDraft04Instance = InstanceType<ReturnType<typeof ajvDraft04Class>>;
 
 let builtin: AjvInstance | undefined;
-let draft04: InstanceType<typeof AjvDraft04> | undefined;
+let draft04: AjvDraft04Instance | undefined;
 let draft07: AjvInstance | undefined;
 
 /** Slipway's own schemas: strict, so a mistake in them fails loudly in the tests. */
 function builtinEngine(): AjvInstance {
   if (!builtin) {
+    const Ajv = ajvClass();
     builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, verbose: true, addUsedSchema: false });
     addFormats(builtin);
   }
@@ -34,12 +37,14 @@ function builtinEngine(): AjvInstance {
  * Site DataSchemas: lenient like Python's jsonschema (unknown keywords ignored, `format`
  * not checked, as Deckhand passes no format checker).
  */
-function draft04Engine(): InstanceType<typeof AjvDraft04> {
+function draft04Engine(): AjvDraft04Instance {
+  const AjvDraft04 = ajvDraft04Class();
   draft04 ??= new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
   return draft04;
 }
 
 function draft07Engine(): AjvInstance {
+  const Ajv = ajvClass();
   draft07 ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
   return draft07;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Problems } from "../problems/index.js";
-import { checkEnvelopes } from "./envelope.js";
+import { checkEnvelopes, metadataSchemaAccepts } from "./envelope.js";
+import { metadataCertainlyValid } from "./metadata-fast.js";
 import { edit, lines, sourceDocs } from "./test-helpers.js";
 
 // A valid document whose metadata uses every field; rows below change one thing in it.
@@ -41,7 +42,10 @@ data:
 
 function check(text: string) {
   const problems = new Problems();
-  const valid = checkEnvelopes(sourceDocs("site/lab/chart.yaml", text), problems);
+  const docs = sourceDocs("site/lab/chart.yaml", text);
+  // The fast path and the JSON Schemas must agree on every case below.
+  for (const d of docs) expect(metadataCertainlyValid(d.metadata)).toBe(metadataSchemaAccepts(d.metadata));
+  const valid = checkEnvelopes(docs, problems);
   return { valid: valid.length, lines: lines(problems) };
 }
 

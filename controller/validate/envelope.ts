@@ -6,6 +6,7 @@ import { CONTROL_METADATA, docRef, DOCUMENT_METADATA, type SourceDocument } from
 import { describeDocument, type Problems } from "../problems/index.js";
 import { compileSchema, type ValidateFunction } from "./engines.js";
 import { describeError, formatPath, pruneBranchErrors, type PathSegment } from "./errors.js";
+import { metadataCertainlyValid } from "./metadata-fast.js";
 import { metadataControl, metadataDocument } from "./schemas/index.js";
 
 export const SCHEMA_PATTERN = /^[A-Za-z]+\/[A-Za-z]+\/v\d+$/;
@@ -18,6 +19,13 @@ function metadataValidator(metadataSchema: string): ValidateFunction | undefined
     [CONTROL_METADATA]: compileSchema("builtin", metadataControl),
   };
   return validators[metadataSchema];
+}
+
+/** True when the JSON Schemas accept `metadata` (what metadata-fast.ts must agree with). */
+export function metadataSchemaAccepts(metadata: unknown): boolean {
+  const schema = (metadata as { schema?: unknown } | null)?.schema;
+  const validate = typeof schema === "string" ? metadataValidator(schema) : undefined;
+  return validate !== undefined && validate(metadata) === true;
 }
 
 /** The documents whose envelope is valid; a problem for every one that is not. */
@@ -35,6 +43,7 @@ function checkEnvelope(doc: SourceDocument, problems: Problems): boolean {
     report("InvalidDocumentFormat", ["schema"], `must look like 'namespace/Kind/v1', not '${doc.schema}'`);
     ok = false;
   }
+  if (metadataCertainlyValid(doc.metadata)) return ok;
   const metadataSchema = doc.metadata.schema;
   const validate = typeof metadataSchema === "string" ? metadataValidator(metadataSchema) : undefined;
   if (!validate) {
