@@ -275,7 +275,7 @@ cmd_up() {
   exec 9>"$state_root/ironic.lock"
   flock -w 300 9 || die "another ironic.sh is running (lock $(rel "$state_root")/ironic.lock)"
 
-  local ironic_pid sushy_pid t0 rc
+  local ironic_pid sushy_pid t0 rc ironic_log_offset=0
   t0=$(date +%s)
   ironic_pid="$(pid_of "$ironic_pidfile" "$ironic_conf" || true)"
   sushy_pid="$(pid_of "$sushy_pidfile" "$sushy_conf" || true)"
@@ -312,6 +312,7 @@ cmd_up() {
   if [[ -z "$ironic_pid" ]]; then
     rm -f "$ironic_pidfile"
     sync_db
+    ironic_log_offset="$(stat -c %s "$ironic_log" 2>/dev/null || echo 0)"
     ironic_pid="$(start_bg "$ironic_pidfile" "$ironic_log" "$venv/bin/ironic" --config-file "$ironic_conf")"
     started_pids+=("$ironic_pid")
   fi
@@ -320,7 +321,8 @@ cmd_up() {
   "$venv/bin/python" "$files/helper.py" wait-sushy "$sushy_pid" 60 2>"$state/wait.err" || rc=$?
   ((rc == 0)) || fail_part "sushy-tools emulator ($sushy_url)" "$sushy_log" "$(cat "$state/wait.err")"
   rc=0
-  "$venv/bin/python" "$files/helper.py" wait-ironic "$ironic_pid" "$start_timeout" 2>"$state/wait.err" || rc=$?
+  "$venv/bin/python" "$files/helper.py" wait-ironic "$ironic_pid" "$start_timeout" \
+    "$ironic_log" "$ironic_log_offset" 2>"$state/wait.err" || rc=$?
   ((rc == 0)) || fail_part "Ironic ($ironic_url)" "$ironic_log" "$(cat "$state/wait.err")"
   rm -f "$state/wait.err"
 

@@ -6,9 +6,12 @@ do not show up in `ps`):
   secrets STATE_DIR      create STATE_DIR/credentials.env and the two bcrypt
                          htpasswd files once; later calls keep what exists
   port-free PORT         exit 0 if 127.0.0.1:PORT can be bound, 1 if taken
-  wait-ironic PID SECS   wait until Ironic answers GET /, GET /v1 and lists
+  wait-ironic PID SECS [LOG OFFSET]
+                         wait until Ironic answers GET /, GET /v1 and lists
                          fake-hardware in GET /v1/drivers (env IRONIC_URL,
-                         IRONIC_USERNAME, IRONIC_PASSWORD)
+                         IRONIC_USERNAME, IRONIC_PASSWORD); give up at once
+                         when LOG, past byte OFFSET, shows the conductor failed
+                         to start (it then stays alive but never serves)
   wait-sushy PID SECS    wait until the emulator answers /redfish/v1 and lists
                          its systems with auth (env SUSHY_URL, SUSHY_USERNAME,
                          SUSHY_PASSWORD)
@@ -16,8 +19,8 @@ do not show up in `ps`):
   max-version            print Ironic's maximum API microversion (env as above)
   system-ids             print the emulator's system ids, comma-separated
 
-wait-* exit 0 when healthy, 2 if process PID died, 3 on timeout; the last
-problem seen is printed on stderr.
+wait-* exit 0 when healthy, 2 if process PID died, 3 on timeout, 4 when the
+log shows a fatal start-up error; the last problem seen is printed on stderr.
 """
 
 import base64
@@ -160,13 +163,41 @@ def _alive(pid):
         return False
 
 
-def cmd_wait(probe, pid, seconds):
+# Log lines after which a starting Ironic will never serve: the conductor logs
+# them, stops itself, and the process lingers without exiting.
+FATAL_MARKERS = (
+    'Failed to register hardware types',
+    'ERROR ironic.conductor.base_manager',
+    'ERROR ironic.command',
+)
+
+
+def _fatal_in_log(log, offset):
+    if not log:
+        return None
+    try:
+        with open(log, 'rb') as f:
+            f.seek(int(offset))
+            text = f.read().decode('utf-8', 'replace')
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if any(marker in line for marker in FATAL_MARKERS):
+            return line.strip()
+    return None
+
+
+def cmd_wait(probe, pid, seconds, log=None, offset=0):
     deadline = time.monotonic() + float(seconds)
     problem = 'not checked yet'
     while time.monotonic() < deadline:
         problem = probe()
         if problem is None:
             return 0
+        fatal = _fatal_in_log(log, offset)
+        if fatal:
+            print(f'fatal error in the log: {fatal}', file=sys.stderr)
+            return 4
         if not _alive(int(pid)):
             print(f'process {pid} exited; last check: {problem}',
                   file=sys.stderr)
