@@ -44,7 +44,7 @@ export function redactAddress(address: string): string {
 type Builder = (url: URL, creds: BmcCredentials | undefined, opts: BmcOptions) => BmcDriver;
 
 function needCreds(creds: BmcCredentials | undefined, scheme: string): BmcCredentials {
-  if (!creds) throw new BmcAddressError(`a ${scheme}:// BMC needs credentials (username and password)`);
+  if (!creds) throw new BmcAddressError(`the ${scheme}:// BMC needs credentials (username and password)`);
   return creds;
 }
 
