@@ -149,6 +149,16 @@ describe("validateDocuments: built-in schemas", () => {
     });
   }
 
+  it("never prints a value in a message (it may be a substituted secret)", () => {
+    const text = edit(host, [["      password: s3cr3t\n", "      password: 918273645\n"], ["      username: admin\n", "      username: [hunter2]\n"]]);
+    const out = validate(text);
+    expect(out).toEqual([
+      "site/lab/docs.yaml:15: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc.credentials.username must be string, not array (built-in schema slipway/BaremetalHost/v1)",
+      "site/lab/docs.yaml:16: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc.credentials.password must be string, not integer (built-in schema slipway/BaremetalHost/v1)",
+    ]);
+    expect(out.join("\n")).not.toMatch(/918273645|hunter2/);
+  });
+
   it("accepts a BaremetalHost with a secret reference and every BMC scheme", () => {
     const withRef = edit(host, [["    credentials:\n      username: admin\n      password: s3cr3t\n", "    credentialsSecretRef:\n      name: node01-bmc\n      namespace: metal\n"]]);
     for (const scheme of ["ipmi://10.0.0.11:623", "redfish://bmc", "redfish+http://bmc", "redfish-virtualmedia://bmc/x", "idrac-redfish://bmc", "idrac-virtualmedia://bmc", "fake://node01"]) {

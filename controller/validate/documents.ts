@@ -16,9 +16,15 @@ export interface ValidateOptions {
   extraSchemas?: Readonly<Record<string, JsonSchema>>;
 }
 
-export function validateDocuments(rendered: RenderedDocument[], problems: Problems, options: ValidateOptions = {}): void {
+/**
+ * What validation reads of a document: a RenderedDocument, or a raw SourceDocument (lint
+ * validates site definitions before rendering).
+ */
+export type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
+
+export function validateDocuments(rendered: readonly ValidatedDocument[], problems: Problems, options: ValidateOptions = {}): void {
   const registry = buildRegistry(rendered, options.extraSchemas ?? {}, problems);
-  const unknown = new Map<string, RenderedDocument[]>();
+  const unknown = new Map<string, ValidatedDocument[]>();
   for (const doc of rendered) {
     const entries = registry.schemasFor(doc.schema);
     if (entries.length === 0) {
@@ -40,7 +46,7 @@ export function validateDocuments(rendered: RenderedDocument[], problems: Proble
   }
 }
 
-function validateOne(doc: RenderedDocument, entry: SchemaEntry, problems: Problems): void {
+function validateOne(doc: ValidatedDocument, entry: SchemaEntry, problems: Problems): void {
   if (entry.validate(doc.data)) return;
   const label = describeDocument({ schema: doc.schema, name: doc.metadata.name });
   const by = entry.origin === "built-in" ? `built-in schema ${entry.name}` : `DataSchema ${entry.name}`;

@@ -4,5 +4,5 @@
 
 export { checkEnvelopes, SCHEMA_PATTERN } from "./envelope.js";
 export { formatPath, type PathSegment } from "./errors.js";
-export { validateDocuments, type ValidateOptions } from "./documents.js";
+export { validateDocuments, type ValidateOptions, type ValidatedDocument } from "./documents.js";
 export { builtinSchemas, BAREMETAL_HOST, BMC_SCHEMES, type JsonSchema } from "./schemas/index.js";

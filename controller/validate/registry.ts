@@ -6,6 +6,8 @@
 
 import { locatePath } from "../documents/parse.js";
 import { DATA_SCHEMA, docRef, isControl, type RenderedDocument } from "../documents/types.js";
+
+type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
 import { describeDocument, type Problems } from "../problems/index.js";
 import { compiled, hashOf } from "./compiled.js";
 import { engineForDataSchema, schemaErrors, type Engine, type ValidateFunction } from "./engines.js";
@@ -33,13 +35,13 @@ interface Candidate {
   schema: JsonSchema;
   contentKey: string;
   /** The DataSchema document it comes from, to report a schema that fails to compile. */
-  doc?: RenderedDocument;
+  doc?: ValidatedDocument;
 }
 
 const DATA_SCHEMA_NAME = /^[A-Za-z]+\/[A-Za-z]+(\/v\d+)?$/;
 const RESERVED = /^(deckhand|metadata)\//;
 
-export function buildRegistry(documents: readonly RenderedDocument[], extraSchemas: Readonly<Record<string, JsonSchema>>, problems: Problems): SchemaRegistry {
+export function buildRegistry(documents: readonly ValidatedDocument[], extraSchemas: Readonly<Record<string, JsonSchema>>, problems: Problems): SchemaRegistry {
   const exact = new Map<string, Candidate>();
   const prefixed: Candidate[] = [];
   const broken = new Set<string>();
@@ -92,7 +94,7 @@ export function buildRegistry(documents: readonly RenderedDocument[], extraSchem
 }
 
 /** A DataSchema document as a schema to use, or a problem saying why it cannot be one. */
-function dataSchemaCandidate(doc: RenderedDocument, problems: Problems): Candidate | "broken" | undefined {
+function dataSchemaCandidate(doc: ValidatedDocument, problems: Problems): Candidate | "broken" | undefined {
   const name = doc.metadata.name;
   const where = { source: locatePath(doc, ["metadata", "name"]), document: docRef(doc) };
   const label = describeDocument({ schema: doc.schema, name });
@@ -116,7 +118,7 @@ function dataSchemaCandidate(doc: RenderedDocument, problems: Problems): Candida
   return { name, origin: "DataSchema", engine, schema, contentKey: hashOf(schema), doc };
 }
 
-function reportInvalid(doc: RenderedDocument, reason: string, problems: Problems): void {
+function reportInvalid(doc: ValidatedDocument, reason: string, problems: Problems): void {
   problems.error("InvalidDataSchema", `${describeDocument({ schema: doc.schema, name: doc.metadata.name })}: data is not a valid JSON Schema: ${reason}`, {
     source: locatePath(doc, ["data"]),
     document: docRef(doc),

@@ -10,9 +10,14 @@ export function sourceDocs(path: string, text: string): SourceDocument[] {
   return docs;
 }
 
-/** Raw documents as if rendered unchanged (the renderer keeps source and node). */
+/**
+ * Raw documents as if rendered unchanged (the renderer keeps source and node). `node` may be
+ * a lazy getter, so it is forwarded, never copied with a spread.
+ */
 export function renderedDocs(path: string, text: string): RenderedDocument[] {
-  return sourceDocs(path, text).map((d) => ({ ...d, secretPaths: [] }));
+  return sourceDocs(path, text).map((d) =>
+    Object.defineProperty({ schema: d.schema, metadata: d.metadata, data: d.data, source: d.source, secretPaths: [] }, "node", { get: () => d.node }) as unknown as RenderedDocument,
+  );
 }
 
 /** Apply text edits to a base document: each [from, to] must match exactly once. */

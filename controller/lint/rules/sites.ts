@@ -45,7 +45,7 @@ export const invalidSiteDefinition: Rule = {
       if (defs.length === 0) return [problem("P011", `site/${site.name}/site-definition.yaml has no ${SITE_DEFINITION} document`, { file: file.file, offset: 0 })];
       const out: Problem[] = defs.slice(1).map((d) => docProblem("P011", d, ["schema"], `is a second ${SITE_DEFINITION} in site/${site.name}/site-definition.yaml`));
       const problems = new Problems();
-      validateDocuments([{ ...defs[0]!, secretPaths: [] }], problems);
+      validateDocuments([defs[0]!], problems);
       for (const p of problems.items) out.push({ ...p, code: "P011" });
       return out;
     }),
