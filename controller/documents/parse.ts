@@ -1,51 +1,34 @@
-// Parse a YAML file into document envelopes, keeping where every document and node came from.
-// YAML 1.1 is used on purpose: Airship's tools read documents with PyYAML (YAML 1.1), so
-// `yes`/`no`, `0755` and `<<` merge keys must mean the same thing here.
+// Parse a YAML file into document envelopes, keeping where every document came from.
+//
+// Values are read with js-yaml and a PyYAML-compatible schema (fast: the render benchmark
+// reads 50,000 documents). The `yaml` package's node tree, which knows where every node is,
+// is built only when something asks for a position inside a document (an error, a lint).
 
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document as YamlDocument, type Node, type Tags } from "yaml";
+import jsyaml from "js-yaml";
+import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node } from "yaml";
 import { Problems, type SourceRef } from "../problems/index.js";
+import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
 import { SourceFile } from "./source-file.js";
+import { splitDocuments, type Chunk } from "./split.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
-
-/**
- * YAML 1.1 as PyYAML reads it. The `yaml` package's 1.1 schema differs in two places that
- * matter for Airship documents: it reads a lone `.` (Deckhand's "whole data" path) as a float
- * (NaN), and `y`/`n` as booleans. PyYAML needs a digit next to the dot and has no `y`/`n`.
- */
-const PYYAML_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+)$/;
-const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const pyyamlScalars = (tags: Tags): Tags =>
-  tags.map((t) => {
-    if (typeof t !== "object" || !("test" in t) || !(t.test instanceof RegExp)) return t;
-    if (t.test.test(".")) return { ...t, test: PYYAML_FLOAT };
-    if (t.test.test("y")) return { ...t, test: PYYAML_TRUE };
-    if (t.test.test("n")) return { ...t, test: PYYAML_FALSE };
-    return t;
-  }) as Tags;
-
-export const YAML_OPTIONS = { version: "1.1", merge: true, prettyErrors: false, customTags: pyyamlScalars } as const;
 
 /** Every non-empty document of one file, as an envelope with its source position. */
 export function parseFile(file: SourceFile, problems: Problems): SourceDocument[] {
-  const lineCounter = new LineCounter();
-  // An empty file gives an empty (array-like) stream.
-  const yamlDocs = Array.from(parseAllDocuments(file.text, { ...YAML_OPTIONS, lineCounter }));
   const out: SourceDocument[] = [];
-  for (const yamlDoc of yamlDocs) {
-    if (yamlDoc.errors.length > 0) {
-      for (const e of yamlDoc.errors) {
-        problems.error("InvalidYAML", e.message.split("\n")[0]!, { source: { file, offset: e.pos[0] } });
-      }
+  for (const chunk of splitDocuments(file.text)) {
+    const text = chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)); // directives: we always read 1.1
+    let value: unknown;
+    try {
+      value = jsyaml.load(text, { schema: PYYAML_SCHEMA, json: false });
+    } catch (e) {
+      problems.error("InvalidYAML", yamlMessage(e), { source: { file, offset: chunk.offset + markOffset(e) } });
       continue;
     }
-    const contents = yamlDoc.contents;
-    if (contents === null || (isScalar(contents) && contents.value === null)) continue; // an empty document
-    const start = contents.range?.[0] ?? yamlDoc.range[0];
-    const source: SourceRef = { file, offset: start };
-    const value = yamlDoc.toJS({ maxAliasCount: -1 }) as unknown;
-    const doc = toEnvelope(value, yamlDoc, source, problems);
-    if (doc) out.push(doc);
+    if (value === null || value === undefined) continue; // an empty document
+    const source: SourceRef = { file, offset: chunk.offset + firstContent(chunk.text) };
+    const located = withLazyNode({ source }, file, chunk);
+    const doc = toEnvelope(value, located, problems);
+    if (doc) out.push(withLazyNode(doc, file, chunk));
   }
   return out;
 }
@@ -55,7 +38,40 @@ export function parseText(path: string, text: string, problems: Problems): Sourc
   return parseFile(new SourceFile(path, text), problems);
 }
 
-function toEnvelope(value: unknown, node: YamlDocument.Parsed, source: SourceRef, problems: Problems): SourceDocument | undefined {
+function yamlMessage(e: unknown): string {
+  if (e instanceof jsyaml.YAMLException) return e.reason || e.message.split("\n")[0]!;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function markOffset(e: unknown): number {
+  return e instanceof jsyaml.YAMLException && e.mark ? e.mark.position : 0;
+}
+
+/** Offset of the first line that is not blank or a comment. */
+function firstContent(text: string): number {
+  const m = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*/.exec(text);
+  const at = m ? m[0].length : 0;
+  const lead = /^[ \t]*/.exec(text.slice(at));
+  return at + (lead ? lead[0].length : 0);
+}
+
+/** `node` is built on first use: the chunk is parsed by `yaml` with offsets relative to the file. */
+function withLazyNode<T extends object>(doc: T, file: SourceFile, chunk: Chunk): T & Pick<SourceDocument, "node"> {
+  let node: YamlDocument.Parsed | undefined;
+  return Object.defineProperty(doc, "node", {
+    enumerable: false,
+    get() {
+      if (!node) {
+        const pad = chunk.offset > 0 ? " ".repeat(chunk.offset - 1) + "\n" : "";
+        node = parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), { version: "1.1", uniqueKeys: false });
+      }
+      return node;
+    },
+  }) as T & Pick<SourceDocument, "node">;
+}
+
+function toEnvelope(value: unknown, located: Pick<SourceDocument, "source" | "node">, problems: Problems): Omit<SourceDocument, "node"> | undefined {
+  const source = located.source;
   if (!isPlainObject(value)) {
     problems.error("InvalidDocumentFormat", "a document must be a mapping with schema, metadata and data", { source });
     return undefined;
@@ -72,17 +88,14 @@ function toEnvelope(value: unknown, node: YamlDocument.Parsed, source: SourceRef
     return undefined;
   }
   if (name === undefined) {
-    problems.error("InvalidDocumentFormat", "the document has no `metadata.name`", {
-      ...where,
-      source: locatePath({ source, node }, ["metadata"]),
-    });
+    problems.error("InvalidDocumentFormat", "the document has no `metadata.name`", { ...where, source: locatePath(located, ["metadata"]) });
     return undefined;
   }
   if (!("data" in value)) {
     problems.error("InvalidDocumentFormat", `[${schema}] ${name}: the document has no \`data\` section`, where);
     return undefined;
   }
-  return { schema, metadata: metadata as unknown as Metadata, data: value.data as Json, source, node };
+  return { schema, metadata: metadata as unknown as Metadata, data: (value.data ?? null) as Json, source };
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -99,7 +112,7 @@ export function locatePath(doc: Pick<SourceDocument, "source" | "node">, path: r
   for (const key of path) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key));
       if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
       next = pair?.value;
     } else if (isSeq(node) && typeof key === "number") {

@@ -125,12 +125,13 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void
 }
 
 function toRendered(n: RenderNode): RenderedDocument {
-  return {
+  const doc = {
     schema: n.doc.schema,
     metadata: n.doc.metadata,
     data: n.data,
     source: n.doc.source,
-    node: n.doc.node,
     secretPaths: n.secretPaths.map(formatPath),
   };
+  // The source's node tree is built only if something asks for a position (see documents/parse.ts).
+  return Object.defineProperty(doc, "node", { enumerable: false, get: () => n.doc.node }) as RenderedDocument;
 }
