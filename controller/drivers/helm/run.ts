@@ -67,13 +67,15 @@ export function createHelmRunner(options: HelmOptions): HelmRunner {
     const durationMs = Math.round(performance.now() - started);
     const base = { action: call.action, release: call.release, namespace: call.namespace, durationMs };
     if (!result.failed) return { ...base, ok: true, exitCode: 0, message: "" };
-    let message = trimMessage(String(result.stderr ?? ""));
-    if (!message) {
-      // No stderr: helm never ran (ENOENT...), was killed, or timed out. execa's short
+    const stderr = trimMessage(String(result.stderr ?? ""));
+    let message: string;
+    if (result.timedOut) {
+      const killed = `helm ${call.action} did not finish within ${(call.timeoutSeconds ?? 0) + 60}s and was killed`;
+      message = stderr ? `${killed}: ${stderr}` : killed;
+    } else {
+      // No stderr: helm never ran (ENOENT...) or was killed by a signal. execa's own
       // message names the binary and the argv, which carries no values.
-      message = result.timedOut
-        ? `helm ${call.action} did not finish within ${(call.timeoutSeconds ?? 0) + 60}s and was killed`
-        : trimMessage(result.originalMessage || result.shortMessage || `helm ${call.action} failed`);
+      message = stderr || trimMessage(result.originalMessage || result.shortMessage || `helm ${call.action} failed`);
     }
     return { ...base, ok: false, exitCode: result.exitCode ?? NO_EXIT_CODE, message };
   };
