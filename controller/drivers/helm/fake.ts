@@ -104,7 +104,7 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
   const pendingOf: Record<string, ReleaseStatus> = { install: "pending-install", upgrade: "pending-upgrade", rollback: "pending-rollback" };
 
   /** Records the outcome of a storing action (install/upgrade/rollback) like helm does. */
-  const store_ = (action: "install" | "upgrade" | "rollback", spec: { name: string; namespace: string }, next: Omit<FakeRevision, "status" | "revision" | "updatedAt">): HelmResult => {
+  const recordRun = (action: "install" | "upgrade" | "rollback", spec: { name: string; namespace: string }, next: Omit<FakeRevision, "status" | "revision" | "updatedAt">): HelmResult => {
     const k = key(spec.name, spec.namespace);
     const revs = store.get(k) ?? [];
     const f = failureFor(action, spec.name, spec.namespace);
@@ -187,7 +187,7 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       if (last && last.status !== "uninstalled") {
         return result("install", spec.name, spec.namespace, "Error: INSTALLATION FAILED: cannot re-use a name that is still in use");
       }
-      return store_("install", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
+      return recordRun("install", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
     },
     async upgrade(spec) {
       calls.push(specCall("upgrade", spec));
@@ -197,13 +197,13 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       if (isPending(last.status)) {
         return result("upgrade", spec.name, spec.namespace, "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress");
       }
-      return store_("upgrade", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
+      return recordRun("upgrade", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
     },
     async rollback(name, namespace, revision) {
       calls.push({ action: "rollback", release: name, namespace, revision });
       const target = store.get(key(name, namespace))?.find((r) => r.revision === revision);
       if (!target) return result("rollback", name, namespace, `Error: release has no ${revision} version`);
-      return store_("rollback", { name, namespace }, { values: structuredClone(target.values), ...(target.digest !== undefined ? { digest: target.digest } : {}) });
+      return recordRun("rollback", { name, namespace }, { values: structuredClone(target.values), ...(target.digest !== undefined ? { digest: target.digest } : {}) });
     },
     async uninstall(name, namespace) {
       calls.push({ action: "uninstall", release: name, namespace });
