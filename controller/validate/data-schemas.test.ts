@@ -79,6 +79,18 @@ describe("validateDocuments: the site's DataSchema documents", () => {
     ]);
   });
 
+  it("says so when the failing value is not written in the document itself", () => {
+    const text = dataSchema("example/Thing/v1", THING_SCHEMA) + thing("example/Thing/v1", "  other: 1\n");
+    const problems = new Problems();
+    const docs = renderedDocs("global/schemas.yaml", text);
+    // As if layering had brought `size` in from a parent.
+    const child = Object.defineProperty({ ...docs[1]!, data: { other: 1, size: 12 } }, "node", { get: () => docs[1]!.node });
+    validateDocuments([docs[0]!, child], problems);
+    expect(lines(problems)).toEqual([
+      "global/schemas.yaml:23: SchemaValidationError: [example/Thing/v1] thing-1: data.size must be < 10 (DataSchema example/Thing/v1; the value is not written in this document: it comes from a parent or a substitution)",
+    ]);
+  });
+
   it("reports a DataSchema that is not a valid JSON Schema at its data", () => {
     const text = dataSchema("example/Thing/v1", "  type: object\n  properties:\n    size:\n      type: 12\n") + thing("example/Thing/v1", "  size: 1\n");
     expect(validate(text)).toEqual([

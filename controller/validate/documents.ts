@@ -1,5 +1,6 @@
 // Validation of rendered documents' `data` against every schema that applies to them.
 
+import { isMap, isScalar, isSeq } from "yaml";
 import { locatePath } from "../documents/parse.js";
 import { docRef, type RenderedDocument } from "../documents/types.js";
 import { describeDocument, type Problems } from "../problems/index.js";
@@ -52,9 +53,22 @@ function validateOne(doc: ValidatedDocument, entry: SchemaEntry, problems: Probl
   const by = entry.origin === "built-in" ? `built-in schema ${entry.name}` : `DataSchema ${entry.name}`;
   for (const error of pruneBranchErrors(entry.validate.errors ?? [])) {
     const { path, text } = describeError(error, ["data"], doc.data);
-    problems.error("SchemaValidationError", `${label}: ${formatPath(path)} ${text} (${by})`, {
+    const inherited = writtenIn(doc, path) ? "" : "; the value is not written in this document: it comes from a parent or a substitution";
+    problems.error("SchemaValidationError", `${label}: ${formatPath(path)} ${text} (${by}${inherited})`, {
       source: locatePath(doc, path),
       document: docRef(doc),
     });
   }
+}
+
+/** Whether `path` exists in the document's own source (rendering may have brought it in). */
+function writtenIn(doc: ValidatedDocument, path: readonly (string | number)[]): boolean {
+  let node: unknown = doc.node.contents;
+  for (const key of path) {
+    if (isMap(node)) node = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key))?.value;
+    else if (isSeq(node) && typeof key === "number") node = node.items[key];
+    else return false;
+    if (node === undefined) return false;
+  }
+  return true;
 }
