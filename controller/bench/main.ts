@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CLI_MAIN, timeCliRender } from "./cli-run.js";
 import { renderSites, type RenderRun } from "./render-run.js";
@@ -25,7 +25,7 @@ const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","));
 
-  console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch}`);
+  console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`);
   const runs = new Map<number, RenderRun>();
   for (const n of [10, 100]) {
     const repo = await generate(n, DOCUMENTS_PER_SITE);
@@ -37,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
   }
   for (const line of targetLines(runs.get(10)!, runs.get(100)!)) console.log(line);
   await cliFigures();
+  // Wall times are only comparable on an otherwise idle machine; this says how idle it was.
+  console.log(`end loadavg_1m=${fmt(loadavg()[0]!)}`);
 }
 
 async function generate(sites: number, documentsPerSite: number): Promise<SyntheticRepo> {

@@ -18,6 +18,8 @@ export interface RenderRun {
   loadMs: number;
   /** Time in checkEnvelopes + render. */
   renderMs: number;
+  /** CPU time (user + system) of the whole run: less sensitive than wall time to a busy machine. */
+  cpuMs: number;
   rss: RssPeak;
   /** The first few problems of any severity "error", formatted; empty when every site rendered cleanly. */
   errors: string[];
@@ -26,7 +28,8 @@ export interface RenderRun {
 
 export async function renderSites(root: string, sites: string[]): Promise<RenderRun> {
   const sampler = new RssSampler().start();
-  const run: Omit<RenderRun, "rss"> = { sites: sites.length, documents: 0, rendered: 0, wallMs: 0, loadMs: 0, renderMs: 0, errors: [], errorCount: 0 };
+  const run: Omit<RenderRun, "rss"> = { sites: sites.length, documents: 0, rendered: 0, wallMs: 0, loadMs: 0, renderMs: 0, cpuMs: 0, errors: [], errorCount: 0 };
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (const site of sites) {
     const problems = new Problems();
@@ -45,5 +48,7 @@ export async function renderSites(root: string, sites: string[]): Promise<Render
     for (const p of errors.slice(0, Math.max(0, 5 - run.errors.length))) run.errors.push(`${site}: ${formatProblem(p)}`);
   }
   run.wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  run.cpuMs = (used.user + used.system) / 1000;
   return { ...run, rss: sampler.stop() };
 }

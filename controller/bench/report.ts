@@ -31,6 +31,7 @@ export function renderLine(n: number, run: RenderRun): string {
     `wall_ms=${fmt(run.wallMs)}`,
     `load_ms=${fmt(run.loadMs)}`,
     `render_ms=${fmt(run.renderMs)}`,
+    `cpu_ms=${fmt(run.cpuMs)}`,
     `docs_per_s=${Math.round(docsPerS)}`,
     `peak_rss_mib=${fmt(run.rss.sampledBytes / MIB)}`,
     `max_rss_mib=${fmt(run.rss.maxRssBytes / MIB)}`,
