@@ -6,6 +6,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 export interface CommandIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** A terminal gets a live status line; a pipe gets plain lines. */
+  isTTY?: boolean;
 }
 
 /** Bad command-line usage: printed with the command's usage line, exit code 3 (bad input). */

@@ -10,6 +10,9 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   render: { load: async () => (await import("./commands/render.js")).renderCommand, help: "print the rendered documents of a site" },
   validate: { load: async () => (await import("./commands/validate.js")).validateCommand, help: "render and check every document against its schema" },
   lint: { load: async () => (await import("./commands/lint.js")).lintCommand, help: "Pegleg-style checks of a site repository" },
+  plan: { load: async () => (await import("./commands/plan.js")).planCommand, help: "print the deployment workflow of a site" },
+  diff: { load: async () => (await import("./commands/diff.js")).diffCommand, help: "show what apply would change (exit 2 when something would)" },
+  apply: { load: async () => (await import("./commands/apply.js")).applyCommand, help: "drive bare metal and releases to the site's documents" },
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
@@ -31,7 +34,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
-const io: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+const io: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stdout.isTTY === true };
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli/main.js")) {
   main(process.argv.slice(2), io).then(

@@ -1,16 +1,21 @@
 // The document half of the pipeline, shared by every command: source → envelopes → render
-// (→ validate). Each step is a stage's entry function; this file only chains them.
+// (→ validate → plan). Each step is a stage's entry function; this file only chains them.
 
 import type { RenderedDocument } from "../documents/types.js";
+import { chartsToDigest, planWorkflow, type Workflow } from "../plan/index.js";
 import { Problems } from "../problems/index.js";
 import { render } from "../render/index.js";
-import { loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
+import { chartDigests, loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 export interface RenderedSite {
   source: SiteSource;
   documents: RenderedDocument[];
   problems: Problems;
+}
+
+export interface PlannedSite extends RenderedSite {
+  workflow?: Workflow;
 }
 
 export async function renderSite(paths: string[], options: LoadOptions & { validate?: boolean }): Promise<RenderedSite> {
@@ -20,4 +25,15 @@ export async function renderSite(paths: string[], options: LoadOptions & { valid
   const documents = problems.hasErrors ? [] : render(valid, problems);
   if (options.validate && !problems.hasErrors) validateDocuments(documents, problems);
   return { source, documents, problems };
+}
+
+/** Render, validate and plan; `workflow` is absent when any of them found an error. */
+export async function planSite(paths: string[], options: LoadOptions): Promise<PlannedSite> {
+  const site = await renderSite(paths, { ...options, validate: true });
+  if (site.problems.hasErrors) return site;
+  const root = site.source.root;
+  const digests = await chartDigests(chartsToDigest({ documents: site.documents, root }));
+  const input = { documents: site.documents, root, chartDigests: digests, ...(site.source.site ? { site: site.source.site.name } : {}) };
+  const workflow = planWorkflow(input, site.problems);
+  return site.problems.hasErrors ? site : { ...site, workflow };
 }

@@ -1,0 +1,48 @@
+// slipway apply PATH --site NAME [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]
+
+import { diffWorkflow } from "../../diff/index.js";
+import { createDrivers } from "../../drivers/select.js";
+import { executeWorkflow } from "../../execute/index.js";
+import { parseCommand, type CommandIO } from "../args.js";
+import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
+import { EXIT } from "../exit-codes.js";
+import { observeSite } from "../observe.js";
+import { printProblems } from "../output.js";
+import { createProgress, formatSummary } from "../progress.js";
+import { planSite } from "../site-pipeline.js";
+import { formatDiff } from "./diff.js";
+
+export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]";
+
+export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    site: { type: "string" },
+    ...DRIVER_OPTIONS,
+    "dry-run": { type: "boolean", default: false },
+    prune: { type: "boolean", default: false },
+    output: { type: "string", short: "o", default: "text" },
+  }, usage);
+  const site = await planSite(positionals, { site: values.site as string | undefined });
+  printProblems(site.problems.items, io.stderr);
+  if (!site.workflow) return EXIT.badInput;
+  const workflow = site.workflow;
+  const drivers = createDrivers(driverConfig(values));
+  let observed;
+  try {
+    observed = await observeSite(workflow, drivers, { prune: values.prune === true });
+  } catch (e) {
+    io.stderr(`slipway apply: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
+    return EXIT.failed;
+  }
+  const diff = diffWorkflow(workflow, observed);
+  if (values["dry-run"]) {
+    io.stdout(formatDiff(workflow, diff, new Map(), { prune: values.prune === true }));
+    return EXIT.ok;
+  }
+  const mode = values.output === "json" ? "json" : io.isTTY ? "tty" : "plain";
+  io.stdout(mode === "json" ? "" : `applying site ${workflow.site ?? "-"} (${diff.changes} of ${workflow.phases.reduce((n, p) => n + p.steps.length, 0)} steps have work)\n`);
+  const result = await executeWorkflow(workflow, diff, drivers, { onEvent: createProgress(mode, io.stdout), prune: values.prune === true });
+  if (mode === "json") io.stdout(JSON.stringify({ type: "summary", ok: result.ok, durationMs: result.durationMs, results: result.results }) + "\n");
+  else io.stdout(formatSummary(result));
+  return result.ok ? EXIT.ok : EXIT.failed;
+}

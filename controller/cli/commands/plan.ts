@@ -1,0 +1,38 @@
+// slipway plan PATH --site NAME [-o text|json] [--graph mermaid|dot] [--show-secrets]
+
+import { formatGraph, redactStep, type GraphFormat } from "../../plan/index.js";
+import { parseCommand, UsageError, type CommandIO } from "../args.js";
+import { EXIT } from "../exit-codes.js";
+import { printProblems } from "../output.js";
+import { planSite } from "../site-pipeline.js";
+
+export const usage = "slipway plan PATH... [--site NAME] [-o text|json] [--graph mermaid|dot] [--show-secrets]";
+
+export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    site: { type: "string" },
+    output: { type: "string", short: "o", default: "text" },
+    graph: { type: "string" },
+    "show-secrets": { type: "boolean", default: false },
+  }, usage);
+  const site = await planSite(positionals, { site: values.site as string | undefined });
+  printProblems(site.problems.items, io.stderr);
+  if (!site.workflow) return EXIT.badInput;
+  const workflow = { ...site.workflow, phases: site.workflow.phases.map((p) => ({ ...p, steps: p.steps.map((s) => redactStep(s, values["show-secrets"] === true)) })) };
+  if (values.graph !== undefined) {
+    if (values.graph !== "mermaid" && values.graph !== "dot") throw new UsageError("--graph must be mermaid or dot");
+    io.stdout(formatGraph(workflow, values.graph as GraphFormat));
+  } else if (values.output === "json") {
+    io.stdout(JSON.stringify(workflow, null, 2) + "\n");
+  } else if (values.output === "text") {
+    io.stdout(`site ${workflow.site ?? "-"}, manifest ${workflow.manifest ?? "-"}, digest ${workflow.digest.slice(0, 12)}\n`);
+    workflow.phases.forEach((phase, i) => {
+      io.stdout(`${i + 1}. ${phase.name}${phase.sequenced ? " (sequenced)" : phase.kind === "chart-group" ? " (parallel)" : ""}\n`);
+      for (const s of phase.steps) {
+        const what = s.kind === "release" ? `chart ${s.origin.name}` : `${s.spec.bmc.address.split(":")[0]} → ${s.spec.target}`;
+        io.stdout(`   ${s.id.padEnd(40)} ${what.padEnd(28)} ${s.digest.slice(0, 12)}  ${s.origin.at}\n`);
+      }
+    });
+  } else throw new UsageError("-o must be text or json");
+  return EXIT.ok;
+}
