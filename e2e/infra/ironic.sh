@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Local OpenStack Ironic (standalone, one process) and a sushy-tools Redfish
-# emulator for Slipway's end-to-end tests. Everything listens on 127.0.0.1 only.
+# Local OpenStack Ironic (standalone, one process), a sushy-tools Redfish
+# emulator and emulated IPMI BMCs (pyghmi) for Slipway's end-to-end tests.
+# Everything listens on 127.0.0.1 only.
 #
 #   e2e/infra/ironic.sh up       install if needed (cached), start, wait healthy
 #   e2e/infra/ironic.sh down     stop exactly the processes `up` started
@@ -10,12 +11,13 @@
 # and ironic/constraints.txt, into ${SLIPWAY_CACHE:-$HOME/.cache/slipway}/
 # ironic-venv-<version>; a second install with the same pins does nothing.
 # State (SQLite DB, config, htpasswd files, generated credentials) lives in
-# e2e/.state/ironic/, logs in e2e/.state/logs/{ironic,sushy,ironic-install}.log,
-# pid files in e2e/.state/{ironic,sushy}.pid, and `up` writes the connection
-# details to e2e/.state/ironic.env as shell `export` lines.
+# e2e/.state/ironic/, logs in e2e/.state/logs/{ironic,sushy,ipmi-bmc,ironic-install}.log,
+# pid files in e2e/.state/{ironic,sushy,ipmi-bmc}.pid, and `up` writes the
+# connection details to e2e/.state/ironic.env as shell `export` lines.
 #
 # Settings (environment): SLIPWAY_CACHE, SLIPWAY_IRONIC_PORT (6385),
-# SLIPWAY_SUSHY_PORT (8000), SLIPWAY_IRONIC_START_TIMEOUT (180 seconds).
+# SLIPWAY_SUSHY_PORT (8000), SLIPWAY_IPMI_PORTS (6230,6231: one emulated BMC
+# per UDP port), SLIPWAY_IRONIC_START_TIMEOUT (180 seconds).
 set -euo pipefail
 
 IRONIC_VERSION=39.0.0
@@ -29,17 +31,21 @@ logs="$state_root/logs"
 env_file="$state_root/ironic.env"
 ironic_pidfile="$state_root/ironic.pid"
 sushy_pidfile="$state_root/sushy.pid"
+ipmi_pidfile="$state_root/ipmi-bmc.pid"
 ironic_log="$logs/ironic.log"
 sushy_log="$logs/sushy.log"
+ipmi_log="$logs/ipmi-bmc.log"
 install_log="$logs/ironic-install.log"
 ironic_conf="$state/ironic.conf"
 sushy_conf="$state/sushy-emulator.conf"
+ipmi_state="$state/ipmi-state.json"
 
 home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 cache="${SLIPWAY_CACHE:-$home/.cache/slipway}"
 venv="$cache/ironic-venv-$IRONIC_VERSION"
 ironic_port="${SLIPWAY_IRONIC_PORT:-6385}"
 sushy_port="${SLIPWAY_SUSHY_PORT:-8000}"
+ipmi_ports="${SLIPWAY_IPMI_PORTS:-6230,6231}"
 start_timeout="${SLIPWAY_IRONIC_START_TIMEOUT:-180}"
 ironic_url="http://127.0.0.1:$ironic_port"
 sushy_url="http://127.0.0.1:$sushy_port"
@@ -172,11 +178,12 @@ ensure_venv() {
   local want have py
   want="$(cat "$files/requirements.txt" "$files/constraints.txt" | sha256sum | cut -d' ' -f1)"
   have="$(cat "$venv/.slipway-pins" 2>/dev/null || true)"
-  if [[ "$want" == "$have" && -x "$venv/bin/ironic" && -x "$venv/bin/sushy-emulator" ]]; then
+  if [[ "$want" == "$have" && -x "$venv/bin/ironic" && -x "$venv/bin/sushy-emulator" ]] &&
+    "$venv/bin/python" -c 'import pyghmi' 2>/dev/null; then
     return 0
   fi
   py="$(find_python)" || die "prerequisite missing: a Python 3.10-3.13 interpreter (python3) to install Ironic; set SLIPWAY_PYTHON to one"
-  say "installing Ironic $IRONIC_VERSION and sushy-tools into $venv (log: $(rel "$install_log"))"
+  say "installing Ironic $IRONIC_VERSION, sushy-tools and pyghmi into $venv (log: $(rel "$install_log"))"
   mkdir -p "$cache"
   if [[ ! -x "$venv/bin/python" ]]; then
     if ! "$py" -m venv "$venv" >>"$install_log" 2>&1; then
@@ -246,8 +253,52 @@ export SUSHY_URL='$sushy_url'
 export SUSHY_USERNAME='$SUSHY_USERNAME'
 export SUSHY_PASSWORD='$SUSHY_PASSWORD'
 export SUSHY_SYSTEM_IDS='$ids'
+export IPMI_ADDRESS='127.0.0.1'
+export IPMI_PORTS='$ipmi_ports'
+export IPMI_USERNAME='$IPMI_USERNAME'
+export IPMI_PASSWORD='$IPMI_PASSWORD'
 EOF
   mv "$env_file.tmp" "$env_file"
+}
+
+# --- emulated IPMI BMCs --------------------------------------------------------
+
+# ipmi_bmc_args: NAME:PORT for each port of SLIPWAY_IPMI_PORTS.
+ipmi_bmc_args() {
+  local i=0 port
+  for port in ${ipmi_ports//,/ }; do
+    echo "slipway-ipmi-$i:$port"
+    i=$((i + 1))
+  done
+}
+
+# ipmi_probe: every BMC answers `power status` over lanplus with the credentials.
+ipmi_probe() {
+  local port out
+  for port in ${ipmi_ports//,/ }; do
+    # -E: ipmitool reads the password from IPMI_PASSWORD, not from argv.
+    if ! out="$(ipmitool -I lanplus -H 127.0.0.1 -p "$port" -U "$IPMI_USERNAME" -E -L ADMINISTRATOR \
+      -R 1 -N 1 power status 2>&1)"; then
+      echo "127.0.0.1:$port/udp: ${out//$'\n'/ }"
+      return 1
+    fi
+  done
+}
+
+wait_ipmi() { # wait_ipmi PID SECONDS
+  local pid="$1" deadline=$(($(date +%s) + $2)) problem
+  while :; do
+    problem="$(ipmi_probe)" && return 0
+    proc_alive "$pid" || {
+      echo "process $pid exited; last check: $problem"
+      return 1
+    }
+    (($(date +%s) < deadline)) || {
+      echo "timed out after $2s; last check: $problem"
+      return 1
+    }
+    sleep 0.5
+  done
 }
 
 # --- commands ----------------------------------------------------------------
@@ -258,6 +309,7 @@ cleanup_failed_up() {
   if ((rc != 0)) && ((${#started_pids[@]})); then
     say "up failed: stopping what this run started"
     stop_pid sushy-emulator "$sushy_pidfile" "$sushy_conf" >/dev/null 2>&1 || true
+    stop_pid ipmi-bmc "$ipmi_pidfile" "$ipmi_state" >/dev/null 2>&1 || true
     stop_pid ironic "$ironic_pidfile" "$ironic_conf" >/dev/null 2>&1 || true
     rm -f "$env_file"
   fi
@@ -276,15 +328,17 @@ cmd_up() {
   exec 9>"$state_root/ironic.lock"
   flock -w 300 9 || die "another ironic.sh is running (lock $(rel "$state_root")/ironic.lock)"
 
-  local ironic_pid sushy_pid t0 rc ironic_log_offset=0
+  local ironic_pid sushy_pid ipmi_pid t0 rc ironic_log_offset=0 port problem
   t0=$(date +%s)
   ironic_pid="$(pid_of "$ironic_pidfile" "$ironic_conf" || true)"
   sushy_pid="$(pid_of "$sushy_pidfile" "$sushy_conf" || true)"
-  if [[ -n "$ironic_pid" && -n "$sushy_pid" && -f "$env_file" && -x "$venv/bin/python" ]]; then
+  ipmi_pid="$(pid_of "$ipmi_pidfile" "$ipmi_state" || true)"
+  if [[ -n "$ironic_pid" && -n "$sushy_pid" && -n "$ipmi_pid" && -f "$env_file" && -x "$venv/bin/python" ]]; then
     load_credentials
     if "$venv/bin/python" "$files/helper.py" probe-ironic 2>/dev/null &&
-      "$venv/bin/python" "$files/helper.py" probe-sushy 2>/dev/null; then
-      say "already running: Ironic $ironic_url (pid $ironic_pid), sushy-tools $sushy_url (pid $sushy_pid); env in $(rel "$env_file")"
+      "$venv/bin/python" "$files/helper.py" probe-sushy 2>/dev/null &&
+      ipmi_probe >/dev/null; then
+      say "already running: Ironic $ironic_url (pid $ironic_pid), sushy-tools $sushy_url (pid $sushy_pid), IPMI BMCs on 127.0.0.1:{$ipmi_ports}/udp (pid $ipmi_pid); env in $(rel "$env_file")"
       return 0
     fi
   fi
@@ -304,11 +358,24 @@ cmd_up() {
   if [[ -z "$sushy_pid" ]] && ! "$venv/bin/python" "$files/helper.py" port-free "$sushy_port"; then
     die "sushy-tools emulator: port 127.0.0.1:$sushy_port is taken by another process (set SLIPWAY_SUSHY_PORT to use another)"
   fi
+  if [[ -z "$ipmi_pid" ]]; then
+    for port in ${ipmi_ports//,/ }; do
+      "$venv/bin/python" "$files/helper.py" port-free "$port" udp ||
+        die "IPMI BMC emulator: port 127.0.0.1:$port/udp is taken by another process (set SLIPWAY_IPMI_PORTS to use others)"
+    done
+  fi
 
   if [[ -z "$sushy_pid" ]]; then
     rm -f "$sushy_pidfile"
     sushy_pid="$(start_bg "$sushy_pidfile" "$sushy_log" "$venv/bin/sushy-emulator" --config "$sushy_conf")"
     started_pids+=("$sushy_pid")
+  fi
+  if [[ -z "$ipmi_pid" ]]; then
+    rm -f "$ipmi_pidfile"
+    # PYTHONUNBUFFERED: its log lines reach ipmi-bmc.log as they happen.
+    ipmi_pid="$(PYTHONUNBUFFERED=1 start_bg "$ipmi_pidfile" "$ipmi_log" "$venv/bin/python" "$files/ipmi_bmc.py" \
+      "$ipmi_state" $(ipmi_bmc_args))"
+    started_pids+=("$ipmi_pid")
   fi
   if [[ -z "$ironic_pid" ]]; then
     rm -f "$ironic_pidfile"
@@ -321,6 +388,7 @@ cmd_up() {
   rc=0
   "$venv/bin/python" "$files/helper.py" wait-sushy "$sushy_pid" 60 2>"$state/wait.err" || rc=$?
   ((rc == 0)) || fail_part "sushy-tools emulator ($sushy_url)" "$sushy_log" "$(cat "$state/wait.err")"
+  problem="$(wait_ipmi "$ipmi_pid" 30)" || fail_part "IPMI BMC emulator (127.0.0.1:{$ipmi_ports}/udp)" "$ipmi_log" "$problem"
   rc=0
   "$venv/bin/python" "$files/helper.py" wait-ironic "$ironic_pid" "$start_timeout" \
     "$ironic_log" "$ironic_log_offset" 2>"$state/wait.err" || rc=$?
@@ -331,6 +399,7 @@ cmd_up() {
   trap - EXIT
   say "Ironic $IRONIC_VERSION  listening on $ironic_url (pid $ironic_pid, log $(rel "$ironic_log"))"
   say "sushy-tools emulator listening on $sushy_url (pid $sushy_pid, log $(rel "$sushy_log"))"
+  say "IPMI BMC emulator listening on 127.0.0.1:{$ipmi_ports}/udp (pid $ipmi_pid, log $(rel "$ipmi_log"))"
   say "connection details in $(rel "$env_file") (up took $(($(date +%s) - t0))s)"
 }
 
@@ -340,6 +409,7 @@ cmd_down() {
   flock -w 60 9 || die "another ironic.sh is running (lock $(rel "$state_root")/ironic.lock)"
   stop_pid ironic "$ironic_pidfile" "$ironic_conf"
   stop_pid sushy-emulator "$sushy_pidfile" "$sushy_conf"
+  stop_pid ipmi-bmc "$ipmi_pidfile" "$ipmi_state"
   rm -f "$env_file"
 }
 
@@ -366,6 +436,17 @@ cmd_status() {
     fi
   else
     say "sushy-tools emulator: not running"
+    rc=1
+  fi
+  if pid="$(pid_of "$ipmi_pidfile" "$ipmi_state")"; then
+    if problem="$(ipmi_probe)"; then
+      say "IPMI BMC emulator: running, healthy at 127.0.0.1:{$ipmi_ports}/udp (pid $pid)"
+    else
+      say "IPMI BMC emulator: running (pid $pid) but unhealthy: $problem (log $(rel "$ipmi_log"))"
+      rc=1
+    fi
+  else
+    say "IPMI BMC emulator: not running"
     rc=1
   fi
   return "$rc"

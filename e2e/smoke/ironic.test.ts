@@ -1,13 +1,17 @@
 // Smoke test of the Ironic half of the e2e infrastructure (e2e/infra/ironic.sh):
-// a real standalone Ironic and a real sushy-tools Redfish emulator on 127.0.0.1.
+// a real standalone Ironic, a real sushy-tools Redfish emulator and emulated IPMI
+// BMCs (pyghmi, spoken to with ipmitool) on 127.0.0.1.
 // When they are not up every test fails with the "run `npm run infra:up`" message;
 // nothing is skipped.
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  getIpmiPowerState,
   getRedfishSystem,
+  ipmiDriverInfo,
   IronicClient,
   loadIronicEnv,
   redfishDriverInfo,
+  requireIpmi,
   type IronicEnv,
 } from "../support/ironic.js";
 
@@ -33,7 +37,7 @@ afterAll(async () => {
         await client.setProvisionState(uuid, "deleted");
         await client.waitForProvisionState(uuid, "available", { timeoutMs: 30_000 });
       }
-      if (node.power_state === "power on" && node.driver === "redfish") {
+      if (node.power_state === "power on" && node.driver !== "fake-hardware") {
         await client.setPowerState(uuid, "power off");
         await client.waitForPowerState(uuid, "power off", { timeoutMs: 60_000 });
       }
@@ -132,6 +136,41 @@ describe("ironic smoke", () => {
     await client.setPowerState(node.uuid, "power off");
     expect((await client.waitForPowerState(node.uuid, "power off")).power_state).toBe("power off");
     expect((await getRedfishSystem(sushy, systemId)).PowerState).toBe("Off");
+
+    await client.deleteNode(node.uuid);
+    expect(await client.findNode(node.uuid)).toBeUndefined();
+  });
+
+  it("powers an ipmi node on and off through an emulated IPMI BMC", async () => {
+    const client = await ironic();
+    const ipmi = requireIpmi(env());
+    expect(ipmi.ports.length).toBeGreaterThan(0);
+    const port = ipmi.ports[0]!;
+
+    const node = await client.createNode({
+      driver: "ipmi",
+      name: `smoke-ipmi-${run}`,
+      driver_info: ipmiDriverInfo(ipmi, port),
+    });
+    created.push(node.uuid);
+    expect(node.power_interface).toBe("ipmitool");
+
+    await client.setProvisionState(node.uuid, "manage");
+    const managed = await client.waitForProvisionState(node.uuid, "manageable", { timeoutMs: 60_000 });
+    if (managed.power_state !== "power off") {
+      await client.setPowerState(node.uuid, "power off");
+      await client.waitForPowerState(node.uuid, "power off");
+    }
+    expect(await getIpmiPowerState(ipmi, port)).toBe("off");
+
+    await client.setPowerState(node.uuid, "power on");
+    const on = await client.waitForPowerState(node.uuid, "power on");
+    expect(on.last_error).toBeNull();
+    expect(await getIpmiPowerState(ipmi, port)).toBe("on");
+
+    await client.setPowerState(node.uuid, "power off");
+    expect((await client.waitForPowerState(node.uuid, "power off")).power_state).toBe("power off");
+    expect(await getIpmiPowerState(ipmi, port)).toBe("off");
 
     await client.deleteNode(node.uuid);
     expect(await client.findNode(node.uuid)).toBeUndefined();

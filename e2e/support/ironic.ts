@@ -1,5 +1,5 @@
-// A small typed client for the local Ironic (and its sushy-tools Redfish emulator)
-// started by e2e/infra/ironic.sh, for end-to-end tests.
+// A small typed client for the local Ironic (and its sushy-tools Redfish emulator
+// and emulated IPMI BMCs) started by e2e/infra/ironic.sh, for end-to-end tests.
 //
 // Connection details come from e2e/.state/ironic.env (written by `ironic.sh up`),
 // overridden by the process environment (IRONIC_URL, IRONIC_USERNAME, ...). When
@@ -9,6 +9,7 @@
 //
 // Node 20's global fetch; HTTP basic auth; every request carries the server's
 // maximum API microversion (read once from `GET /`), unless the caller pins one.
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,9 +69,20 @@ export interface SushyEnv extends BasicAuthEndpoint {
   systemIds: string[];
 }
 
+export interface IpmiEnv {
+  /** 127.0.0.1: the BMCs listen on UDP ports there. */
+  address: string;
+  /** One emulated BMC (one machine) per port. */
+  ports: number[];
+  username: string;
+  password: string;
+}
+
 export interface IronicEnv {
   ironic: BasicAuthEndpoint;
   sushy: SushyEnv;
+  /** Absent when the env file predates the IPMI emulator; see requireIpmi(). */
+  ipmi: IpmiEnv | undefined;
 }
 
 /** Parse the `export NAME='value'` lines ironic.sh writes. */
@@ -90,8 +102,9 @@ export function parseEnvFile(text: string): Record<string, string> {
 /** The connection details: e2e/.state/ironic.env, overridden by process.env. */
 export function loadIronicEnv(file = ironicEnvFile): IronicEnv {
   const fromFile = existsSync(file) ? parseEnvFile(readFileSync(file, "utf8")) : {};
+  const lookup = (name: string): string | undefined => process.env[name] || fromFile[name];
   const get = (name: string): string => {
-    const v = process.env[name] || fromFile[name];
+    const v = lookup(name);
     if (!v) {
       throw new IronicNotUpError(
         `${name} is not set (${existsSync(file) ? `${file} has no ${name}` : `${file} does not exist`}, nor the environment).`,
@@ -107,7 +120,21 @@ export function loadIronicEnv(file = ironicEnvFile): IronicEnv {
       password: get("SUSHY_PASSWORD"),
       systemIds: get("SUSHY_SYSTEM_IDS").split(/[\s,]+/).filter(Boolean),
     },
+    ipmi: lookup("IPMI_PORTS")
+      ? {
+          address: get("IPMI_ADDRESS"),
+          ports: get("IPMI_PORTS").split(/[\s,]+/).filter(Boolean).map(Number),
+          username: get("IPMI_USERNAME"),
+          password: get("IPMI_PASSWORD"),
+        }
+      : undefined,
   };
+}
+
+/** The IPMI part of the env, or IronicNotUpError when it is missing. */
+export function requireIpmi(env: IronicEnv): IpmiEnv {
+  if (!env.ipmi) throw new IronicNotUpError("IPMI_PORTS is not set (the emulated IPMI BMCs are not up).");
+  return env.ipmi;
 }
 
 // --- Ironic resources ------------------------------------------------------------
@@ -398,6 +425,39 @@ export async function getRedfishSystem(sushy: BasicAuthEndpoint, systemId: strin
   const text = await res.text();
   if (!res.ok) throw new IronicApiError("GET", url, res.status, text);
   return JSON.parse(text) as RedfishSystem;
+}
+
+// --- the emulated IPMI BMCs -------------------------------------------------------
+
+/** driver_info for an `ipmi` node whose BMC is the emulated one on `port`. */
+export function ipmiDriverInfo(ipmi: IpmiEnv, port: number): Record<string, unknown> {
+  return {
+    ipmi_address: ipmi.address,
+    ipmi_port: port,
+    ipmi_username: ipmi.username,
+    ipmi_password: ipmi.password,
+  };
+}
+
+/**
+ * Ask the BMC on `port` for its chassis power state with ipmitool over lanplus,
+ * not through Ironic. The password goes through the environment (ipmitool -E).
+ */
+export function getIpmiPowerState(ipmi: IpmiEnv, port: number): Promise<"on" | "off"> {
+  const args = ["-I", "lanplus", "-H", ipmi.address, "-p", String(port), "-U", ipmi.username, "-E", "power", "status"];
+  return new Promise((resolve, reject) => {
+    execFile(
+      "ipmitool",
+      args,
+      { env: { ...process.env, IPMI_PASSWORD: ipmi.password }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`ipmitool ${args.join(" ")} failed: ${stderr || err.message}`));
+        const m = /Chassis Power is (on|off)/.exec(stdout);
+        if (!m) return reject(new Error(`ipmitool power status said: ${stdout.trim()}`));
+        resolve(m[1] as "on" | "off");
+      },
+    );
+  });
 }
 
 /** driver_info for a `redfish` node whose BMC is the emulator's system `systemId`. */

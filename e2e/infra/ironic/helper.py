@@ -5,7 +5,8 @@ do not show up in `ps`):
 
   secrets STATE_DIR      create STATE_DIR/credentials.env and the two bcrypt
                          htpasswd files once; later calls keep what exists
-  port-free PORT         exit 0 if 127.0.0.1:PORT can be bound, 1 if taken
+  port-free PORT [udp]   exit 0 if 127.0.0.1:PORT (TCP, or UDP) can be
+                         bound, 1 if taken
   wait-ironic PID SECS [LOG OFFSET]
                          wait until Ironic answers GET /, GET /v1 and lists
                          fake-hardware in GET /v1/drivers (env IRONIC_URL,
@@ -58,6 +59,9 @@ def cmd_secrets(state_dir):
         'IRONIC_PASSWORD': lambda: secrets.token_urlsafe(24),
         'SUSHY_USERNAME': lambda: 'bmc-admin',
         'SUSHY_PASSWORD': lambda: secrets.token_urlsafe(24),
+        'IPMI_USERNAME': lambda: 'ipmi-admin',
+        # IPMI 2.0 passwords are at most 20 bytes.
+        'IPMI_PASSWORD': lambda: secrets.token_urlsafe(12)[:16],
     }
     changed = False
     for key, make in wanted.items():
@@ -85,11 +89,14 @@ def cmd_secrets(state_dir):
     return 0
 
 
-def cmd_port_free(port):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    # As the servers do: connections in TIME_WAIT from a previous run must not
-    # count as "taken", only a socket that is bound or listening.
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+def cmd_port_free(port, proto='tcp'):
+    if proto == 'udp':
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # As the servers do: connections in TIME_WAIT from a previous run must
+        # not count as "taken", only a socket that is bound or listening.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(('127.0.0.1', int(port)))
     except OSError as exc:
