@@ -5,12 +5,30 @@
 // is built only when something asks for a position inside a document (an error, a lint).
 
 import jsyaml from "js-yaml";
-import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node, type Tags } from "yaml";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
 import { SourceFile } from "./source-file.js";
 import { splitDocuments, type Chunk } from "./split.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
+
+/**
+ * Options for the `yaml` package when it reads or edits site documents (positions, `site new`).
+ * Its 1.1 schema differs from PyYAML in two ways that matter here: it reads a lone `.`
+ * (Deckhand's "whole data" path) as NaN, and `y`/`n` as booleans. Swap in PyYAML's rules.
+ */
+export const YAML_DOCUMENT_OPTIONS = {
+  version: "1.1" as const,
+  uniqueKeys: false,
+  customTags: (tags: Tags): Tags =>
+    tags.map((t) => {
+      if (typeof t !== "object" || !("test" in t) || !(t.test instanceof RegExp)) return t;
+      if (t.test.test(".")) return { ...t, test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|[-+]?\.[0-9_]+)$/ };
+      if (t.test.test("y")) return { ...t, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/ };
+      if (t.test.test("n")) return { ...t, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/ };
+      return t;
+    }) as Tags,
+};
 
 /** Every non-empty document of one file, as an envelope with its source position. */
 export function parseFile(file: SourceFile, problems: Problems): SourceDocument[] {
@@ -63,7 +81,7 @@ function withLazyNode<T extends object>(doc: T, file: SourceFile, chunk: Chunk):
     get() {
       if (!node) {
         const pad = chunk.offset > 0 ? " ".repeat(chunk.offset - 1) + "\n" : "";
-        node = parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), { version: "1.1", uniqueKeys: false });
+        node = parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), YAML_DOCUMENT_OPTIONS);
       }
       return node;
     },

@@ -5,6 +5,7 @@ import { locatePath } from "../documents/parse.js";
 import { docRef, type RenderedDocument } from "../documents/types.js";
 import { describeDocument, type Problems } from "../problems/index.js";
 import { describeError, formatPath, pruneBranchErrors } from "./errors.js";
+import { checkPlaceholders } from "./placeholders.js";
 import { buildRegistry, type SchemaEntry } from "./registry.js";
 import type { JsonSchema } from "./schemas/index.js";
 
@@ -24,6 +25,7 @@ export interface ValidateOptions {
 export type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
 
 export function validateDocuments(rendered: readonly ValidatedDocument[], problems: Problems, options: ValidateOptions = {}): void {
+  checkPlaceholders(rendered, problems);
   const registry = buildRegistry(rendered, options.extraSchemas ?? {}, problems);
   const unknown = new Map<string, ValidatedDocument[]>();
   for (const doc of rendered) {

@@ -6,7 +6,9 @@ import { formatPath, type PathSegment } from "../../validate/index.js";
 import type { Rule } from "../model.js";
 import { label, problem } from "./util.js";
 
-export const PLACEHOLDER = "NEWSITE-CHANGEME";
+import { PLACEHOLDER } from "../../validate/placeholders.js";
+
+export { PLACEHOLDER };
 
 export const unresolvedPlaceholder: Rule = {
   code: "S001",

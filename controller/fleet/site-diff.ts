@@ -1,0 +1,32 @@
+// `slipway site diff A B`: how two rendered sites differ, per document and data path.
+
+import type { RenderedDocument } from "../documents/types.js";
+import { valuesDiff, type ValueChange } from "../diff/values-diff.js";
+import { redactDocument } from "../render/redact.js";
+
+export interface DocumentDifference {
+  schema: string;
+  name: string;
+  /** only-a / only-b: the document exists in one site; changed: its data differs. */
+  kind: "only-a" | "only-b" | "changed";
+  changes: ValueChange[];
+}
+
+/** Documents are matched by (schema, name); data is compared after redaction unless secrets are asked for. */
+export function diffSites(a: RenderedDocument[], b: RenderedDocument[], showSecrets = false): DocumentDifference[] {
+  const key = (d: RenderedDocument) => `${d.schema}\u0000${d.metadata.name}`;
+  const bByKey = new Map(b.map((d) => [key(d), d]));
+  const aKeys = new Set(a.map(key));
+  const out: DocumentDifference[] = [];
+  for (const da of a) {
+    const db = bByKey.get(key(da));
+    if (!db) {
+      out.push({ schema: da.schema, name: da.metadata.name, kind: "only-a", changes: [] });
+      continue;
+    }
+    const changes = valuesDiff(redactDocument(da, showSecrets).data, redactDocument(db, showSecrets).data);
+    if (changes.length) out.push({ schema: da.schema, name: da.metadata.name, kind: "changed", changes });
+  }
+  for (const db of b) if (!aKeys.has(key(db))) out.push({ schema: db.schema, name: db.metadata.name, kind: "only-b", changes: [] });
+  return out;
+}
