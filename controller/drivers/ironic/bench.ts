@@ -26,6 +26,10 @@ export interface BenchEnrollResult {
 export interface BenchOptions {
   /** Poll interval of both loops (default 100 ms). */
   pollIntervalMs?: number;
+  /** The driver's polling back-off cap (default: its own default, 10 × pollIntervalMs). */
+  maxPollIntervalMs?: number;
+  /** Run the plain loop first (default false: the driver first). */
+  plainFirst?: boolean;
   /** Name prefix of the bench nodes (default bench-<time>). */
   prefix?: string;
   /** Per-node time limit (default 5 minutes). */
@@ -121,6 +125,7 @@ export async function benchEnroll(
     username: creds?.username,
     password: creds?.password,
     pollIntervalMs,
+    maxPollIntervalMs: options.maxPollIntervalMs,
     timeoutMs,
   });
   const client = createIronicClient({ url, username: creds?.username, password: creds?.password });
@@ -131,9 +136,6 @@ export async function benchEnroll(
     await Promise.all(list.map((n) => q.add(() => driver.remove(n))));
   };
 
-  // 1. The driver, through p-queue.
-  const driverNames = names("d");
-  const queue = new PQueue({ concurrency });
   const spec = (name: string): NodeSpec => ({
     name,
     bmc: { address: `fake://${name}` },
@@ -142,18 +144,39 @@ export async function benchEnroll(
     target: "available",
     digest: `bench:${name}`,
   });
-  let t0 = Date.now();
-  const results = await Promise.all(driverNames.map((n) => queue.add(() => driver.ensure(spec(n)))));
-  const driverMs = Date.now() - t0;
-  const driverFailed = results.filter((r) => r?.kind !== "complete").length;
-  await cleanup(driverNames);
 
-  // 2. The plain REST loop, same concurrency.
-  const plainNames = names("p");
-  t0 = Date.now();
-  const plainFailed = await plainEnroll(url, creds, plainNames, concurrency, pollIntervalMs, timeoutMs, version);
-  const plainMs = Date.now() - t0;
-  await cleanup(plainNames);
+  // The driver, through p-queue.
+  const runDriver = async () => {
+    const list = names("d");
+    const queue = new PQueue({ concurrency });
+    const t0 = Date.now();
+    const results = await Promise.all(list.map((n) => queue.add(() => driver.ensure(spec(n)))));
+    const ms = Date.now() - t0;
+    await cleanup(list);
+    return { ms, failed: results.filter((r) => r?.kind !== "complete").length };
+  };
+  // The plain REST loop, same concurrency.
+  const runPlain = async () => {
+    const list = names("p");
+    const t0 = Date.now();
+    const failed = await plainEnroll(url, creds, list, concurrency, pollIntervalMs, timeoutMs, version);
+    const ms = Date.now() - t0;
+    await cleanup(list);
+    return { ms, failed };
+  };
+  let dr: { ms: number; failed: number };
+  let pr: { ms: number; failed: number };
+  if (options.plainFirst) {
+    pr = await runPlain();
+    dr = await runDriver();
+  } else {
+    dr = await runDriver();
+    pr = await runPlain();
+  }
+  const driverMs = dr.ms;
+  const driverFailed = dr.failed;
+  const plainMs = pr.ms;
+  const plainFailed = pr.failed;
 
   const d = figures(count, driverFailed, driverMs);
   const p = figures(count, plainFailed, plainMs);

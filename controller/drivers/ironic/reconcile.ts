@@ -27,7 +27,7 @@ export interface ReconcileOptions {
   resolveCredentials?: CredentialResolver;
   /** First poll delay, and the delay after every action. */
   pollIntervalMs: number;
-  /** Polls while Ironic is busy back off ×1.5 up to this. */
+  /** Polls while Ironic is busy back off ×1.5 (after the first few) up to this. */
   maxPollIntervalMs: number;
   /** Give up on one ensure/remove after this long (an `error`, retryable). */
   timeoutMs: number;
@@ -38,6 +38,9 @@ export interface ReconcileOptions {
 }
 
 class SpecError extends Error {}
+
+/** Polls at the base interval in one state before backing off. */
+const FAST_POLLS = 3;
 
 function redactor(secrets: () => string[]): (text: string) => string {
   return (text) => {
@@ -78,12 +81,14 @@ async function runLoop<C extends StepContext>(
   const start = opts.now();
   let node = first;
   let delay = opts.pollIntervalMs;
+  let polls = 0;
   let seen = "";
   for (;;) {
     const where = `${node.provision_state}|${node.target_provision_state ?? ""}`;
     if (where !== seen) {
       seen = where;
       delay = opts.pollIntervalMs;
+      polls = 0;
       progress?.({ node: name, state: node.provision_state });
     }
     let step: StepResult | undefined;
@@ -114,7 +119,11 @@ async function runLoop<C extends StepContext>(
       };
     }
     await opts.sleep(delay);
-    if (step.kind === "continue") delay = Math.min(opts.maxPollIntervalMs, Math.ceil(delay * 1.5));
+    // Poll at the base interval a few times (fake and fast transitions finish in well
+    // under a second), then back off ×1.5 up to the cap (a real deploy takes minutes).
+    if (step.kind === "continue" && ++polls >= FAST_POLLS) {
+      delay = Math.min(opts.maxPollIntervalMs, Math.ceil(delay * 1.5));
+    }
     const next = await ctx.api.getNode(node.uuid);
     if (!next) return { node, step: { kind: "error", retryable: true, message: `node ${name} disappeared from Ironic` } };
     node = next;
@@ -173,6 +182,9 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
   try {
     // Reject a bad address before touching Ironic (no credentials needed to check it).
     bmcDriver(spec.bmc.address, { username: "-", password: "-" });
+    if (spec.target === "active" && !spec.image) {
+      throw new SpecError(`node ${spec.name}: target "active" needs an image`);
+    }
     const minor = await api.client.version();
     const ctx: EnsureContext = {
       ...baseContext(countingOpts, minor, spec.name, () => (credentials ? [credentials.password] : [])),

@@ -228,8 +228,9 @@ describe("ensure", () => {
     server.stick("deploying");
     const r = await driver.ensure(spec("n1", { target: "active", image: { url: "http://i", checksum: "c" } }));
     expect(r).toMatchObject({ kind: "error", retryable: true, message: 'node n1: still "deploying" (target "active") after 5 s' });
-    // ×1.5 from pollIntervalMs while the state does not change, capped at maxPollIntervalMs.
-    expect(sleeps.slice(-9)).toEqual([100, 150, 225, 338, 507, 761, 1000, 1000, 1000]);
+    // pollIntervalMs for the first polls in a state, then ×1.5 up to maxPollIntervalMs.
+    const i = sleeps.lastIndexOf(100);
+    expect(sleeps.slice(i - 2, i + 9)).toEqual([100, 100, 100, 150, 225, 338, 507, 761, 1000, 1000, 1000]);
   });
 
   it("reports a bad BMC address and missing credentials before touching Ironic", async () => {
@@ -245,6 +246,16 @@ describe("ensure", () => {
       message: "node n2: the BMC needs credentials and the spec gives none",
     });
     expect(server.writes()).toEqual([]);
+  });
+
+  it("refuses target active without an image", async () => {
+    const { server, driver } = setup();
+    expect(await driver.ensure(spec("n1", { target: "active" }))).toEqual({
+      kind: "error",
+      retryable: false,
+      message: 'node n1: target "active" needs an image',
+    });
+    expect(server.requests).toEqual([]);
   });
 
   it("turns an unreachable Ironic into a retryable error", async () => {

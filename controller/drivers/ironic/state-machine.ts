@@ -103,8 +103,9 @@ const watching = Object.fromEntries(TRANSITIONAL.map((s) => [s, async (n: Ironic
 export const ENSURE_TABLE: Record<string, Handler<EnsureContext>> = {
   ...watching,
   enroll: async (node, ctx) => {
-    // A failed `manage` (bad BMC credentials, unreachable BMC) lands back in enroll.
-    if (ctx.issued.includes("manage")) return failed(node, ctx, "verification failed");
+    // A failed `manage` (bad BMC credentials, unreachable BMC) lands back in enroll,
+    // with last_error saying why.
+    if (ctx.issued.includes("manage")) return node.last_error ? failed(node, ctx, "verification failed") : wait(node);
     return act(ctx, node, "manage");
   },
   manageable: async (node, ctx) => {
