@@ -1,6 +1,7 @@
 // How the CLI prints: documents as a YAML stream or a JSON array, problems one per line.
 
-import { stringify } from "yaml";
+import jsyaml from "js-yaml";
+import { PYYAML_SCHEMA } from "../documents/pyyaml-schema.js";
 import { formatProblem, type Problem } from "../problems/index.js";
 import type { OutputDocument } from "../render/index.js";
 
@@ -8,8 +9,8 @@ export type OutputFormat = "yaml" | "json";
 
 export function formatDocuments(docs: OutputDocument[], format: OutputFormat): string {
   if (format === "json") return JSON.stringify(docs, null, 2) + "\n";
-  // YAML 1.1 output, so strings like "yes" or "0755" stay strings for PyYAML-based readers.
-  return docs.map((d) => "---\n" + stringify(d, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false })).join("") + (docs.length ? "...\n" : "");
+  // Dumped with the PyYAML schema, so strings like "yes" or "0755" are quoted and stay strings for PyYAML-based readers.
+  return docs.map((d) => "---\n" + jsyaml.dump(d, { schema: PYYAML_SCHEMA, lineWidth: -1, noRefs: true })).join("") + (docs.length ? "...\n" : "");
 }
 
 /** Errors and warnings to stderr, one per line, errors last so they end the output. */
