@@ -157,7 +157,9 @@ ensure_system_packages() {
   command -v ps >/dev/null 2>&1 || missing+=(procps)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
   if ((${#missing[@]})); then
-    apt_install $(printf '%s\n' "${missing[@]}" | sort -u)
+    local pkgs
+    mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
+    apt_install "${pkgs[@]}"
   fi
 }
 
@@ -217,8 +219,8 @@ prepare_state() {
 }
 
 load_credentials() {
-  # shellcheck disable=SC1091
   set -a
+  # shellcheck disable=SC1091
   . "$state/credentials.env"
   set +a
   export IRONIC_URL="$ironic_url" SUSHY_URL="$sushy_url"
@@ -372,9 +374,11 @@ cmd_up() {
   fi
   if [[ -z "$ipmi_pid" ]]; then
     rm -f "$ipmi_pidfile"
+    local bmcs
+    mapfile -t bmcs < <(ipmi_bmc_args)
     # PYTHONUNBUFFERED: its log lines reach ipmi-bmc.log as they happen.
     ipmi_pid="$(PYTHONUNBUFFERED=1 start_bg "$ipmi_pidfile" "$ipmi_log" "$venv/bin/python" "$files/ipmi_bmc.py" \
-      "$ipmi_state" $(ipmi_bmc_args))"
+      "$ipmi_state" "${bmcs[@]}")"
     started_pids+=("$ipmi_pid")
   fi
   if [[ -z "$ironic_pid" ]]; then
