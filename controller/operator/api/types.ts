@@ -102,8 +102,15 @@ export interface SiteStatus {
   workflow?: { revision: string; digest: string; phases: PhaseStatus[] };
   nodes?: { ready: number; total: number };
   releases?: { ready: number; total: number };
-  /** The last 5 applies, newest first. */
+  /** The last 5 applies, newest first (the schema allows at most 5). */
   history?: HistoryEntry[];
+  /**
+   * `nodes` and `releases` as "ready/total" strings, for `kubectl get sites` (a printer
+   * column cannot compute them); fill with `statusSummary()` from ./status-summary.ts.
+   */
+  summary?: { nodes: string; releases: string };
+  /** The last `slipway.dev/requestedAt` annotation value handled (Flux's lastHandledReconcileAt). */
+  lastHandledReconcileAt?: string;
 }
 
 export interface Site {
