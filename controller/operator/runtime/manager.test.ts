@@ -1,0 +1,197 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { FakeClock, flushPromises } from "./clock.js";
+import type { EventSink } from "./events.js";
+import type { ListWatchSource, WatchEvent } from "./kube-http.js";
+import type { LeaseRecord, LeaseStore, StoredLease } from "./leader-election.js";
+import { memoryLogger } from "./log.js";
+import { specOrMetadataChanged, startManager, type ManagerExit } from "./manager.js";
+import { createMetrics } from "./metrics.js";
+
+type Obj = KubernetesObject & { spec?: { configMap?: string }; status?: unknown };
+
+/** A collection that can be changed while watched. */
+class Collection implements ListWatchSource<Obj> {
+  objs = new Map<string, Obj>();
+  rv = 1;
+  private emit: ((e: WatchEvent<Obj>) => void) | undefined;
+
+  set(name: string, patch: Partial<Obj> = {}, generation = 1): void {
+    const obj: Obj = { metadata: { namespace: "ns", name, resourceVersion: String(++this.rv), generation }, ...patch };
+    const type = this.objs.has(name) ? "MODIFIED" : "ADDED";
+    this.objs.set(name, obj);
+    this.emit?.({ type, object: obj });
+  }
+
+  async list() {
+    return { items: [...this.objs.values()], resourceVersion: String(this.rv) };
+  }
+
+  watch(_rv: string, onEvent: (e: WatchEvent<Obj>) => void, signal: AbortSignal): Promise<void> {
+    this.emit = onEvent;
+    return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+  }
+}
+
+const nullSink: EventSink = {
+  create: async (_ns, e) => e,
+  replace: async (_ns, _n, e) => e,
+};
+
+function leaseServer() {
+  let lease: StoredLease | undefined;
+  let rv = 0;
+  return (): LeaseStore => ({
+    description: "ns/slipway",
+    get: async () => lease && structuredClone(lease),
+    create: async (record: LeaseRecord) => {
+      if (lease) throw Object.assign(new Error("exists"), { code: 409 });
+      lease = { record, resourceVersion: String(++rv) };
+      return structuredClone(lease);
+    },
+    update: async (record: LeaseRecord, v: string) => {
+      if (lease?.resourceVersion !== v) throw Object.assign(new Error("conflict"), { code: 409 });
+      lease = { record, resourceVersion: String(++rv) };
+      return structuredClone(lease);
+    },
+  });
+}
+
+const emptyKubeConfig = () => {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: "" });
+  return kc;
+};
+
+describe("startManager", () => {
+  it("maps watched objects to Site keys, reconciles, serves probes and metrics, stops cleanly", async () => {
+    const sites = new Collection();
+    const configMaps = new Collection();
+    sites.set("a", { spec: { configMap: "docs" } });
+    sites.set("b");
+    const reconciled: string[] = [];
+    const exits: ManagerExit[] = [];
+    const { log, lines } = memoryLogger();
+    const mgr = await startManager({
+      kubeconfig: emptyKubeConfig(),
+      watches: [
+        { name: "sites", source: sites, filter: specOrMetadataChanged },
+        {
+          name: "configmaps",
+          source: configMaps,
+          map: (cm, ctx) =>
+            (ctx.informer<Obj>("sites")?.list() ?? [])
+              .filter((s) => s.spec?.configMap === cm.metadata?.name)
+              .map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`),
+        },
+      ],
+      reconcile: async (key, ctx) => {
+        reconciled.push(key);
+        ctx.log.info("reconciling", { revision: "r1" });
+      },
+      metricsBindAddress: "127.0.0.1:0",
+      healthBindAddress: "127.0.0.1:0",
+      handleSignals: false,
+      onExit: (e) => exits.push(e),
+      eventSink: nullSink,
+      metrics: createMetrics({ processMetrics: false }),
+      log,
+    });
+    for (let i = 0; i < 50 && reconciled.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(reconciled.sort()).toEqual(["ns/a", "ns/b"]);
+    expect(mgr.isLeader()).toBe(true);
+    expect(mgr.ready()).toBe(true);
+    const line = lines.find((l) => l.msg === "reconciling");
+    expect(line).toMatchObject({ site: "ns/a", revision: "r1", controller: "site" });
+
+    reconciled.length = 0;
+    configMaps.set("docs");
+    configMaps.set("unrelated");
+    sites.set("b", { status: { ready: true } }); // status only: filtered out
+    sites.set("b", {}, 2); // spec change
+    for (let i = 0; i < 50 && reconciled.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(reconciled.sort()).toEqual(["ns/a", "ns/b"]);
+
+    const health = mgr.healthUrl() as string;
+    expect(health).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${health}/healthz`)).status).toBe(200);
+    expect((await fetch(`${health}/readyz`)).status).toBe(200);
+    expect(mgr.metricsUrl()).toBe(health);
+    const text = await (await fetch(`${mgr.metricsUrl()}/metrics`)).text();
+    expect(text).toContain('controller_runtime_reconcile_total{controller="site",result="success"} 4');
+
+    expect(await mgr.stop()).toEqual({ reason: "stopped", code: 0 });
+    expect(exits).toEqual([{ reason: "stopped", code: 0 }]);
+    await expect(fetch(`${health}/healthz`)).rejects.toThrow();
+  });
+
+  it("with leader election only the leader reconciles; a released lease passes to the standby", async () => {
+    const store = leaseServer();
+    const sites = new Collection();
+    sites.set("a");
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    const make = (id: string) =>
+      startManager({
+        kubeconfig: emptyKubeConfig(),
+        watches: [{ name: "sites", source: sites }],
+        reconcile: async (key) => void calls.push(`${id} ${key}`),
+        leaderElection: { namespace: "ns", name: "slipway", identity: id, store: store() },
+        metricsBindAddress: "0",
+        healthBindAddress: "127.0.0.1:0",
+        handleSignals: false,
+        onExit: () => undefined,
+        eventSink: nullSink,
+        metrics: createMetrics({ processMetrics: false }),
+        log: memoryLogger().log,
+        clock,
+      });
+    const one = await make("one");
+    await clock.advance(100);
+    const two = await make("two");
+    await clock.advance(5_000);
+    expect(one.isLeader()).toBe(true);
+    expect(two.isLeader()).toBe(false);
+    expect(two.ready()).toBe(true); // standing by is ready
+    expect((await fetch(`${two.healthUrl()}/readyz`)).status).toBe(200);
+    expect(calls).toEqual(["one ns/a"]);
+    expect(await one.stop()).toMatchObject({ reason: "stopped", code: 0 });
+    await clock.advance(3_000);
+    expect(two.isLeader()).toBe(true);
+    await flushPromises();
+    expect(calls).toEqual(["one ns/a", "two ns/a"]);
+    await two.stop();
+  });
+
+  it("losing the lease stops the manager with exit code 1", async () => {
+    let fail = false;
+    const base = leaseServer()();
+    const store: LeaseStore = {
+      ...base,
+      get: () => (fail ? Promise.reject(new Error("connection refused")) : base.get()),
+    };
+    const clock = new FakeClock();
+    const exits: ManagerExit[] = [];
+    const mgr = await startManager({
+      kubeconfig: emptyKubeConfig(),
+      watches: [{ name: "sites", source: new Collection() }],
+      reconcile: async () => undefined,
+      leaderElection: { namespace: "ns", name: "slipway", identity: "x", store },
+      metricsBindAddress: "0",
+      healthBindAddress: "0",
+      handleSignals: false,
+      onExit: (e) => exits.push(e),
+      eventSink: nullSink,
+      metrics: createMetrics({ processMetrics: false }),
+      log: memoryLogger().log,
+      clock,
+    });
+    await clock.advance(100);
+    expect(mgr.isLeader()).toBe(true);
+    fail = true;
+    await clock.advance(12_000);
+    expect(await mgr.done).toEqual({ reason: "leadership-lost", code: 1 });
+    expect(exits).toHaveLength(1);
+  });
+});
