@@ -178,7 +178,6 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
     desired = desiredNode(spec, credentials);
     return desired;
   };
-  let observed: ObservedNode | undefined;
   try {
     // Reject a bad address before touching Ironic (no credentials needed to check it).
     bmcDriver(spec.bmc.address, { username: "-", password: "-" });
@@ -238,7 +237,7 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
         return createPortIfMissing(n);
       },
     });
-    observed = observe(last, macs);
+    const observed = observe(last, macs);
     if (step.kind === "complete") return { kind: "complete", node: observed, created, changed: writes > 0 };
     if (step.kind === "failed") return { kind: "failed", node: observed, message: step.message };
     if (step.kind === "error") return step;
