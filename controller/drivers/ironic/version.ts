@@ -8,9 +8,9 @@ export const MAX_KNOWN_MINOR = 110;
 
 /**
  * Features used only when the negotiated version allows them. Everything else Slipway
- * uses is at or below 1.82: fields selection (1.8), provision state filter (1.9),
- * `enroll` (1.11), detail=true on lists (1.43), automated_clean (1.47), configdrive as
- * a JSON object (1.56), deploy/undeploy verbs (1.73), node history (1.78).
+ * uses is well below 1.82: `fields` selection (1.8), the `enroll` state (1.11), node
+ * interface fields (1.31), inspection_finished_at and `inspect wait` (1.39), configdrive
+ * as a JSON object (1.56).
  */
 export const FEATURES = {
   /** `unhold` verb for nodes in `clean hold` / `deploy hold` / `service hold`. */
