@@ -161,3 +161,19 @@ describe("StatusWriter", () => {
     expect(store.statusWrites).toHaveLength(0);
   });
 });
+
+import { referencesOf, sitesReferencing } from "./references.js";
+
+describe("references", () => {
+  const mk = (name: string, ns: string, spec: Site["spec"]): Site => ({ apiVersion: "slipway.dev/v1alpha1", kind: "Site", metadata: { name, namespace: ns }, spec });
+  it("maps a Secret or ConfigMap to the Sites of its namespace that use it", () => {
+    const a = mk("a", "n1", { source: { git: { url: "u", secretRef: { name: "git" } } }, ironic: { url: "i", credentialsSecretRef: { name: "ironic" } } });
+    const b = mk("b", "n1", { source: { inline: { configMapRefs: [{ name: "docs" }] } }, target: { kubeconfigSecretRef: { name: "remote" } } });
+    const c = mk("c", "n2", { source: { git: { url: "u", secretRef: { name: "git" } } } });
+    expect(referencesOf(a)).toEqual({ secrets: ["git", "ironic"], configMaps: [] });
+    expect(sitesReferencing([a, b, c], "Secret", "n1", "git")).toEqual(["n1/a"]);
+    expect(sitesReferencing([a, b, c], "Secret", "n1", "remote")).toEqual(["n1/b"]);
+    expect(sitesReferencing([a, b, c], "ConfigMap", "n1", "docs")).toEqual(["n1/b"]);
+    expect(sitesReferencing([a, b, c], "ConfigMap", "n2", "docs")).toEqual([]);
+  });
+});
