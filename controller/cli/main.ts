@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   plan: { load: async () => (await import("./commands/plan.js")).planCommand, help: "print the deployment workflow of a site" },
   diff: { load: async () => (await import("./commands/diff.js")).diffCommand, help: "show what apply would change (exit 2 when something would)" },
   apply: { load: async () => (await import("./commands/apply.js")).applyCommand, help: "drive bare metal and releases to the site's documents" },
+  controller: { load: async () => (await import("./commands/controller.js")).controllerCommand, help: "run the Kubernetes operator that reconciles Site resources" },
   site: { load: async () => (await import("./commands/site.js")).siteCommand, help: "new: a site from another of its type; diff: how two sites differ" },
 };
 
