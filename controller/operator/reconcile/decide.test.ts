@@ -80,7 +80,7 @@ describe("progress record", () => {
     const w = wf({ "node/a": "da", "release/ns/x": "dx" });
     const digests = new Map([["node/a", "da"], ["release/ns/x", "dx"]]);
     let s = startWorkflowStatus(w, "rev", undefined, new Set());
-    expect(readyCounts(s, w)).toEqual({ nodes: { ready: 0, total: 1 }, releases: { ready: 0, total: 1 } });
+    expect(readyCounts(s, w)).toEqual({ nodes: { ready: 0, total: 1 }, releases: { ready: 0, total: 1 }, summary: { nodes: "0/1", releases: "0/1" } });
     s = applyStepEvent(s, { type: "start", stepId: "node/a", phase: "baremetal", action: "enroll" }, t0, digests, new Set(), (x) => x);
     expect(s.phases[0]!.steps[0]).toEqual({ id: "node/a", state: "Running", startedAt: t0.toISOString(), message: "enroll" });
     s = applyStepEvent(s, { type: "finish", result: { stepId: "node/a", phase: "baremetal", outcome: "created", message: "pw=hunter2", durationMs: 1 } }, t1, digests, new Set(), (x) => x.replace("hunter2", "[redacted]"));
@@ -88,7 +88,7 @@ describe("progress record", () => {
     s = applyStepEvent(s, { type: "finish", result: { stepId: "release/ns/x", phase: "g", outcome: "failed", message: "boom", durationMs: 1 } }, t1, digests, new Set(), (x) => x);
     expect(s.phases[1]!.steps[0]).toMatchObject({ state: "Failed", message: "boom" });
     expect(s.phases[1]!.steps[0]!.digest).toBeUndefined();
-    expect(readyCounts(s, w)).toEqual({ nodes: { ready: 1, total: 1 }, releases: { ready: 0, total: 1 } });
+    expect(readyCounts(s, w)).toEqual({ nodes: { ready: 1, total: 1 }, releases: { ready: 0, total: 1 }, summary: { nodes: "1/1", releases: "0/1" } });
   });
 });
 

@@ -5,6 +5,7 @@
 
 import type { StepEvent, StepOutcome } from "../../execute/types.js";
 import type { Workflow } from "../../plan/types.js";
+import { statusSummary } from "../api/status-summary.js";
 import type { PhaseStatus, SiteStatus, StepState, StepStatus } from "../api/types.js";
 
 export type WorkflowStatus = NonNullable<SiteStatus["workflow"]>;
@@ -85,14 +86,15 @@ export function applyStepEvent(status: WorkflowStatus, event: StepEvent, at: Dat
   return { ...status, phases: prune ? phases.map((p) => (p === prune ? { ...p, steps: [...p.steps, pruneStep] } : p)) : [...phases, { name: "prune", steps: [pruneStep] }] };
 }
 
-/** Ready/total nodes and releases, from the record of the planned steps. */
-export function readyCounts(status: WorkflowStatus, workflow: Workflow): Pick<SiteStatus, "nodes" | "releases"> {
+/** Ready/total nodes and releases (and their "ready/total" summary), from the record of the planned steps. */
+export function readyCounts(status: WorkflowStatus, workflow: Workflow): Pick<SiteStatus, "nodes" | "releases" | "summary"> {
   const states = new Map(status.phases.flatMap((p) => p.steps).map((s) => [s.id, s.state]));
   const count = (kind: "node" | "release") => {
     const steps = workflow.phases.flatMap((p) => p.steps).filter((s) => s.kind === kind);
     return { ready: steps.filter((s) => DONE.has(states.get(s.id) ?? "Pending")).length, total: steps.length };
   };
-  return { nodes: count("node"), releases: count("release") };
+  const counts = { nodes: count("node"), releases: count("release") };
+  return { ...counts, summary: statusSummary(counts) };
 }
 
 /** The first failed step's message, for the Ready condition. */

@@ -13,7 +13,7 @@ import { executeWorkflow, type StepEvent } from "../../execute/index.js";
 import type { Workflow } from "../../plan/types.js";
 import { formatProblem, type Problems } from "../../problems/index.js";
 import { observeSite } from "../../cli/observe.js";
-import { FINALIZER, type Site, type SiteStatus } from "../api/types.js";
+import { FINALIZER, REQUESTED_AT, type Site, type SiteStatus } from "../api/types.js";
 import type { Logger } from "../runtime/log.js";
 import { parseDuration } from "./duration.js";
 import { condition, nextConditions, type Outcome } from "./conditions.js";
@@ -207,6 +207,8 @@ function finalStatus(site: Site, current: SiteStatus, workflow: Workflow, revisi
   if (generation !== undefined) status.observedGeneration = generation;
   if (wf) Object.assign(status, { workflow: wf }, readyCounts(wf, workflow));
   if (ok) status.lastAppliedRevision = revision;
+  const requested = site.metadata.annotations?.[REQUESTED_AT];
+  if (requested) status.lastHandledReconcileAt = requested;
   const last = current.history?.[0];
   const same = last && last.revision === revision && last.digest === workflow.digest && last.result === "Succeeded" && ok;
   if (!same) status.history = pushHistory(current.history, historyEntry(revision, workflow.digest, started, finished, ok));
