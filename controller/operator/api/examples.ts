@@ -45,8 +45,10 @@ export const FULL_SITE_STATUS: Deep<SiteStatus> = {
   lastHandledReconcileAt: "2026-11-22T02:04:00Z",
 };
 
+const { siteName: _siteName, ...TEMPLATE_SPEC } = FULL_SITE_SPEC;
+
 export const FULL_SITESET_SPEC: Deep<Omit<SiteSetSpec, "generators">> & { generators: Deep<SiteSetSpec["generators"][number]>[] } = {
-  template: { metadata: { labels: { fleet: "edge" }, annotations: { note: "x" } }, spec: FULL_SITE_SPEC },
+  template: { metadata: { labels: { fleet: "edge" }, annotations: { note: "x" } }, spec: TEMPLATE_SPEC },
   generators: [
     {
       list: { elements: [{ siteName: "edge-01", labels: { ring: "canary" }, values: { region: "north" } }] },
