@@ -1,0 +1,131 @@
+// Restart the local kube-apiserver for real: stop the process e2e/infra/kube.sh started
+// (SIGTERM, SIGKILL after 10 s) and start the same binary again with the same command
+// line and environment, read from /proc before stopping it, the way kube.sh starts it:
+// setsid, stdin from /dev/null, output appended to e2e/.state/logs/kube-apiserver.log,
+// the new PID written to e2e/.state/pids/kube-apiserver.pid (so `kube.sh status` and
+// `kube.sh down` keep working). Only for the local cluster (not kind).
+//
+// It does not take kube.sh's lock (e2e/.state/.kube.lock): kube.sh starts its components
+// with the lock's fd 9 still open, so the running components hold that lock for as long as
+// they run and a flock on it would wait forever. The restarted apiserver gets no such fd.
+import { execFileSync } from "node:child_process";
+import { readFileSync, readlinkSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { repoRoot } from "./env.js";
+
+const STATE = path.join(repoRoot, "e2e", ".state");
+const PID_FILE = path.join(STATE, "pids", "kube-apiserver.pid");
+const LOG_FILE = path.join(STATE, "logs", "kube-apiserver.log");
+
+export interface ApiserverProcess {
+  pid: number;
+  exe: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The running apiserver as kube.sh recorded it; throws when it is not running. */
+export function apiserverProcess(): ApiserverProcess {
+  const pid = Number(readFileSync(PID_FILE, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${PID_FILE} holds no PID`);
+  let exe: string;
+  let cmdline: string;
+  let environ: string;
+  try {
+    exe = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "");
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+  } catch (err) {
+    throw new Error(`kube-apiserver (pid ${pid} from ${PID_FILE}) is not running: ${(err as Error).message}`);
+  }
+  if (!path.basename(exe).startsWith("kube-apiserver")) throw new Error(`pid ${pid} is ${exe}, not kube-apiserver`);
+  const args = cmdline.split("\0").filter((a, i, all) => !(a === "" && i === all.length - 1)).slice(1);
+  const env: Record<string, string> = {};
+  for (const entry of environ.split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return { pid, exe, args, env };
+}
+
+// Positional parameters: $1 pid file, $2 log, $3 old pid, $4 binary, then its arguments.
+const RESTART_SCRIPT = `
+set -euo pipefail
+pidfile=$1 log=$2 old=$3 bin=$4
+shift 4
+alive() { # a zombie (state Z) has exited already
+  [[ -r /proc/$old/stat ]] || return 1
+  local st; st=$(awk '{print $3}' "/proc/$old/stat" 2>/dev/null) || return 1
+  [[ $st != Z ]]
+}
+kill -TERM "$old" 2>/dev/null || true
+for ((i = 0; i < 100; i++)); do alive || break; sleep 0.1; done
+if alive; then kill -KILL "$old" 2>/dev/null || true; sleep 0.5; fi
+echo "[e2e] kube-apiserver (pid $old) stopped by e2e/support/apiserver.ts; restarting" >>"$log"
+setsid "$bin" "$@" </dev/null >>"$log" 2>&1 &
+echo $! >"$pidfile"
+echo $!
+`;
+
+export interface RestartResult {
+  oldPid: number;
+  newPid: number;
+  /** From the stop signal until the new process is running. */
+  downMs: number;
+  /** From the stop signal until /readyz answered ok. */
+  readyAfterMs: number;
+}
+
+/** Stops the apiserver, starts it again (same binary, arguments, environment), waits for /readyz. */
+export async function restartApiserver(kubeconfig: string, readyTimeoutMs = 120_000): Promise<RestartResult> {
+  const proc = apiserverProcess();
+  const start = Date.now();
+  const out = execFileSync(
+    "bash",
+    ["-c", RESTART_SCRIPT, "restart-apiserver", PID_FILE, LOG_FILE, String(proc.pid), proc.exe, ...proc.args],
+    { env: proc.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 },
+  );
+  const newPid = Number(out.trim().split("\n").pop());
+  const downMs = Date.now() - start;
+  await waitForReady(kubeconfig, readyTimeoutMs);
+  return { oldPid: proc.pid, newPid, downMs, readyAfterMs: Date.now() - start };
+}
+
+/** Polls /readyz until it says ok. */
+export async function waitForReady(kubeconfig: string, timeoutMs: number): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      last = await readyz(kc);
+      if (last === "ok") return;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`kube-apiserver not ready after ${timeoutMs} ms (last: ${last})`);
+}
+
+async function readyz(kc: KubeConfig): Promise<string> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error("kubeconfig has no cluster");
+  const opts: https.RequestOptions = { method: "GET", timeout: 3000, agent: false };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL("/readyz", server), opts, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end();
+  });
+}
