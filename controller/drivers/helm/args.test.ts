@@ -4,7 +4,7 @@ import type { ReleaseSpec } from "../types.js";
 import { DIGEST_LABEL } from "./digest-label.js";
 import { installArgs } from "./install.js";
 import { rollbackArgs } from "./rollback.js";
-import { connectionArgs, helmArgv, helmBinary } from "./run.js";
+import { connectionArgs, helmArgv, helmBinary, helmErrorText } from "./run.js";
 import { testArgs } from "./test.js";
 import { baseSpec } from "./test-helpers.js";
 import { uninstallArgs } from "./uninstall.js";
@@ -90,5 +90,19 @@ describe("connection flags and binary", () => {
     expect(helmBinary({ helmBinary: "/opt/helm" }, { HELM: "/env/helm" })).toBe("/opt/helm");
     expect(helmBinary({}, { HELM: "/env/helm" })).toBe("/env/helm");
     expect(helmBinary({}, {})).toBe("helm");
+  });
+});
+
+describe("helm's error text", () => {
+  it("drops Helm 4's log lines before the Error line", () => {
+    const stderr = [
+      'level=WARN msg="upgrade failed" name=web error="server-side apply failed for object ns/web-demo-app apps/v1, Kind=Deployment: invalid"',
+      "Error: UPGRADE FAILED: server-side apply failed for object ns/web-demo-app apps/v1, Kind=Deployment: invalid",
+      "",
+    ].join("\n");
+    expect(helmErrorText(stderr)).toBe("Error: UPGRADE FAILED: server-side apply failed for object ns/web-demo-app apps/v1, Kind=Deployment: invalid");
+  });
+  it("keeps everything when there is no Error line", () => {
+    expect(helmErrorText("  something odd happened\nand more  \n")).toBe("something odd happened\nand more");
   });
 });

@@ -48,6 +48,17 @@ export function helmArgv(call: HelmCall, options: HelmOptions): string[] {
   return [...call.args, ...connectionArgs(options)];
 }
 
+/**
+ * Helm's own error text from its stderr: from the first `Error: ` line on when there is
+ * one (Helm 4 logs `level=WARN msg=...` lines before it that repeat the error), else all
+ * of it; trimmed.
+ */
+export function helmErrorText(stderr: string): string {
+  const lines = stderr.split("\n");
+  const first = lines.findIndex((l) => l.startsWith("Error: "));
+  return trimMessage(first >= 0 ? lines.slice(first).join("\n") : stderr);
+}
+
 function trimMessage(text: string): string {
   const t = text.trim();
   return t.length > MAX_MESSAGE ? `…${t.slice(t.length - MAX_MESSAGE)}` : t;
@@ -67,7 +78,7 @@ export function createHelmRunner(options: HelmOptions): HelmRunner {
     const durationMs = Math.round(performance.now() - started);
     const base = { action: call.action, release: call.release, namespace: call.namespace, durationMs };
     if (!result.failed) return { ...base, ok: true, exitCode: 0, message: "" };
-    const stderr = trimMessage(String(result.stderr ?? ""));
+    const stderr = helmErrorText(String(result.stderr ?? ""));
     let message: string;
     if (result.timedOut) {
       const killed = `helm ${call.action} did not finish within ${(call.timeoutSeconds ?? 0) + 60}s and was killed`;
