@@ -52,3 +52,10 @@ export async function renderSites(root: string, sites: string[]): Promise<Render
   run.cpuMs = (used.user + used.system) / 1000;
   return { ...run, rss: sampler.stop() };
 }
+
+/** The run with the median wall time (of an odd count; the lower middle of an even one). */
+export function medianRun(runs: RenderRun[]): RenderRun {
+  if (runs.length === 0) throw new RangeError("no runs");
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
