@@ -120,6 +120,29 @@ describe("Site and SiteSet CRDs on the API server", () => {
     expect(row!.slice(0, 5)).toEqual(["fleet", "False", "1/3", "1/3", "Progressing"]);
   });
 
+  it("charts/slipway installs (helm --wait on the kwok nodes) and its ServiceAccount may do what the controller does, and no more", async () => {
+    await setUp();
+    const k = kube();
+    const release = `crd${Date.now().toString(36)}`;
+    const helm = (...args: string[]) => execa(k.helm, ["--kubeconfig", k.kubeconfig, ...args], { env: k.vars, extendEnv: false, reject: false, all: true });
+    const sa = `system:serviceaccount:${ns}:${release}-slipway`;
+    const can = async (...args: string[]) => (await kubectl(["auth", "can-i", "--as", sa, ...args])).stdout.trim();
+    try {
+      const install = await helm("install", release, path.join(repoRoot, "charts", "slipway"), "--namespace", ns, "--wait", "--timeout", "120s", "--set", "rbac.aggregateToDefaultRoles=false");
+      expect(install.exitCode, install.all).toBe(0);
+      expect(await can("list", "sites.slipway.dev", "--all-namespaces")).toBe("yes");
+      expect(await can("patch", "sites.slipway.dev/status", "-n", "default")).toBe("yes");
+      expect(await can("update", "leases.coordination.k8s.io", "-n", ns)).toBe("yes");
+      expect(await can("update", "leases.coordination.k8s.io", "-n", "default")).toBe("no");
+      expect(await can("create", "deployments.apps", "-n", "default")).toBe("yes"); // the helm-releases role
+      expect(await can("create", "clusterroles.rbac.authorization.k8s.io")).toBe("no");
+      expect(await can("delete", "nodes")).toBe("no");
+      expect(await can("*", "*", "--all-namespaces")).toBe("no");
+    } finally {
+      await helm("uninstall", release, "--namespace", ns, "--wait", "--timeout", "60s");
+    }
+  });
+
   // The table the unit tests check validate*Spec against, sent to the API server (server-side
   // dry run: full validation, nothing stored): both must accept and reject the same rows.
   const rows = [
