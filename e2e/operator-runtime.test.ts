@@ -83,24 +83,32 @@ describe("operator runtime on the real API server", () => {
       await informer.waitForSync();
       expect(informer.hasSynced()).toBe(true);
       await createConfigMap(core, namespace, "before", { v: "1" });
-      await until("add before", 20_000, () => events.some((e) => e.what === "add before"));
+      await createConfigMap(core, namespace, "doomed", { v: "1" });
+      await until("add before, doomed", 20_000, () =>
+        ["add before", "add doomed"].every((w) => events.some((e) => e.what === w)),
+      );
       expect(informer.get("before", namespace)?.data).toEqual({ v: "1" });
       const listsBefore = informer.listCount();
 
-      const restart = await restartApiserver(kube().kubeconfig);
+      // A real restart, staying down 5 s: the open watch breaks, lists are refused meanwhile.
+      const restart = await restartApiserver(kube().kubeconfig, { downMs: 5_000 });
       expect(restart.newPid).not.toBe(restart.oldPid);
 
+      // At once after the restart (the informer may still be backing off): a new
+      // ConfigMap, a change and a delete must all reach the handlers.
       const created = Date.now();
       await createConfigMap(core, namespace, "after", { v: "1" });
+      await core.replaceNamespacedConfigMap({ name: "before", namespace, body: { metadata: { name: "before" }, data: { v: "2" } } });
+      await core.deleteNamespacedConfigMap({ name: "doomed", namespace });
       const seen = await until("add after", 60_000, () => events.find((e) => e.what === "add after"));
       const deliveredMs = seen.at - created;
-
-      // Changes after the restart keep flowing through the same informer.
-      await core.replaceNamespacedConfigMap({ name: "before", namespace, body: { metadata: { name: "before" }, data: { v: "2" } } });
-      await core.deleteNamespacedConfigMap({ name: "after", namespace });
-      await until("update + delete", 20_000, () =>
-        events.some((e) => e.what === "update before 2") && events.some((e) => e.what === "delete after"),
+      await until("update before + delete doomed", 20_000, () =>
+        events.some((e) => e.what === "update before 2") && events.some((e) => e.what === "delete doomed"),
       );
+
+      // And the watch keeps working afterwards.
+      await core.deleteNamespacedConfigMap({ name: "after", namespace });
+      await until("delete after", 20_000, () => events.some((e) => e.what === "delete after"));
       const failures = lines.filter((l) => l.msg.startsWith("list/watch failed"));
       console.log(
         `[operator-runtime] apiserver restart: pid ${restart.oldPid} → ${restart.newPid}, process down→up ${restart.downMs} ms, ` +

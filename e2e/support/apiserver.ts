@@ -8,7 +8,8 @@
 // It does not take kube.sh's lock (e2e/.state/.kube.lock): kube.sh starts its components
 // with the lock's fd 9 still open, so the running components hold that lock for as long as
 // they run and a flock on it would wait forever. The restarted apiserver gets no such fd.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { readFileSync, readlinkSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
@@ -50,11 +51,12 @@ export function apiserverProcess(): ApiserverProcess {
   return { pid, exe, args, env };
 }
 
-// Positional parameters: $1 pid file, $2 log, $3 old pid, $4 binary, then its arguments.
+// Positional parameters: $1 pid file, $2 log, $3 old pid, $4 seconds to stay down,
+// $5 binary, then its arguments.
 const RESTART_SCRIPT = `
 set -euo pipefail
-pidfile=$1 log=$2 old=$3 bin=$4
-shift 4
+pidfile=$1 log=$2 old=$3 down=$4 bin=$5
+shift 5
 alive() { # a zombie (state Z) has exited already
   [[ -r /proc/$old/stat ]] || return 1
   local st; st=$(awk '{print $3}' "/proc/$old/stat" 2>/dev/null) || return 1
@@ -63,7 +65,8 @@ alive() { # a zombie (state Z) has exited already
 kill -TERM "$old" 2>/dev/null || true
 for ((i = 0; i < 100; i++)); do alive || break; sleep 0.1; done
 if alive; then kill -KILL "$old" 2>/dev/null || true; sleep 0.5; fi
-echo "[e2e] kube-apiserver (pid $old) stopped by e2e/support/apiserver.ts; restarting" >>"$log"
+echo "[e2e] kube-apiserver (pid $old) stopped by e2e/support/apiserver.ts; restarting in $down s" >>"$log"
+sleep "$down"
 setsid "$bin" "$@" </dev/null >>"$log" 2>&1 &
 echo $! >"$pidfile"
 echo $!
@@ -72,20 +75,30 @@ echo $!
 export interface RestartResult {
   oldPid: number;
   newPid: number;
-  /** From the stop signal until the new process is running. */
+  /** From the stop signal until the new process is running (includes downMs). */
   downMs: number;
   /** From the stop signal until /readyz answered ok. */
   readyAfterMs: number;
 }
 
+export interface RestartOptions {
+  /** Time between the old process exiting and the new one starting (default 0). */
+  downMs?: number;
+  readyTimeoutMs?: number;
+}
+
 /** Stops the apiserver, starts it again (same binary, arguments, environment), waits for /readyz. */
-export async function restartApiserver(kubeconfig: string, readyTimeoutMs = 120_000): Promise<RestartResult> {
+export async function restartApiserver(kubeconfig: string, options: RestartOptions = {}): Promise<RestartResult> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  const downSeconds = ((options.downMs ?? 0) / 1000).toFixed(3);
   const proc = apiserverProcess();
   const start = Date.now();
-  const out = execFileSync(
+  // Asynchronous on purpose: the informers under test live in this process and must keep
+  // running (and noticing the outage) while the apiserver is down.
+  const { stdout: out } = await promisify(execFile)(
     "bash",
-    ["-c", RESTART_SCRIPT, "restart-apiserver", PID_FILE, LOG_FILE, String(proc.pid), proc.exe, ...proc.args],
-    { env: proc.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 },
+    ["-c", RESTART_SCRIPT, "restart-apiserver", PID_FILE, LOG_FILE, String(proc.pid), downSeconds, proc.exe, ...proc.args],
+    { env: proc.env, encoding: "utf8", timeout: 60_000 + (options.downMs ?? 0) },
   );
   const newPid = Number(out.trim().split("\n").pop());
   const downMs = Date.now() - start;
