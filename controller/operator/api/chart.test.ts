@@ -103,6 +103,7 @@ describe("charts/slipway", () => {
     const c = deploy!.spec.template.spec.containers[0]!;
     expect(deploy!.spec.replicas).toBe(1);
     expect([...c.command, ...c.args].join(" ")).toMatch(/^slipway controller --leader-elect .*--metrics-bind-address :8080 --health-probe-bind-address :8081 /);
+    expect(c.args.join(" ")).toContain("--leader-election-namespace slipway-system");
     expect(c.livenessProbe.httpGet.path).toBe("/healthz");
     expect(c.readinessProbe.httpGet.path).toBe("/readyz");
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
