@@ -16,8 +16,8 @@ export {
 } from "./manager.js";
 export { runController, type ReconcileContext, type ReconcileOutcome, type ReconcileFn, type ControllerHandle } from "./controller.js";
 export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from "./workqueue.js";
-export { watchResources, type Informer, type InformerHandlers, type InformerOptions, type ResourceTarget } from "./informer.js";
-export { pathListWatch, KubeHttpError, type ListWatchSource, type WatchEvent } from "./kube-http.js";
+export { watchResources, stripManagedFields, type Informer, type InformerHandlers, type InformerOptions, type ResourceTarget } from "./informer.js";
+export { pathListWatch, collectionPath, KubeHttpError, type ListWatchSource, type WatchEvent } from "./kube-http.js";
 export { startLeaderElection, apiLeaseStore, type LeaderElector, type LeaseStore, type LeaderElectionOptions } from "./leader-election.js";
 export { createMetrics, type ControllerMetrics } from "./metrics.js";
 export { startHealthServer, type HealthServer } from "./health.js";

@@ -148,6 +148,17 @@ describe("watchResources (fake list/watch)", () => {
     await inf.stop();
   });
 
+  it("drops managedFields by default (or applies the given transform)", async () => {
+    const api = new FakeApi();
+    const obj = api.put("a", { v: "1" });
+    obj.metadata!.managedFields = [{ manager: "kubectl" }];
+    const inf = watchResources<Obj>(undefined, api, {}, { clock: new FakeClock() });
+    await inf.waitForSync();
+    expect(inf.get("a", "ns")?.metadata).not.toHaveProperty("managedFields");
+    expect(obj.metadata?.managedFields).toHaveLength(1); // the source's object is not mutated
+    await inf.stop();
+  });
+
   it("a normal end of the watch re-watches from the last resourceVersion without listing", async () => {
     const api = new FakeApi();
     const inf = watchResources<Obj>(undefined, api, {}, { clock: new FakeClock() });
@@ -233,5 +244,17 @@ describe("watchResources (fake list/watch)", () => {
     await clock.advance(60_000);
     expect(api.lists).toBe(lists);
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe("collectionPath", () => {
+  it("builds core and group paths, namespaced or not", async () => {
+    const { collectionPath } = await import("./kube-http.js");
+    expect(collectionPath({ group: "slipway.dev", version: "v1alpha1", plural: "sites" })).toBe("/apis/slipway.dev/v1alpha1/sites");
+    expect(collectionPath({ group: "slipway.dev", version: "v1alpha1", plural: "sites", namespace: "infra" })).toBe(
+      "/apis/slipway.dev/v1alpha1/namespaces/infra/sites",
+    );
+    expect(collectionPath({ version: "v1", plural: "configmaps", namespace: "infra" })).toBe("/api/v1/namespaces/infra/configmaps");
+    expect(collectionPath({ group: "core", version: "v1", plural: "secrets" })).toBe("/api/v1/secrets");
   });
 });

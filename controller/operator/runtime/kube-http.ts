@@ -54,6 +54,20 @@ export interface PathSourceOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * The collection path of a resource: core group ("" or "core") under /api, others under
+ * /apis; namespaced when `namespace` is given, else across all namespaces.
+ *   collectionPath({ group: "slipway.dev", version: "v1alpha1", plural: "sites" })
+ *     → /apis/slipway.dev/v1alpha1/sites
+ *   collectionPath({ version: "v1", plural: "configmaps", namespace: "infra" })
+ *     → /api/v1/namespaces/infra/configmaps
+ */
+export function collectionPath(r: { group?: string; version: string; plural: string; namespace?: string }): string {
+  const base = !r.group || r.group === "core" ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  const ns = r.namespace ? `/namespaces/${encodeURIComponent(r.namespace)}` : "";
+  return `${base}${ns}/${r.plural}`;
+}
+
 /** A ListWatchSource for a collection path such as /api/v1/namespaces/ns/configmaps. */
 export function pathListWatch<T extends KubernetesObject>(
   kc: KubeConfig,

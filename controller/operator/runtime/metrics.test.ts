@@ -62,5 +62,21 @@ describe("metrics", () => {
     expect(text).toContain('workqueue_retries_total{name="site",controller="site"} 1');
     expect(text).toContain('workqueue_queue_duration_seconds_count{name="site",controller="site"} 1');
     expect(text).toContain('workqueue_queue_duration_seconds_bucket{le="1",name="site",controller="site"} 1');
+    expect(text).toContain('workqueue_unfinished_work_seconds{name="site",controller="site"} 0');
+  });
+
+  it("unfinished work and longest running processor follow the keys being processed", async () => {
+    const m = createMetrics({ processMetrics: false });
+    const clock = new FakeClock();
+    const q = createWorkQueue<string>({ clock, metrics: m.queueSink("site") });
+    q.add("a");
+    q.add("b");
+    await q.get();
+    await clock.advance(3000);
+    await q.get();
+    await clock.advance(1000);
+    const text = await m.text();
+    expect(text).toContain('workqueue_unfinished_work_seconds{name="site",controller="site"} 5');
+    expect(text).toContain('workqueue_longest_running_processor_seconds{name="site",controller="site"} 4');
   });
 });

@@ -7,7 +7,7 @@
 //   controller_runtime_max_concurrent_reconciles{controller}
 //   controller_runtime_active_workers{controller}
 //   workqueue_depth / _adds_total / _queue_duration_seconds / _work_duration_seconds /
-//   _retries_total {name,controller}
+//   _retries_total / _unfinished_work_seconds / _longest_running_processor_seconds {name,controller}
 //   leader_election_master_status{name}
 // and Slipway's own:
 //   slipway_steps_total{state}, slipway_helm_call_duration_seconds{action},
@@ -29,6 +29,8 @@ export interface ControllerMetrics {
   readonly workqueueQueueDuration: Histogram<"name" | "controller">;
   readonly workqueueWorkDuration: Histogram<"name" | "controller">;
   readonly workqueueRetries: Counter<"name" | "controller">;
+  readonly workqueueUnfinishedWork: Gauge<"name" | "controller">;
+  readonly workqueueLongestRunning: Gauge<"name" | "controller">;
   readonly leaderStatus: Gauge<"name">;
   /** Workflow steps finished, by their final state (Succeeded, Failed, Unchanged, …). */
   readonly steps: Counter<"state">;
@@ -121,6 +123,25 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
     labelNames: ["name", "controller"] as const,
     registers,
   });
+  const inFlight = new Map<string, () => number[]>();
+  const workqueueUnfinishedWork = new Gauge({
+    name: "workqueue_unfinished_work_seconds",
+    help: "How many seconds of work has been done that is in progress and hasn't been observed by work_duration. Large values indicate stuck threads.",
+    labelNames: ["name", "controller"] as const,
+    registers,
+    collect() {
+      for (const [name, running] of inFlight) this.set({ name, controller: name }, running().reduce((a, b) => a + b, 0));
+    },
+  });
+  const workqueueLongestRunning = new Gauge({
+    name: "workqueue_longest_running_processor_seconds",
+    help: "How many seconds has the longest running processor for workqueue been running.",
+    labelNames: ["name", "controller"] as const,
+    registers,
+    collect() {
+      for (const [name, running] of inFlight) this.set({ name, controller: name }, Math.max(0, ...running()));
+    },
+  });
   const leaderStatus = new Gauge({
     name: "leader_election_master_status",
     help: "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. 'name' is the string used to identify the lease.",
@@ -166,6 +187,8 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
     workqueueQueueDuration,
     workqueueWorkDuration,
     workqueueRetries,
+    workqueueUnfinishedWork,
+    workqueueLongestRunning,
     leaderStatus,
     steps,
     helmCallDuration,
@@ -182,6 +205,7 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
         queued: (s) => workqueueQueueDuration.observe(labels, s),
         worked: (s) => workqueueWorkDuration.observe(labels, s),
         retried: () => workqueueRetries.inc(labels),
+        inFlight: (running) => void inFlight.set(name, running),
       };
     },
     text: () => registry.metrics(),

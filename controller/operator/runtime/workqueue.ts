@@ -18,6 +18,11 @@ export interface QueueMetricsSink {
   /** Seconds between `get` and `done`. */
   worked(seconds: number): void;
   retried(): void;
+  /**
+   * Called once by the queue with a function that returns how long (seconds) each key
+   * being processed has been running, for unfinished-work and longest-running gauges.
+   */
+  inFlight?(running: () => number[]): void;
 }
 
 export interface WorkQueueOptions<K> {
@@ -81,6 +86,10 @@ class RateLimitedQueue<K> implements WorkQueue<K> {
     this.clock = options.clock ?? realClock;
     this.limiter = options.rateLimiter ?? defaultRateLimiter<K>(this.clock, options.limits);
     this.metrics = options.metrics;
+    this.metrics?.inFlight?.(() => {
+      const now = this.clock.now();
+      return [...this.startedAt.values()].map((t) => (now - t) / 1000);
+    });
   }
 
   add(key: K): void {
