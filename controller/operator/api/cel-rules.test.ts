@@ -31,6 +31,7 @@ const ROWS: Record<CelRuleName, [unknown, boolean][]> = {
   gitUrl: [["https://h/r.git", true], ["ssh://git@h/r", true], ["file:///tmp/r", true], ["git@h.example:org/r.git", true], ["ftp://h/r", false], ["https://h/my r", false], ["/tmp/r", false]],
   httpUrl: [["http://127.0.0.1:6385", true], ["https://ironic.example/v1", true], ["127.0.0.1:6385", false], ["ftp://x", false]],
   noSiteName: [[{}, true], [{ siteName: "a" }, false]],
+  relativePath: [["site-manifests", true], [".", true], ["a/..b/c", true], ["..a", true], ["", true], ["/etc", false], ["..", false], ["../x", false], ["a/../b", false], ["a/..", false]],
   selectorValues: [
     [{ key: "a", operator: "In", values: ["x"] }, true],
     [{ key: "a", operator: "NotIn", values: [] }, false],

@@ -56,6 +56,7 @@ export const CEL = {
   gitUrl: `self.matches('${GIT_URL_PATTERN}') || self.matches('${SCP_URL_PATTERN}')`,
   httpUrl: `self.matches('${HTTP_URL_PATTERN}')`,
   noSiteName: "!has(self.siteName)",
+  relativePath: "!self.startsWith('/') && !self.matches('(^|/)[.][.](/|$)')",
   selectorValues:
     "self.operator in ['In', 'NotIn'] ? (has(self.values) && size(self.values) > 0) : (!has(self.values) || size(self.values) == 0)",
 } as const;
@@ -75,6 +76,7 @@ const CHECKS: Record<CelRuleName, Check> = {
   gitUrl: (s) => matches(s, GIT_URL_PATTERN) || matches(s, SCP_URL_PATTERN),
   httpUrl: (s) => matches(s, HTTP_URL_PATTERN),
   noSiteName: (s) => !has(s, "siteName"),
+  relativePath: (s) => typeof s === "string" && !s.startsWith("/") && !/(^|\/)[.][.](\/|$)/.test(s),
   selectorValues: (s) =>
     field(s, "operator") === "In" || field(s, "operator") === "NotIn"
       ? has(s, "values") && size(field(s, "values")) > 0

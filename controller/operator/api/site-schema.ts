@@ -40,6 +40,11 @@ export function gitRefSchema(): Schema {
   );
 }
 
+/** A folder inside the repository: relative, never climbing out with "..". */
+export function repoPathSchema(description: string): Schema {
+  return withRules(str(description, { maxLength: 1024 }), cel(CEL.relativePath, "must be a relative path inside the repository, without .. segments"));
+}
+
 export function gitUrlSchema(description: string): Schema {
   return withRules(
     str(description, { minLength: 1, maxLength: 2048 }),
@@ -55,7 +60,7 @@ export function siteSpecSchema(path = "spec"): Schema {
     {
       url: gitUrlSchema("https://, http://, ssh://, user@host:path, or file:// (tests)."),
       ref: gitRefSchema(),
-      path: str("Folder of the site repository inside the git repository (default: the root).", { maxLength: 1024 }),
+      path: repoPathSchema("Folder of the site repository inside the git repository (default: the root)."),
       secretRef: localObjectReference("A Secret with `username`/`password` (https) or `identity` (ssh)."),
       interval: durationSchema("How often to look for a new revision, as a Go duration (\"5m\")."),
     },

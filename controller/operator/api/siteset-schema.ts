@@ -3,7 +3,7 @@
 // Site spec (site-schema.ts) without siteName; see ./siteset-types.ts for the semantics.
 
 import { CEL } from "./cel-rules.js";
-import { conditionsSchema, durationSchema, gitRefSchema, gitUrlSchema, rootSchema, siteSpecSchema } from "./site-schema.js";
+import { conditionsSchema, durationSchema, gitRefSchema, gitUrlSchema, repoPathSchema, rootSchema, siteSpecSchema } from "./site-schema.js";
 import { arr, bool, cel, DNS_LABEL, int, int64, localObjectReference, num, obj, str, stringMap, time, withRules, type Schema } from "./schema-kit.js";
 
 const labelSelectorSchema = (): Schema =>
@@ -60,7 +60,7 @@ export function siteSetSpecSchema(path = "spec"): Schema {
     {
       url: gitUrlSchema("https://, http://, ssh://, user@host:path, or file:// (tests)."),
       ref: gitRefSchema(),
-      path: str("Folder of the Pegleg repository inside the git repository (default: the root).", { maxLength: 1024 }),
+      path: repoPathSchema("Folder of the Pegleg repository inside the git repository (default: the root)."),
       siteType: str("The site_type a site-definition must have.", { minLength: 1, maxLength: 253 }),
       secretRef: localObjectReference("A Secret with `username`/`password` (https) or `identity` (ssh)."),
       interval: durationSchema("How often to look for new or removed sites, as a Go duration."),

@@ -93,6 +93,18 @@ export const SITE_SPEC_CASES: SpecCase<SiteSpec>[] = [
     server: ["must be an https://, http://, ssh:// or file:// URL, or user@host:path"],
   },
   {
+    name: "path that climbs out of the repository",
+    spec: git({ path: "site-manifests/../../etc" }),
+    errors: ["spec.source.git.path: must be a relative path inside the repository, without .. segments"],
+    server: ["must be a relative path inside the repository, without .. segments"],
+  },
+  {
+    name: "absolute path",
+    spec: git({ path: "/etc" }),
+    errors: ["spec.source.git.path: must be a relative path inside the repository, without .. segments"],
+    server: ["must be a relative path inside the repository, without .. segments"],
+  },
+  {
     name: "empty inline",
     spec: { source: { inline: { documents: [] } } },
     errors: ["spec.source.inline: must list documents or configMapRefs"],
