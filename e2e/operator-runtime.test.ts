@@ -221,8 +221,19 @@ describe("operator runtime on the real API server", () => {
       expect(text).toContain('controller_runtime_reconcile_total{controller="site",result="success"}');
       expect(text).toContain('leader_election_master_status{name="slipway-e2e-manager"} 1');
       await mgr.events.flush();
+      // A change → another reconcile → the same Event again: one Event, count 2.
+      await core.replaceNamespacedConfigMap({
+        name: "managed",
+        namespace,
+        body: { metadata: { name: "managed", labels: { "slipway.dev/e2e": "manager" } }, data: { v: "2" } },
+      });
+      await until("second reconcile", 30_000, () => reconciled.filter((k) => k === `${namespace}/managed`).length >= 2);
+      await mgr.events.flush();
       const evs = await core.listNamespacedEvent({ namespace, fieldSelector: "involvedObject.name=managed" });
-      expect(evs.items.map((e) => e.reason)).toContain("Reconciled");
+      const reconciledEvents = evs.items.filter((e) => e.reason === "Reconciled");
+      expect(reconciledEvents).toHaveLength(1);
+      expect(reconciledEvents[0]?.count).toBe(2);
+      expect(reconciledEvents[0]?.source?.component).toBe("slipway-controller");
     } finally {
       expect(await mgr.stop()).toMatchObject({ reason: "stopped", code: 0 });
     }

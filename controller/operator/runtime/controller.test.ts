@@ -111,15 +111,20 @@ describe("runController", () => {
     expect(started).toEqual(["ns/a"]);
   });
 
-  it("stop(): at the deadline, aborts the reconcile's signal and resolves", async () => {
+  it("stop(): aborts `shutdown` at once, and `signal` at the deadline, then resolves", async () => {
     let signal: AbortSignal | undefined;
+    let shutdown: AbortSignal | undefined;
     const { clock, queue, ctl } = setup(async (_key, ctx) => {
       signal = ctx.signal;
+      shutdown = ctx.shutdown;
       await new Promise(() => undefined);
     }, 1);
     queue.add("ns/a");
     await clock.advance(0);
+    expect(shutdown?.aborted).toBe(false);
     const p = ctl.stop(5000);
+    expect(shutdown?.aborted).toBe(true);
+    expect(signal?.aborted).toBe(false);
     await clock.advance(5000);
     expect(await p).toEqual({ timedOut: true, running: ["ns/a"] });
     expect(signal?.aborted).toBe(true);

@@ -12,7 +12,9 @@ import type { ControllerMetrics } from "./metrics.js";
 import type { WorkQueue } from "./workqueue.js";
 
 export interface ReconcileContext {
-  /** Aborted when a shutdown's deadline passes: wrap up (status write) and return. */
+  /** Aborted when shutdown begins: start no new helm/Ironic action; let running ones finish. */
+  shutdown: AbortSignal;
+  /** Aborted when the shutdown deadline passes: give up now (write status if you can) and return. */
   signal: AbortSignal;
   /** Logger whose lines carry the key (and controller name and reconcile id). */
   log: Logger;
@@ -62,6 +64,7 @@ export function runController(options: RunControllerOptions): ControllerHandle {
   const keyField = options.keyField ?? "key";
   const workers = Math.max(1, Math.floor(options.workers));
   const abort = new AbortController();
+  const shutdown = new AbortController();
   const active = new Set<string>();
   let stopping = false;
   let reconcileSeq = 0;
@@ -78,7 +81,7 @@ export function runController(options: RunControllerOptions): ControllerHandle {
     metrics?.activeWorkers.set({ controller: name }, active.size);
     let result: "success" | "error" | "requeue" | "requeue_after";
     try {
-      const out = await Promise.resolve().then(() => reconcile(key, { signal: abort.signal, log: klog, retries }));
+      const out = await Promise.resolve().then(() => reconcile(key, { shutdown: shutdown.signal, signal: abort.signal, log: klog, retries }));
       if (out && typeof out.requeueAfterMs === "number" && out.requeueAfterMs > 0) {
         queue.forget(key);
         queue.addAfter(key, out.requeueAfterMs);
@@ -126,6 +129,7 @@ export function runController(options: RunControllerOptions): ControllerHandle {
     async stop(deadlineMs = 30_000) {
       if (!stopping) log.info("stopping workers", { running: [...active], deadlineMs });
       stopping = true;
+      if (!shutdown.signal.aborted) shutdown.abort(new Error("controller shutting down"));
       queue.shutDown();
       let timer: ReturnType<Clock["setTimeout"]> | undefined;
       const timedOut = await Promise.race([

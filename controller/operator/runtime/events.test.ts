@@ -67,7 +67,7 @@ describe("event recorder", () => {
     rec.warning(site, "StepFailed", "helm/ingress: timed out");
     await clock.advance(5000);
     rec.warning(site, "StepFailed", "helm/ingress: timed out");
-    rec.warning(site, "StepFailed", "helm/db: timed out");
+    rec.event(site, "Warning", "StepFailed", "helm/db: timed out");
     await rec.flush();
     expect(sink.store.size).toBe(2);
     const repeated = [...sink.store.values()].find((e) => e.message === "helm/ingress: timed out");

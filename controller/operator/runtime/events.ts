@@ -20,6 +20,8 @@ export type EventType = "Normal" | "Warning";
 export interface EventRecorder {
   normal(obj: EventTarget, reason: string, message: string): void;
   warning(obj: EventTarget, reason: string, message: string): void;
+  /** normal() or warning() by `type`. */
+  event(obj: EventTarget, type: EventType, reason: string, message: string): void;
   /** Resolves when every event recorded so far has been written (or has failed). */
   flush(): Promise<void>;
 }
@@ -151,6 +153,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   return {
     normal: (obj, reason, message) => record("Normal", obj, reason, message),
     warning: (obj, reason, message) => record("Warning", obj, reason, message),
+    event: (obj, type, reason, message) => record(type === "Warning" ? "Warning" : "Normal", obj, reason, message),
     async flush() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
