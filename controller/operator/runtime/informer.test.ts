@@ -141,6 +141,14 @@ describe("watchResources (fake list/watch)", () => {
     expect(events.sort()).toEqual(["add new", "delete gone", "update change 1->2"]);
     expect(lines.filter((l) => l.msg.startsWith("list/watch failed")).map((l) => l["retryInMs"])).toEqual([1000, 2000, 4000]);
 
+    // A watch that ran for a while and then broke starts the backoff over at 1 s.
+    await clock.advance(60_000);
+    api.crash();
+    await flushPromises();
+    api.restart();
+    await clock.advance(1000);
+    expect(api.lists).toBe(5);
+
     // And the new watch works.
     events.length = 0;
     api.put("after", { v: "1" });

@@ -171,7 +171,9 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
     const signal = this.abort.signal;
     let failures = 0;
     let needList = true;
+    let watchStarted: number | undefined;
     while (!signal.aborted) {
+      watchStarted = undefined;
       try {
         if (needList) {
           const { items, resourceVersion } = await this.source.list(signal);
@@ -188,9 +190,9 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
             this.log.info("re-listed", { objects: this.cache.size, resourceVersion });
           }
         }
-        const started = this.clock.now();
+        watchStarted = this.clock.now();
         await this.source.watch(this.rv, (e) => this.onEvent(e), signal);
-        if (this.clock.now() - started >= healthyMs) failures = 0;
+        if (this.clock.now() - watchStarted >= healthyMs) failures = 0;
         this.log.debug("watch ended; watching again", { resourceVersion: this.rv });
       } catch (err) {
         if (signal.aborted) break;
@@ -199,6 +201,8 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
           this.log.info("resourceVersion expired; re-listing", { resourceVersion: this.rv });
           continue;
         }
+        // A watch that ran for a while before failing was a success: start the backoff over.
+        if (watchStarted !== undefined && this.clock.now() - watchStarted >= healthyMs) failures = 0;
         const delay = Math.min(maxMs, baseMs * 2 ** failures) * (0.8 + 0.4 * this.random());
         failures++;
         this.log.warn("list/watch failed; re-listing after backoff", {
