@@ -66,9 +66,9 @@ export function locate(ref: SourceRef | undefined): { path: string; line: number
 /** `file:line: Code: message` — the one format every command prints problems in. */
 export function formatProblem(p: Problem): string {
   const at = locate(p.source);
-  const where = at ? `${at.path}:${at.line}` : p.document ? `[${p.document.schema}] ${p.document.name}` : "-";
+  const where = at ? `${at.path}:${at.line}: ` : p.document ? `[${p.document.schema}] ${p.document.name}: ` : "";
   const prefix = p.severity === "warning" ? "warning: " : "";
-  return `${where}: ${prefix}${p.code}: ${p.message}`;
+  return `${where}${prefix}${p.code}: ${p.message}`;
 }
 
 /** `[schema] name` (with the layer when known): how messages name a document. */
