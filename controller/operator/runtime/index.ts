@@ -10,6 +10,7 @@ export {
   type ManagerReconcileContext,
   type ManagerReconcileFn,
   type WatchSpec,
+  type ResourceRef,
   type WatchEventKind,
   type MapContext,
   type LeaderElectionConfig,

@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
@@ -193,5 +195,48 @@ describe("startManager", () => {
     await clock.advance(12_000);
     expect(await mgr.done).toEqual({ reason: "leadership-lost", code: 1 });
     expect(exits).toHaveLength(1);
+  });
+});
+
+describe("ResourceRef watches", () => {
+  it("list and watch under the manager's namespace unless they name their own", async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      paths.push(url.pathname);
+      res.writeHead(200, { "Content-Type": "application/json" });
+      if (url.searchParams.get("watch")) res.write(""); // hold the watch open
+      else res.end(JSON.stringify({ kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: "u" }],
+      contexts: [{ name: "x", cluster: "c", user: "u" }],
+      currentContext: "x",
+    });
+    const mgr = await startManager({
+      kubeconfig: kc,
+      namespace: "infra",
+      watches: [
+        { name: "sites", source: { group: "slipway.dev", version: "v1alpha1", plural: "sites" } },
+        { name: "nodes", source: { version: "v1", plural: "configmaps", namespace: "other" } },
+      ],
+      reconcile: async () => undefined,
+      metricsBindAddress: "0",
+      healthBindAddress: "0",
+      handleSignals: false,
+      onExit: () => undefined,
+      eventSink: nullSink,
+      metrics: createMetrics({ processMetrics: false }),
+      log: memoryLogger().log,
+    });
+    for (let i = 0; i < 100 && paths.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(mgr.ready()).toBe(true);
+    await mgr.stop();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    expect([...new Set(paths)].sort()).toEqual(["/api/v1/namespaces/other/configmaps", "/apis/slipway.dev/v1alpha1/namespaces/infra/sites"]);
   });
 });

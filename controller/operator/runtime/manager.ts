@@ -15,7 +15,7 @@ import { runController, type ControllerHandle, type ReconcileContext, type Recon
 import { apiEventSink, createEventRecorder, type EventRecorder, type EventSink } from "./events.js";
 import { startHealthServer, type HealthServer } from "./health.js";
 import { watchResources, type Informer, type ResourceTarget } from "./informer.js";
-import type { ListWatchSource } from "./kube-http.js";
+import { collectionPath, type ListWatchSource, type PathSourceOptions } from "./kube-http.js";
 import { apiLeaseStore, startLeaderElection, type LeaderElector, type LeaseStore } from "./leader-election.js";
 import { createLogger, type Logger } from "./log.js";
 import { createMetrics, type ControllerMetrics } from "./metrics.js";
@@ -29,11 +29,19 @@ export interface MapContext {
   informer<T extends KubernetesObject = KubernetesObject>(name: string): Informer<T> | undefined;
 }
 
+/** A resource by group/version/plural; namespaced to the manager's `namespace` unless it names its own. */
+export interface ResourceRef extends PathSourceOptions {
+  group?: string;
+  version: string;
+  plural: string;
+  namespace?: string;
+}
+
 export interface WatchSpec<T extends KubernetesObject = KubernetesObject> {
   /** Unique name: in logs, readiness, and for MapContext.informer(). */
   name: string;
-  /** A collection path (with optional selectors), or any ListWatchSource (tests). */
-  source: ResourceTarget | ListWatchSource<T>;
+  /** A resource, a collection path (with optional selectors), or any ListWatchSource (tests). */
+  source: ResourceRef | ResourceTarget | ListWatchSource<T>;
   /** Keys ("namespace/name") to reconcile for a change of `obj`; default: the object's own key. */
   map?: (obj: T, ctx: MapContext, event: WatchEventKind) => string[];
   /** Return false to ignore an event (e.g. an update that changed only status). Default: all events. */
@@ -64,7 +72,7 @@ export interface LeaderElectionConfig {
 export interface ManagerOptions {
   /** A KubeConfig, a kubeconfig file path, or nothing (in-cluster / $KUBECONFIG / ~/.kube/config). */
   kubeconfig?: KubeConfig | string;
-  /** Namespace the controller is limited to (informational for watches; they carry their paths). */
+  /** Namespace the controller is limited to: watches given as a ResourceRef list and watch only there. */
   namespace?: string;
   leaderElection?: LeaderElectionConfig;
   /** "host:port" for /metrics (default "127.0.0.1:8080"); "0" turns it off. */
@@ -134,6 +142,15 @@ export function specOrMetadataChanged(event: WatchEventKind, obj: KubernetesObje
   );
 }
 
+function resolveSource<T extends KubernetesObject>(
+  source: ResourceRef | ResourceTarget | ListWatchSource<T>,
+  namespace: string | undefined,
+): ResourceTarget | ListWatchSource<T> {
+  if (typeof source === "string" || !("plural" in source)) return source;
+  const { group, version, plural, namespace: own, ...selectors } = source;
+  return { path: collectionPath({ group, version, plural, namespace: own ?? namespace }), ...selectors };
+}
+
 function loadKubeConfig(k: KubeConfig | string | undefined): KubeConfig {
   if (k instanceof KubeConfig) return k;
   const kc = new KubeConfig();
@@ -179,7 +196,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   for (const w of options.watches as WatchSpec<KubernetesObject>[]) {
     const inf = watchResources<KubernetesObject>(
       kc,
-      w.source,
+      resolveSource(w.source, options.namespace),
       {
         add: (obj) => enqueue(w, "add", obj),
         update: (obj, old) => enqueue(w, "update", obj, old),
