@@ -1,13 +1,13 @@
 // Restart the local kube-apiserver for real: stop the process e2e/infra/kube.sh started
-// (SIGTERM, SIGKILL after 10 s) and start the same binary again with the same command
+// (SIGTERM, SIGKILL after 10 s, as kube.sh's own stop does; on SIGTERM the apiserver
+// stops listening at once but keeps serving open watches and does not exit while they
+// last, so in practice it is the SIGKILL that ends it) and start the same binary again with the same command
 // line and environment, read from /proc before stopping it, the way kube.sh starts it:
 // setsid, stdin from /dev/null, output appended to e2e/.state/logs/kube-apiserver.log,
 // the new PID written to e2e/.state/pids/kube-apiserver.pid (so `kube.sh status` and
-// `kube.sh down` keep working). Only for the local cluster (not kind).
-//
-// It does not take kube.sh's lock (e2e/.state/.kube.lock): kube.sh starts its components
-// with the lock's fd 9 still open, so the running components hold that lock for as long as
-// they run and a flock on it would wait forever. The restarted apiserver gets no such fd.
+// `kube.sh down` keep working). It holds kube.sh's lock (e2e/.state/.kube.lock) while it
+// works, so it never races an `up` or `down`, and, like kube.sh, does not pass the lock's
+// fd on to the apiserver. Only for the local cluster (not kind).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { readFileSync, readlinkSync } from "node:fs";
@@ -19,6 +19,7 @@ import { repoRoot } from "./env.js";
 const STATE = path.join(repoRoot, "e2e", ".state");
 const PID_FILE = path.join(STATE, "pids", "kube-apiserver.pid");
 const LOG_FILE = path.join(STATE, "logs", "kube-apiserver.log");
+const LOCK_FILE = path.join(STATE, ".kube.lock");
 
 export interface ApiserverProcess {
   pid: number;
@@ -51,12 +52,15 @@ export function apiserverProcess(): ApiserverProcess {
   return { pid, exe, args, env };
 }
 
-// Positional parameters: $1 pid file, $2 log, $3 old pid, $4 seconds to stay down,
-// $5 binary, then its arguments.
+// Positional parameters: $1 lock file, $2 pid file, $3 log, $4 old pid, $5 seconds to
+// stay down, $6 binary, then its arguments.
 const RESTART_SCRIPT = `
 set -euo pipefail
-pidfile=$1 log=$2 old=$3 down=$4 bin=$5
-shift 5
+lock=$1 pidfile=$2 log=$3 old=$4 down=$5 bin=$6
+shift 6
+exec 9>"$lock"
+flock -w 120 9 || { echo "kube.sh's lock $lock is held (an up/down running?)" >&2; exit 1; }
+[[ $(cat "$pidfile") == "$old" ]] || { echo "the apiserver's pid file changed meanwhile" >&2; exit 1; }
 alive() { # a zombie (state Z) has exited already
   [[ -r /proc/$old/stat ]] || return 1
   local st; st=$(awk '{print $3}' "/proc/$old/stat" 2>/dev/null) || return 1
@@ -67,7 +71,7 @@ for ((i = 0; i < 100; i++)); do alive || break; sleep 0.1; done
 if alive; then kill -KILL "$old" 2>/dev/null || true; sleep 0.5; fi
 echo "[e2e] kube-apiserver (pid $old) stopped by e2e/support/apiserver.ts; restarting in $down s" >>"$log"
 sleep "$down"
-setsid "$bin" "$@" </dev/null >>"$log" 2>&1 &
+setsid "$bin" "$@" </dev/null >>"$log" 2>&1 9>&- &
 echo $! >"$pidfile"
 echo $!
 `;
@@ -97,8 +101,8 @@ export async function restartApiserver(kubeconfig: string, options: RestartOptio
   // running (and noticing the outage) while the apiserver is down.
   const { stdout: out } = await promisify(execFile)(
     "bash",
-    ["-c", RESTART_SCRIPT, "restart-apiserver", PID_FILE, LOG_FILE, String(proc.pid), downSeconds, proc.exe, ...proc.args],
-    { env: proc.env, encoding: "utf8", timeout: 60_000 + (options.downMs ?? 0) },
+    ["-c", RESTART_SCRIPT, "restart-apiserver", LOCK_FILE, PID_FILE, LOG_FILE, String(proc.pid), downSeconds, proc.exe, ...proc.args],
+    { env: proc.env, encoding: "utf8", timeout: 180_000 + (options.downMs ?? 0) },
   );
   const newPid = Number(out.trim().split("\n").pop());
   const downMs = Date.now() - start;
