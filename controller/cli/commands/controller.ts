@@ -15,6 +15,7 @@ import { siteDriverFactory } from "../../operator/reconcile/site-drivers.js";
 import type { ReconcileDeps } from "../../operator/reconcile/types.js";
 import { parseDuration } from "../../operator/reconcile/duration.js";
 import { fetchSiteSource } from "../../operator/source/index.js";
+import { warmUp } from "../../operator/reconcile/warm-up.js";
 
 export const usage =
   "slipway controller [--kubeconfig P] [--namespace NS] [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME] " +
@@ -103,6 +104,9 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
     shutdown: shutdown.signal,
     driftIntervalMs: driftMs,
   };
+
+  const warmUpMs = await warmUp().catch(() => -1);
+  log.debug("pipeline warmed up", { durationMs: Math.round(warmUpMs) });
 
   const manager = await startManager({
     kubeconfig: kc,

@@ -8,7 +8,7 @@ import { memoryLogger } from "../runtime/log.js";
 import { fetchSiteSource } from "../source/index.js";
 import { reconcileSite } from "./reconciler.js";
 import { memoryEvents, memoryStore } from "./test-store.js";
-import { testDocuments, testSite, type TestSiteOptions } from "./test-site.js";
+import { testDocuments, testSite, type TestSiteOptions } from "./sample-site.js";
 import type { ReconcileDeps } from "./types.js";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));

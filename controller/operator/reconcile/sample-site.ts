@@ -1,4 +1,4 @@
-// A small Site for tests (unit and end-to-end): a layering policy, a manifest with one chart
+// A small sample Site (unit and end-to-end tests, the controller's warm-up): a layering policy, a manifest with one chart
 // group of `charts/demo-config` releases, and fake:// bare-metal nodes, as inline documents.
 
 import { createHash } from "node:crypto";
