@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The one entry point to Slipway's local end-to-end infrastructure.
+#
+#   e2e/infra.sh up      install what is missing, start Kubernetes (+ Ironic), wait
+#                        until healthy, write e2e/.state/env; a no-op when already up
+#   e2e/infra.sh down    stop exactly the processes `up` started (by PID file)
+#   e2e/infra.sh status  report each part; exit 0 only when everything is up
+#
+# (npm run infra:up / infra:down / infra:status call this.)
+#
+# Parts:
+#   kube    e2e/infra/kube.sh: etcd, kube-apiserver, kube-controller-manager,
+#           kube-scheduler and kwok (two fake nodes), built from the Go module proxy
+#   tools   e2e/infra/tools.sh: pinned helm and kubectl
+#   ironic  e2e/infra/ironic.sh: Ironic + a Redfish emulator, when that file exists;
+#           it writes e2e/.state/ironic.env, which is appended to e2e/.state/env
+#
+# e2e/.state/env holds shell `export` lines; tests read it through e2e/support/env.ts,
+# a shell uses `. e2e/.state/env`.
+#
+# E2E_CLUSTER=kind makes `up` create a kind cluster (named slipway-e2e) instead of
+# the local control plane. It needs `kind` and a running Docker engine on the host
+# (so it does not work on machines without Docker); the Ironic part is the same.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+INFRA=$HERE/infra
+STATE=$HERE/.state
+ENV_FILE=$STATE/env
+MODE_FILE=$STATE/cluster-mode
+CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}
+KIND_CLUSTER=slipway-e2e
+
+say() { echo "[infra] $*" >&2; }
+die() { echo "[infra] ERROR: $*" >&2; exit 1; }
+
+have_ironic() { [[ -f $INFRA/ironic.sh ]]; }
+
+cluster_mode() {
+  if [[ -f $MODE_FILE ]]; then cat "$MODE_FILE"; else echo "${E2E_CLUSTER:-local}"; fi
+}
+
+# --- kind (needs Docker; cannot run on machines without an engine) -----------------
+kind_up() {
+  command -v kind >/dev/null || die "kube: E2E_CLUSTER=kind needs the kind binary on PATH"
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 \
+    || die "kube: E2E_CLUSTER=kind needs a running Docker engine (docker info failed)"
+  mkdir -p "$STATE/logs"
+  if ! kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER"; then
+    say "creating kind cluster $KIND_CLUSTER (log $STATE/logs/kind.log)"
+    kind create cluster --name "$KIND_CLUSTER" --kubeconfig "$STATE/kubeconfig" --wait 180s \
+      >"$STATE/logs/kind.log" 2>&1 || die "kube: kind create cluster failed; see $STATE/logs/kind.log"
+  fi
+  kind get kubeconfig --name "$KIND_CLUSTER" >"$STATE/kubeconfig"
+}
+
+kind_down() {
+  command -v kind >/dev/null || return 0
+  kind delete cluster --name "$KIND_CLUSTER" >/dev/null 2>&1 || true
+}
+
+kind_status() {
+  command -v kind >/dev/null && kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER" || {
+    echo "  kind cluster $KIND_CLUSTER: not running"
+    return 1
+  }
+  "$KUBECTL" --kubeconfig "$STATE/kubeconfig" get --raw /readyz >/dev/null 2>&1 || {
+    echo "  kind cluster $KIND_CLUSTER: not ready"
+    return 1
+  }
+  echo "  kind cluster $KIND_CLUSTER: ready"
+}
+
+# --- env file ----------------------------------------------------------------------
+write_env() {
+  local mode=$1 tmp=$ENV_FILE.tmp
+  umask 077
+  {
+    echo "# Written by e2e/infra.sh up ($(date -u +%Y-%m-%dT%H:%M:%SZ)). Runtime state: never commit."
+    echo "# Use from a shell with:  . e2e/.state/env"
+    echo "export SLIPWAY_E2E_CLUSTER='$mode'"
+    echo "export SLIPWAY_BIN='$CACHE/bin'"
+    echo "export PATH=\"\$SLIPWAY_BIN:\$PATH\""
+    echo "export HELM='$HELM'"
+    echo "export KUBECTL='$KUBECTL'"
+    echo "export KUBECONFIG='$STATE/kubeconfig'"
+    if [[ $mode == local ]]; then
+      bash "$INFRA/kube.sh" env | sed -e '/^export KUBECONFIG=/d'
+    fi
+    if have_ironic && [[ -f $STATE/ironic.env ]]; then
+      echo "# --- from e2e/.state/ironic.env (written by e2e/infra/ironic.sh) ---"
+      grep -v '^#' "$STATE/ironic.env"
+    fi
+  } >"$tmp"
+  mv -f "$tmp" "$ENV_FILE"
+}
+
+tools() {
+  local out
+  out=$(bash "$INFRA/tools.sh") || die "tools: installing helm/kubectl failed (see the messages above)"
+  HELM=$(sed -n 's/^HELM=//p' <<<"$out")
+  KUBECTL=$(sed -n 's/^KUBECTL=//p' <<<"$out")
+}
+
+# --- commands ----------------------------------------------------------------------
+cmd_up() {
+  local start=$SECONDS mode=${E2E_CLUSTER:-local} kube_was_up=0
+  mkdir -p "$STATE"
+  if [[ -f $MODE_FILE && $(cat "$MODE_FILE") != "$mode" ]]; then
+    die "the infra is in '$(cat "$MODE_FILE")' mode; run e2e/infra.sh down first"
+  fi
+  tools
+  case $mode in
+    local)
+      bash "$INFRA/kube.sh" status >/dev/null 2>&1 && kube_was_up=1
+      echo local >"$MODE_FILE"
+      bash "$INFRA/kube.sh" up || die "kube: the Kubernetes control plane did not come up (logs in $STATE/logs/)"
+      ;;
+    kind)
+      echo kind >"$MODE_FILE"
+      kind_up
+      ;;
+    *) die "E2E_CLUSTER must be 'local' (default) or 'kind', not '$mode'" ;;
+  esac
+  if have_ironic; then
+    if ! bash "$INFRA/ironic.sh" up; then
+      # Leave no stray processes: stop the cluster too if this run started it.
+      if ((kube_was_up == 0)); then
+        if [[ $mode == local ]]; then bash "$INFRA/kube.sh" down || true; else kind_down; fi
+        rm -f "$MODE_FILE"
+      fi
+      die "ironic: Ironic did not come up (logs: $STATE/logs/ironic.log, $STATE/logs/sushy.log)"
+    fi
+  else
+    say "ironic: e2e/infra/ironic.sh not present; skipping the Ironic part"
+  fi
+  write_env "$mode"
+  echo
+  cmd_status || die "a part is not healthy right after up (see above)"
+  say "up in $((SECONDS - start)) s; environment in $ENV_FILE (. e2e/.state/env)"
+}
+
+cmd_down() {
+  local mode
+  mode=$(cluster_mode)
+  if have_ironic; then bash "$INFRA/ironic.sh" down || say "ironic: down reported an error"; fi
+  if [[ $mode == kind ]]; then kind_down; else bash "$INFRA/kube.sh" down; fi
+  rm -f "$ENV_FILE" "$MODE_FILE"
+  say "down"
+}
+
+cmd_status() {
+  local rc=0 mode
+  mode=$(cluster_mode)
+  KUBECTL=$(bash "$INFRA/tools.sh" --print | sed -n 's/^KUBECTL=//p')
+  echo "kube ($mode):"
+  if [[ $mode == kind ]]; then kind_status || rc=1; else bash "$INFRA/kube.sh" status || rc=1; fi
+  if have_ironic; then
+    echo "ironic:"
+    bash "$INFRA/ironic.sh" status 2>&1 | sed 's/^/  /' || rc=1
+  fi
+  if [[ -f $ENV_FILE ]]; then
+    echo "env: $ENV_FILE"
+  else
+    echo "env: $ENV_FILE missing (run: npm run infra:up)"
+    rc=1
+  fi
+  return $rc
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac
