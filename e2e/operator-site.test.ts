@@ -1,0 +1,135 @@
+// The operator end to end, with the controller as a child process against the local
+// Kubernetes control plane, the pinned helm and the local Ironic:
+//   (a) an inline Site → Ready; time from `kubectl apply` to the first workflow step;
+//       an unchanged Site reconciles fast with zero helm processes
+//   (d) suspend: true → nothing happens
+//   (e) deletionPolicy Delete → releases uninstalled, nodes removed, finalizer removed
+// Every test has its own namespace and a controller limited to it (--namespace).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FINALIZER, REQUESTED_AT } from "../controller/operator/api/types.js";
+import { testSite } from "../controller/operator/reconcile/sample-site.js";
+import {
+  applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, helmShim, ironicNodes, kubectl,
+  removeIronicNodes, startController, waitFor, type ControllerProcess,
+} from "./operator-harness.js";
+
+const controllers: ControllerProcess[] = [];
+const namespaces: string[] = [];
+const prefixes: string[] = [];
+const figures: Record<string, unknown> = {};
+
+beforeAll(() => applyCrds());
+afterAll(async () => {
+  for (const c of controllers) await c.kill("SIGTERM");
+  for (const ns of namespaces) cleanupNamespace(ns);
+  for (const p of prefixes) await removeIronicNodes(p).catch(() => undefined);
+  console.log(`operator figures: ${JSON.stringify(figures)}`);
+});
+
+function setup(tag: string) {
+  const ns = createNamespace(`op-${tag}`);
+  namespaces.push(ns);
+  const prefix = `${ns}`;
+  prefixes.push(prefix);
+  return { ns, prefix };
+}
+
+describe("slipway controller: inline Sites", () => {
+  it("(a) kubectl apply of an inline Site → Ready; first step within 1 s; Events; an unchanged Site reconciles with zero helm processes", async () => {
+    const { ns, prefix } = setup("inline");
+    const shim = helmShim();
+    const ctl = startController({ args: ["--namespace", ns], helm: shim.path });
+    controllers.push(ctl);
+    await waitFor("controller workers", () => ctl.logs.some((l) => l.msg === "workers started"), 30_000);
+    const site = testSite({ name: "inline", namespace: ns, releases: 2, nodes: 1, nodePrefix: prefix });
+    const applied = Date.now();
+    applySite(site);
+    const firstStep = await waitFor("a step start in the logs", () => ctl.logs.find((l) => l.msg === "step started" && l.site === `${ns}/inline`), 30_000, 10);
+    figures.applyToFirstStepMs = Date.parse(String(firstStep.ts)) - applied;
+    kubectl(["wait", "--for=condition=Ready", "site/inline", "-n", ns, "--timeout=180s"]);
+    const s = getSite(ns, "inline")!;
+    const firstStarted = Math.min(...s.status!.workflow!.phases.flatMap((p) => p.steps).map((x) => Date.parse(x.startedAt!)));
+    figures.applyToFirstStepStartedAtMs = firstStarted - applied;
+    expect(figures.applyToFirstStepMs as number).toBeLessThan(1_000);
+    expect(s.metadata.finalizers).toContain(FINALIZER);
+    expect(cond(s, "Ready")).toMatchObject({ status: "True", observedGeneration: s.metadata.generation });
+    expect(s.status).toMatchObject({ nodes: { ready: 1, total: 1 }, releases: { ready: 2, total: 2 }, summary: { nodes: "1/1", releases: "2/2" } });
+    expect(s.status?.lastAppliedRevision).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(s.status?.history?.[0]).toMatchObject({ result: "Succeeded" });
+    expect([...helmRevisions(ns).entries()].map(([n, r]) => [n, r.map((x) => x.status)])).toEqual([["inline-cfg-0", ["deployed"]], ["inline-cfg-1", ["deployed"]]]);
+    expect((await ironicNodes(prefix)).names).toEqual([`${prefix}-node-0`]);
+    const events = kubectl(["get", "events", "-n", ns, "-o", "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}"]);
+    expect(events).toContain("StepStarted");
+    expect(events).toContain("StepSucceeded");
+    // Every log line about the Site carries the Site and, once known, the revision.
+    const stepLines = ctl.logs.filter((l) => l.msg.startsWith("step "));
+    expect(stepLines.every((l) => l.site === `${ns}/inline` && l.revision === s.status?.lastAppliedRevision)).toBe(true);
+    // No secret in status, events or logs.
+    expect(JSON.stringify(s.status) + kubectl(["get", "events", "-n", ns, "-o", "json"]) + JSON.stringify(ctl.logs)).not.toContain("s3cret-bmc-pw");
+
+    // Unchanged Site: a requestedAt annotation triggers a reconcile that does nothing.
+    const helmBefore = shim.count();
+    const rv = s.metadata.resourceVersion;
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const seen = ctl.logs.length;
+      kubectl(["annotate", "site/inline", "-n", ns, "--overwrite", `${REQUESTED_AT}=${Date.now()}-${i}`]);
+      const line = await waitFor("a reconciled line", () => ctl.logs.slice(seen).find((l) => l.msg === "reconciled" && l.site === `${ns}/inline`), 30_000, 10);
+      times.push(Number(line.durationMs));
+    }
+    figures.unchangedReconcileMs = times;
+    expect(shim.count() - helmBefore).toBe(0);
+    expect(Math.max(...times)).toBeLessThan(200);
+    const after = getSite(ns, "inline")!;
+    expect(after.status?.history).toHaveLength(1);
+    expect(after.metadata.resourceVersion).not.toBe(rv); // annotations changed it...
+    expect(after.status?.lastHandledReconcileAt).toMatch(/-4$/);
+    figures.rssKiBOneSite = ctl.rssKiB();
+  });
+
+  it("(a') a render error stalls the Site with file:line and touches nothing", async () => {
+    const { ns } = setup("stall");
+    const ctl = startController({ args: ["--namespace", ns] });
+    controllers.push(ctl);
+    const site = testSite({ name: "bad", namespace: ns, releases: 1, nodes: 0 });
+    (site.spec.source.inline!.documents![3] as { data: Record<string, unknown> }).data.wait = { timeout: "soon" };
+    applySite(site);
+    const s = await waitFor("Stalled", () => { const x = getSite(ns, "bad"); return cond(x, "Stalled")?.status === "True" && x; }, 60_000, 200);
+    expect(cond(s, "Stalled")).toMatchObject({ reason: "ValidationFailed" });
+    expect(cond(s, "Stalled")?.message).toMatch(/inline\/3:\d+/);
+    expect(cond(s, "Ready")).toMatchObject({ status: "False" });
+    expect(helmRevisions(ns).size).toBe(0);
+  });
+
+  it("(d) suspend: true → nothing happens (no finalizer, no status, no release, no node)", async () => {
+    const { ns, prefix } = setup("suspend");
+    const shim = helmShim();
+    const ctl = startController({ args: ["--namespace", ns], helm: shim.path });
+    controllers.push(ctl);
+    await waitFor("controller workers", () => ctl.logs.some((l) => l.msg === "workers started"), 30_000);
+    applySite(testSite({ name: "sleepy", namespace: ns, releases: 1, nodes: 1, nodePrefix: prefix, spec: { suspend: true } }));
+    await waitFor("the reconcile of the suspended Site", () => ctl.logs.some((l) => l.site === `${ns}/sleepy` && l.msg === "suspended: nothing to do"), 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const s = getSite(ns, "sleepy")!;
+    expect(s.status ?? {}).toEqual({});
+    expect(s.metadata.finalizers ?? []).toEqual([]);
+    expect(shim.count()).toBe(0);
+    expect(helmRevisions(ns).size).toBe(0);
+    expect((await ironicNodes(prefix)).names).toEqual([]);
+  });
+
+  it("(e) delete with deletionPolicy Delete → releases uninstalled, nodes removed, then the finalizer", async () => {
+    const { ns, prefix } = setup("delete");
+    const ctl = startController({ args: ["--namespace", ns] });
+    controllers.push(ctl);
+    applySite(testSite({ name: "doomed", namespace: ns, releases: 2, nodes: 2, nodePrefix: prefix, spec: { deletionPolicy: "Delete" } }));
+    kubectl(["wait", "--for=condition=Ready", "site/doomed", "-n", ns, "--timeout=180s"]);
+    expect(helmRevisions(ns).size).toBe(2);
+    expect((await ironicNodes(prefix)).names.sort()).toEqual([`${prefix}-node-0`, `${prefix}-node-1`]);
+    kubectl(["delete", "site/doomed", "-n", ns, "--wait=false"]);
+    await waitFor("the Site to go", () => getSite(ns, "doomed") === undefined, 180_000, 500);
+    expect(helmRevisions(ns).size).toBe(0);
+    expect((await ironicNodes(prefix)).names).toEqual([]);
+    expect(ctl.logs.some((l) => l.msg === "finalizer removed" && l.site === `${ns}/doomed`)).toBe(true);
+  });
+});
