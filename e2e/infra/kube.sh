@@ -94,7 +94,7 @@ build() {
   if ((${#missing[@]} == 0)); then return 0; fi
 
   command -v go >/dev/null || {
-    echo "[kube] ERROR: missing prerequisite: the Go toolchain (go 1.24+) is needed to build ${missing[*]}" >&2
+    echo "[kube] ERROR: missing prerequisite: the Go toolchain ($(awk '$1 == "go" {print "go " $2; exit}' "$GOMOD_TEMPLATE")+) is needed to build ${missing[*]}" >&2
     exit 1
   }
   local dir=$CACHE/kube-build/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION
@@ -307,10 +307,10 @@ lock_state() { # one up/down at a time
 
 # --- up ---------------------------------------------------------------------------
 STARTED=()
-fail() { # fail PART MESSAGE: report, stop what this run started, exit non-zero
+fail() { # fail PART MESSAGE [nolog]: report, exit non-zero (the EXIT trap stops what this run started)
   local part=$1 msg=$2
   echo "[kube] ERROR: $part: $msg" >&2
-  if [[ -f $LOGS/$part.log ]]; then
+  if [[ ${3:-} != nolog && -f $LOGS/$part.log ]]; then
     echo "[kube] log: $LOGS/$part.log (last lines below)" >&2
     tail -n 15 "$LOGS/$part.log" | sed 's/^/    /' >&2
   fi
@@ -336,11 +336,8 @@ wait_healthy() { # wait_healthy COMPONENT TIMEOUT_SECONDS
 }
 
 launch() { # launch COMPONENT ARGS... then wait for its health endpoint
-  local c=$1 p
+  local c=$1
   shift
-  for p in $(ports_of "$c"); do
-    port_in_use "$p" && fail "$c" "port 127.0.0.1:$p is already taken by another process (set SLIPWAY_*_PORT to move it)"
-  done
   start_component "$c" "$@"
   STARTED+=("$c")
   wait_healthy "$c" "${TIMEOUT:-90}"
@@ -365,6 +362,13 @@ up() {
   build
   certs
   write_kubeconfig
+  # Every port must be free before anything starts.
+  local p
+  for c in "${COMPONENTS[@]}"; do
+    for p in $(ports_of "$c"); do
+      port_in_use "$p" && fail "$c" "port 127.0.0.1:$p is already taken by another process (move it with the SLIPWAY_*_PORT variables, see e2e/README.md)" nolog
+    done
+  done
   local start=$SECONDS
   trap stop_started_on_failure EXIT
   trap 'exit 130' INT TERM
