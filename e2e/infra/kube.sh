@@ -9,7 +9,8 @@
 #   e2e/infra/kube.sh status   exit 0 when every part is running and ready
 #   e2e/infra/kube.sh env      print the shell `export` lines for this cluster
 #
-# Versions are pinned in kube-build.go.mod beside this file (one source of truth); the
+# Versions are pinned in kube-build.go.mod beside this file (one source of truth, with
+# kube-build.go.sum holding the checksums of every module the build uses); the
 # binaries are cached as ${SLIPWAY_CACHE:-$HOME/.cache/slipway}/bin/<name>-<version>.
 # Runtime state (certificates, etcd data, PID files, kubeconfig) lives in e2e/.state/,
 # logs in e2e/.state/logs/.
@@ -107,9 +108,11 @@ build() {
   [[ -f $(kwok_stages) ]] || missing+=(kwok-stages)
   if ((${#missing[@]} == 0)); then exec 8>&-; return 0; fi
 
-  # The generated module: only go.mod is ours; go.sum is filled in by -mod=mod and
-  # checked against the checksum database as usual.
+  # The generated module: go.mod and go.sum are ours (kube-build.go.{mod,sum}); the
+  # recorded checksums pin every module's content, and -mod=mod lets go fill in the
+  # indirect requirements that the short go.mod leaves out.
   cp "$GOMOD_TEMPLATE" "$dir/go.mod"
+  cp "$HERE/kube-build.go.sum" "$dir/go.sum"
   local pkgs=(
     k8s.io/kubernetes/cmd/kube-apiserver
     k8s.io/kubernetes/cmd/kube-controller-manager
