@@ -14,6 +14,8 @@ export interface GitListing {
   sites: { name: string; type: string }[];
   /** The revision listed (`main@sha1:…`), for messages. */
   revision?: string;
+  /** Site folders whose site-definition could not be read: the listing is incomplete. */
+  problems?: string[];
 }
 
 export type GitListingResult = GitListing | { error: string };
@@ -73,6 +75,7 @@ export function generateSites(siteSet: SiteSet, git: ReadonlyMap<number, GitList
       complete = false;
       return;
     }
+    if (problems.some((p) => p.generator === index && p.reason === "GeneratorFailed")) complete = false;
     if (elements.length === 0) {
       complete = false;
       problems.push({ generator: index, reason: "GeneratorEmpty", message: `generator ${index} ${emptyWhy(generator, git.get(index))}` });
@@ -106,6 +109,7 @@ function generatorElements(generator: SiteSet["spec"]["generators"][number], ind
       problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index}: ${listing.error}` });
       return undefined;
     }
+    for (const p of listing.problems ?? []) problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index}: ${p}` });
     return listing.sites
       .filter((s) => s.type === generator.git!.siteType)
       .map((s) => s.name)
