@@ -3,10 +3,13 @@
 // helm's own error text, roll back, Armada-style waits, upgrade.pre.delete, uninstall.
 // Each run uses its own namespace and removes it. When the cluster is not up, every test
 // fails with the "run `npm run infra:up`" message (requireKube), never skipped.
+// Stale locks are made for real: a ResourceQuota of zero pods keeps `helm --wait` waiting,
+// and the helm process is killed while its revision is pending.
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { execa } from "execa";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createHelmDriver, digestMatches, recoverFailedRun, type HelmDriver, type ReleaseSpec } from "../controller/drivers/helm/index.js";
+import { createHelmDriver, digestMatches, recoverFailedRun, recoverObserved, type HelmDriver, type ReleaseSpec } from "../controller/drivers/helm/index.js";
 import type { ObservedRelease } from "../controller/drivers/types.js";
 import { repoRoot, requireKube, type KubeEnv } from "./support/env.js";
 
@@ -58,7 +61,7 @@ async function configMapMessage(): Promise<string | undefined> {
 
 afterAll(async () => {
   if (!cachedKube) return;
-  for (const name of ["web", "broken"]) await helm().uninstall(name, ns, 120);
+  for (const name of ["web", "broken", "stuck"]) await helm().uninstall(name, ns, 120);
   await core().deleteNamespace({ name: ns }).catch(() => undefined);
 });
 
@@ -186,5 +189,86 @@ describe("helm driver against the real cluster", () => {
     expect(await observed("web")).toBeUndefined();
     expect(await helm().values("web", ns)).toBeUndefined();
     expect((await helm().uninstall("web", ns, 60)).ok).toBe(true);
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Runs helm directly (test scaffolding, chart defaults: no values), waits for the revision to be pending, kills it. */
+async function killHelmWhilePending(args: string[], status: string): Promise<ObservedRelease> {
+  const child = execa(kube().helm, [...args, "--namespace", ns, "--kubeconfig", kube().kubeconfig, "--wait", "--timeout", "300s"], {
+    reject: false,
+    env: { HELM_DRIVER: "secret" },
+  });
+  try {
+    await until(async () => (await observed("stuck"))?.status === status);
+  } finally {
+    child.kill("SIGKILL");
+    await child;
+  }
+  return (await observed("stuck"))!;
+}
+
+const QUOTA = "slipway-e2e-no-pods";
+const blockPods = () => core().createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: QUOTA }, spec: { hard: { pods: "0" } } } });
+const allowPods = () => core().deleteNamespacedResourceQuota({ name: QUOTA, namespace: ns });
+
+describe("stale pending-* locks (helm killed mid-operation) are unlocked", () => {
+  it("pending-install, never deployed: wait while fresh; then uninstall (never when protected) and install again", async () => {
+    await core().createNamespace({ body: { metadata: { name: ns } } }).catch(() => undefined);
+    await blockPods();
+    let stuck: ObservedRelease;
+    try {
+      stuck = await killHelmWhilePending(["install", "stuck", chart("demo-app"), "--labels", "slipway.dev/digest=stuck-1"], "pending-install");
+    } finally {
+      await allowPods();
+    }
+    expect(stuck).toMatchObject({ name: "stuck", revision: 1, status: "pending-install", digest: "stuck-1" });
+    expect(stuck.lastDeployedRevision).toBeUndefined();
+    const policy = { protected: false, timeoutSeconds: 600 };
+    expect(recoverObserved(stuck, policy, new Date())).toMatchObject({ kind: "wait" });
+    const later = new Date(Date.parse(stuck.updatedAt!) + 601_000);
+    expect(recoverObserved(stuck, { ...policy, protected: true }, later)).toMatchObject({ kind: "fail" });
+    expect(recoverObserved(stuck, policy, later)).toMatchObject({ kind: "uninstall", thenInstall: true });
+
+    const removed = await helm().uninstall("stuck", ns, 120);
+    expect(removed.message).toBe("");
+    expect(await observed("stuck")).toBeUndefined();
+    const installed = await helm().install(spec((s) => ((s.name = "stuck"), (s.digest = "stuck-2"))));
+    expect(installed.message).toBe("");
+    expect(await observed("stuck")).toMatchObject({ revision: 1, status: "deployed", digest: "stuck-2" });
+  });
+
+  it("pending-upgrade over a deployed revision: rolled back to it, which unlocks the release", async () => {
+    await blockPods();
+    let stuck: ObservedRelease;
+    try {
+      stuck = await killHelmWhilePending(
+        ["upgrade", "stuck", chart("demo-app"), "--reset-values", "--labels", "slipway.dev/digest=stuck-3"],
+        "pending-upgrade",
+      );
+    } finally {
+      await allowPods();
+    }
+    expect(stuck).toMatchObject({ revision: 2, status: "pending-upgrade", digest: "stuck-3", lastDeployedRevision: 1 });
+    // While it is locked, helm itself refuses another upgrade, with its own message.
+    const refused = await helm().upgrade(spec((s) => ((s.name = "stuck"), (s.digest = "stuck-4"))));
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toContain("another operation (install/upgrade/rollback) is in progress");
+
+    const decision = recoverObserved(stuck, { protected: true, timeoutSeconds: 1 }, new Date(Date.parse(stuck.updatedAt!) + 2_000));
+    expect(decision).toMatchObject({ kind: "rollback", revision: 1 });
+    const rolled = await helm().rollback("stuck", ns, 1, 120);
+    expect(rolled.message).toBe("");
+    expect(await observed("stuck")).toMatchObject({ revision: 3, status: "deployed", digest: "stuck-2", lastDeployedRevision: 3 });
+    const upgraded = await helm().upgrade(spec((s) => ((s.name = "stuck"), (s.digest = "stuck-4"))));
+    expect(upgraded.message).toBe("");
+    expect(await observed("stuck")).toMatchObject({ revision: 4, status: "deployed", digest: "stuck-4" });
   });
 });
