@@ -30,7 +30,15 @@ export interface ApiserverProcess {
 
 /** The running apiserver as kube.sh recorded it; throws when it is not running. */
 export function apiserverProcess(): ApiserverProcess {
-  const pid = Number(readFileSync(PID_FILE, "utf8").trim());
+  let pidText: string;
+  try {
+    pidText = readFileSync(PID_FILE, "utf8");
+  } catch {
+    throw new Error(
+      `${PID_FILE} does not exist: restarting the apiserver needs the local cluster of e2e/infra/kube.sh (not kind); run \`npm run infra:up\``,
+    );
+  }
+  const pid = Number(pidText.trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${PID_FILE} holds no PID`);
   let exe: string;
   let cmdline: string;
