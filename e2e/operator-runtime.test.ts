@@ -239,3 +239,49 @@ describe("operator runtime on the real API server", () => {
     }
   });
 });
+
+describe("two manager replicas on the real API server", () => {
+  it("only the leader reconciles; when it stops (releasing the Lease) the standby takes over and reconciles", async () => {
+    const kc = kubeConfig();
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespace = await testNamespace();
+    const calls: string[] = [];
+    const replica = (id: string) =>
+      startManager({
+        kubeconfig: kubeConfig(),
+        watches: [{ name: "cms", source: { version: "v1", plural: "configmaps", labelSelector: "slipway.dev/e2e=replicas" } }],
+        namespace,
+        reconcile: async (key) => void calls.push(`${id} ${key}`),
+        leaderElection: { namespace, name: "slipway-e2e-replicas", identity: id },
+        metricsBindAddress: "0",
+        healthBindAddress: "127.0.0.1:0",
+        handleSignals: false,
+        onExit: () => undefined,
+        metrics: createMetrics({ processMetrics: false }),
+        log: memoryLogger().log,
+      });
+    const one = await replica("one");
+    await until("one leads", 20_000, () => one.isLeader());
+    const two = await replica("two");
+    try {
+      await until("two synced", 20_000, () => two.ready());
+      await core.createNamespacedConfigMap({
+        namespace,
+        body: { metadata: { name: "r1", labels: { "slipway.dev/e2e": "replicas" } }, data: { v: "1" } },
+      });
+      await until("one reconciles r1", 20_000, () => calls.includes(`one ${namespace}/r1`));
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(calls.filter((c) => c.startsWith("two "))).toEqual([]);
+      expect((await fetch(`${two.healthUrl()}/readyz`)).status).toBe(200); // standing by is ready
+
+      const stoppedAt = Date.now();
+      await one.stop();
+      await until("two leads", 20_000, () => two.isLeader());
+      await until("two reconciles r1", 20_000, () => calls.includes(`two ${namespace}/r1`));
+      console.log(`[operator-runtime] replicas: after the leader's graceful stop the standby led and reconciled in ${Date.now() - stoppedAt} ms`);
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  });
+});
