@@ -84,3 +84,19 @@ describe("release observer", () => {
     expect(await observer.values("nope", "a")).toBeUndefined();
   });
 });
+
+describe("release observer errors", () => {
+  it("an API failure is one short line: the Status message, no body or headers", async () => {
+    const core = {
+      async listNamespacedSecret() {
+        throw Object.assign(new Error("HTTP-Code: 403\nMessage: Unknown API Status Code!\nBody: {...}\nHeaders: {\"audit-id\":\"x\"}"), {
+          code: 403,
+          body: JSON.stringify({ kind: "Status", message: 'secrets is forbidden: User "u" cannot list resource "secrets" in the namespace "a"' }),
+        });
+      },
+    } as unknown as CoreV1Api;
+    await expect(createReleaseObserver(() => core).list(["a"])).rejects.toThrow(
+      'listing Helm release Secrets in namespace a failed: secrets is forbidden: User "u" cannot list resource "secrets" in the namespace "a" (HTTP 403)',
+    );
+  });
+});

@@ -4,7 +4,7 @@
 import type { CoreV1Api, V1Secret, V1SecretList } from "@kubernetes/client-node";
 import type { JsonObject } from "../../documents/types.js";
 import type { ObservedRelease } from "../types.js";
-import { labelSelector } from "./kube.js";
+import { apiErrorMessage, labelSelector } from "./kube.js";
 import { decodeReleasePayload, HELM_OWNER_SELECTOR, latestReleases, revisionFromSecret, type RevisionRecord } from "./release-secret.js";
 
 export interface ReleaseObserver {
@@ -14,15 +14,22 @@ export interface ReleaseObserver {
 
 const PAGE = 500;
 
-/** Every page of a list call. */
-async function allPages(page: (cont: string | undefined) => Promise<V1SecretList>): Promise<V1Secret[]> {
+/**
+ * Every page of a list call. An API failure is rethrown as one short line (the Status
+ * message, never the response body or headers).
+ */
+async function allPages(where: string, page: (cont: string | undefined) => Promise<V1SecretList>): Promise<V1Secret[]> {
   const items: V1Secret[] = [];
   let cont: string | undefined;
-  do {
-    const list = await page(cont);
-    items.push(...list.items);
-    cont = list.metadata?._continue || undefined;
-  } while (cont);
+  try {
+    do {
+      const list = await page(cont);
+      items.push(...list.items);
+      cont = list.metadata?._continue || undefined;
+    } while (cont);
+  } catch (err) {
+    throw new Error(`listing Helm release Secrets ${where} failed: ${apiErrorMessage(err)}`);
+  }
   return items;
 }
 
@@ -32,13 +39,13 @@ function records(secrets: V1Secret[]): RevisionRecord[] {
 
 export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
   const inNamespace = (namespace: string, selector: string) =>
-    allPages((cont) =>
+    allPages(`in namespace ${namespace}`, (cont) =>
       core().listNamespacedSecret({ namespace, labelSelector: selector, limit: PAGE, ...(cont ? { _continue: cont } : {}) }),
     );
   return {
     async list(namespaces) {
       if (!namespaces || namespaces.length === 0) {
-        const all = await allPages((cont) =>
+        const all = await allPages("in all namespaces", (cont) =>
           core().listSecretForAllNamespaces({ labelSelector: HELM_OWNER_SELECTOR, limit: PAGE, ...(cont ? { _continue: cont } : {}) }),
         );
         return latestReleases(records(all));
