@@ -16,6 +16,7 @@ import type { ReconcileDeps } from "../../operator/reconcile/types.js";
 import { parseDuration } from "../../operator/reconcile/duration.js";
 import { fetchSiteSource } from "../../operator/source/index.js";
 import { warmUp } from "../../operator/reconcile/warm-up.js";
+import { registerSiteSetController } from "../../fleet/siteset/controller.js";
 
 export const usage =
   "slipway controller [--kubeconfig P] [--namespace NS] [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME] " +
@@ -134,6 +135,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
       return result.requeueAfterMs ? { requeueAfterMs: result.requeueAfterMs } : undefined;
     },
   });
+  registerSiteSetController(manager, { ...(namespace ? { namespace } : {}), ...(values["git-cache-dir"] ? { gitCacheDir: values["git-cache-dir"] as string } : {}) });
   const exit = await manager.done;
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);

@@ -9,7 +9,7 @@
 // Use: `registerSiteSetController(manager, { namespace })` after startManager().
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { GROUP, SITE_PLURAL, VERSION, type Site } from "../../operator/api/types.js";
-import { SITESET_KIND, SITESET_LABEL, SITESET_PLURAL, type SiteSet } from "../../operator/api/siteset-types.js";
+import { SITESET_KIND, SITESET_LABEL, SITESET_PLURAL, type SiteSet, type SiteSetStatus } from "../../operator/api/siteset-types.js";
 import { realClock, type Clock } from "../../operator/runtime/clock.js";
 import { runController, type ControllerHandle } from "../../operator/runtime/controller.js";
 import type { EventRecorder } from "../../operator/runtime/events.js";
@@ -96,13 +96,17 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
   const setsPath = collectionPath({ group: GROUP, version: VERSION, plural: SITESET_PLURAL, ...(ns ? { namespace: ns } : {}) });
   const sitesPath = collectionPath({ group: GROUP, version: VERSION, plural: SITE_PLURAL, ...(ns ? { namespace: ns } : {}) });
 
+  const written = new Map<string, SiteSetStatus>();
   const sets: Informer<KubernetesObject> = watchResources<KubernetesObject>(
     kc,
     setsPath,
     {
       add: (o) => queue.add(ownKey(o)),
       update: (o, old) => specOrMetadataChanged("update", o, old) && queue.add(ownKey(o)),
-      delete: (o) => queue.add(ownKey(o)),
+      delete: (o) => {
+        if (o.metadata?.uid) written.delete(o.metadata.uid);
+        queue.add(ownKey(o));
+      },
     },
     { name: "sitesets", log, clock },
   );
@@ -135,6 +139,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
     log,
     ...(host.events ? { events: host.events } : {}),
     expectations: new Expectations(clock),
+    written,
   };
 
   let handle: ControllerHandle | undefined;

@@ -43,6 +43,12 @@ export interface SiteSetDeps {
   log: Logger;
   events?: Pick<EventRecorder, "normal" | "warning">;
   expectations: Expectations;
+  /**
+   * The status this process last wrote per SiteSet (by uid). A pass woken by a Site event
+   * can run before the watch shows the status the previous pass wrote; it starts from this
+   * one instead, so start times and sticky states are not lost.
+   */
+  written?: Map<string, SiteSetStatus>;
   /** Site writes at once (default 8). */
   writeConcurrency?: number;
 }
@@ -74,9 +80,6 @@ export class Expectations {
     }
     return e.digest;
   }
-  forget(prefix: string): void {
-    for (const k of this.applied.keys()) if (k.startsWith(prefix)) this.applied.delete(k);
-  }
 }
 
 export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<SiteSetResult> {
@@ -84,16 +87,20 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
   const [namespace, name] = slash < 0 ? ["default", key] : [key.slice(0, slash), key.slice(slash + 1)];
   const siteSet = deps.store.getSiteSet(namespace, name);
   if (!siteSet || siteSet.metadata.deletionTimestamp) {
-    deps.expectations.forget(`${namespace}/`);
+    if (siteSet?.metadata.uid) deps.written?.delete(siteSet.metadata.uid);
     return {};
   }
   const log = deps.log.child({ siteset: key });
   const now = new Date(deps.clock.now());
-  const previous = siteSet.status;
+  const uid = siteSet.metadata.uid ?? key;
+  const previous = deps.written?.get(uid) ?? siteSet.status;
   const requestedAt = siteSet.metadata.annotations?.[REQUESTED_AT];
   const generation = siteSet.metadata.generation;
   const writeStatus = async (status: SiteSetStatus) => {
-    if (statusChanged(previous, status)) await deps.writer.patchStatus(siteSet, status);
+    if (!statusChanged(previous, status)) return;
+    deps.written?.delete(uid);
+    await deps.writer.patchStatus(siteSet, status);
+    deps.written?.set(uid, status);
   };
 
   if (siteSet.spec.suspend) {
