@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   apply: { load: async () => (await import("./commands/apply.js")).applyCommand, help: "drive bare metal and releases to the site's documents" },
   controller: { load: async () => (await import("./commands/controller.js")).controllerCommand, help: "run the Kubernetes operator that reconciles Site resources" },
   site: { load: async () => (await import("./commands/site.js")).siteCommand, help: "new: a site from another of its type; diff: how two sites differ" },
+  fleet: { load: async () => (await import("./commands/fleet.js")).fleetCommand, help: "rollout status of SiteSets across the fleet" },
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
