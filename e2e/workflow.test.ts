@@ -70,12 +70,16 @@ async function releases(): Promise<Record<string, number>> {
 
 async function ironicNodes(): Promise<{ name: string; provision_state: string; updated_at: string | null }[]> {
   const auth = Buffer.from(`${ironic().username}:${ironic().password}`).toString("base64");
-  const res = await fetch(`${ironic().url}/v1/nodes?fields=name,provision_state,updated_at`, { headers: { Authorization: `Basic ${auth}`, "X-OpenStack-Ironic-API-Version": "1.82" } });
-  const body = (await res.json()) as { nodes: { name: string; provision_state: string; updated_at: string | null }[] };
-  return body.nodes.filter((n) => n.name?.startsWith(`${prefix}-`)).sort((a, b) => a.name.localeCompare(b.name));
+  const res = await fetch(`${ironic().url}/v1/nodes/detail`, { headers: { Authorization: `Basic ${auth}`, "X-OpenStack-Ironic-API-Version": "1.82" } });
+  const body = (await res.json()) as { nodes?: { name: string; provision_state: string; updated_at: string | null }[] };
+  if (!res.ok || !body.nodes) throw new Error(`GET /v1/nodes: HTTP ${res.status}: ${JSON.stringify(body)}`);
+  return body.nodes
+    .filter((n) => n.name?.startsWith(`${prefix}-`))
+    .map(({ name, provision_state, updated_at }) => ({ name, provision_state, updated_at }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const site = () => path.join(work!, "site-manifests");
+const site = async () => path.join(await workdir(), "site-manifests");
 
 describe("slipway apply on the local infrastructure", () => {
   afterAll(async () => {
@@ -91,7 +95,7 @@ describe("slipway apply on the local infrastructure", () => {
   });
 
   it("applies the lab site: nodes in Ironic, then every chart group", async () => {
-    const r = await slipway("apply", site(), "--site", "lab");
+    const r = await slipway("apply", await site(), "--site", "lab");
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/created\s+8/);
     expect(await releases()).toEqual({
@@ -111,22 +115,22 @@ describe("slipway apply on the local infrastructure", () => {
   it("applying it again runs no helm process and writes nothing to Ironic", async () => {
     const nodesBefore = await ironicNodes();
     const helmBefore = await helmRuns();
-    const r = await slipway("apply", site(), "--site", "lab");
+    const r = await slipway("apply", await site(), "--site", "lab");
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/unchanged\s+8/);
     expect((await helmRuns()) - helmBefore).toBe(0);
     expect(await ironicNodes()).toEqual(nodesBefore); // updated_at unchanged: no write
-    const diff = await slipway("diff", site(), "--site", "lab");
+    const diff = await slipway("diff", await site(), "--site", "lab");
     expect(diff.exitCode).toBe(0);
   });
 
   it("a changed value in the site layer upgrades exactly one release", async () => {
-    await rewrite(work!, (t) => t.replace("log_level: debug", "log_level: info"));
-    const diff = await slipway("diff", site(), "--site", "lab");
+    await rewrite(await workdir(), (t) => t.replace("log_level: debug", "log_level: info"));
+    const diff = await slipway("diff", await site(), "--site", "lab");
     expect(diff.exitCode).toBe(2);
     expect(diff.stdout).toContain(`~ release/${prefix}-backend/${prefix}-backend: upgrade`);
     expect(diff.stdout).toContain('~ .message: "backend API (log level debug)" → "backend API (log level info)"');
-    const r = await slipway("apply", site(), "--site", "lab");
+    const r = await slipway("apply", await site(), "--site", "lab");
     expect(r.exitCode, r.all).toBe(0);
     const revs = await releases();
     expect(revs[`${prefix}-backend:deployed`]).toBe(2);
@@ -134,9 +138,9 @@ describe("slipway apply on the local infrastructure", () => {
   });
 
   it("a chart that fails stops its group and the later ones, leaves earlier groups alone and names the release and helm's error", async () => {
-    await rewrite(work!, (t) => t.replace("location: ../charts/demo-app", "location: ../charts/demo-fail").replace("log_level: info", "log_level: warn"));
+    await rewrite(await workdir(), (t) => t.replace("location: ../charts/demo-app", "location: ../charts/demo-fail").replace("log_level: info", "log_level: warn"));
     const before = await releases();
-    const r = await slipway("apply", site(), "--site", "lab");
+    const r = await slipway("apply", await site(), "--site", "lab");
     expect(r.exitCode).toBe(1);
     expect(r.all).toMatch(new RegExp(`failed: release/${prefix}-(frontend|backend)/${prefix}-(frontend|backend): helm (install|upgrade) ${prefix}-`));
     expect(r.all).toMatch(/skipped.*did not succeed/);
@@ -144,30 +148,36 @@ describe("slipway apply on the local infrastructure", () => {
     expect(after[`${prefix}-site-config:deployed`]).toBe(before[`${prefix}-site-config:deployed`]);
     expect(after[`${prefix}-feature-flags:deployed`]).toBe(before[`${prefix}-feature-flags:deployed`]);
     expect(after[`${prefix}-status-page:deployed`]).toBe(1);
-    await rewrite(work!, (t) => t.replace("location: ../charts/demo-fail", "location: ../charts/demo-app"));
+    await rewrite(await workdir(), (t) => t.replace("location: ../charts/demo-fail", "location: ../charts/demo-app"));
   });
 
   it("an invalid site exits 3 and touches nothing", async () => {
-    await rewrite(work!, (t) => t.replace("method: merge\n        path: .\n", "method: merge\n        path: .no.such.key\n"));
+    await rewrite(await workdir(), (t) => t.replace("method: merge\n        path: .\n", "method: merge\n        path: .no.such.key\n"));
     const helmBefore = await helmRuns();
     const nodesBefore = await ironicNodes();
-    const r = await slipway("apply", site(), "--site", "lab");
+    const r = await slipway("apply", await site(), "--site", "lab");
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/site-manifests\/[^:]+\.yaml:\d+: MissingDocumentKey: /);
     expect((await helmRuns()) - helmBefore).toBe(0);
     expect(await ironicNodes()).toEqual(nodesBefore);
-    await rewrite(work!, (t) => t.replace("method: merge\n        path: .no.such.key\n", "method: merge\n        path: .\n"));
+    await rewrite(await workdir(), (t) => t.replace("method: merge\n        path: .no.such.key\n", "method: merge\n        path: .\n"));
   });
 
   it("waits for Ironic when it goes away in the middle of an apply, and finishes when it is back", async () => {
-    await rewrite(work!, (t) => t.replace(/-node-/g, "-node-x"));
-    const apply = slipway("apply", site(), "--site", "lab");
+    await rewrite(await workdir(), (t) => t.replace(/-node-/g, "-node-x"));
+    const started = Date.now();
+    const apply = slipway("apply", await site(), "--site", "lab");
     await new Promise((r) => setTimeout(r, 1500));
-    await execa("bash", [path.join(repoRoot, "e2e/infra/ironic.sh"), "down"], { reject: false });
+    const down = await execa("bash", [path.join(repoRoot, "e2e/infra/ironic.sh"), "down"], { reject: false, all: true });
+    expect(down.exitCode, down.all).toBe(0);
+    const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 4000));
     await execa("bash", [path.join(repoRoot, "e2e/infra/ironic.sh"), "up"]);
     const r = await apply;
     expect(r.exitCode, r.all).toBe(0);
+    // It was still running when Ironic went away, and outlived the outage.
+    expect(downAt - started).toBeLessThan(Date.now() - started);
+    expect(Date.now() - downAt).toBeGreaterThan(4000);
     expect((await ironicNodes()).filter((n) => n.name.includes("-node-x")).map((n) => n.provision_state)).toEqual(["active", "active", "available"]);
   });
 });
