@@ -16,6 +16,7 @@ import type { ReconcileDeps } from "../../operator/reconcile/types.js";
 import { parseDuration } from "../../operator/reconcile/duration.js";
 import { fetchSiteSource } from "../../operator/source/index.js";
 import { warmUp } from "../../operator/reconcile/warm-up.js";
+import { shareKubeAgents } from "../../operator/reconcile/shared-agents.js";
 import { registerSiteSetController } from "../../fleet/siteset/controller.js";
 
 export const usage =
@@ -78,6 +79,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
     { name: "configmaps", source: scoped("configmaps"), map: referencing("ConfigMap") },
   ];
 
+  shareKubeAgents();
   const kc = new KubeConfig();
   if (kubeconfig) kc.loadFromFile(kubeconfig);
   else kc.loadFromDefault();
