@@ -33,7 +33,8 @@ describe("releaseState", () => {
     { name: "pending-upgrade for a minute", observed: { status: "pending-upgrade", updatedAt: "2026-11-22T11:59:00Z" }, state: "locked" },
     { name: "pending-upgrade past its timeout", observed: { status: "pending-upgrade", updatedAt: "2026-11-22T11:50:00Z" }, state: "stuck" },
     { name: "pending-install past its timeout", observed: { status: "pending-install", updatedAt: "2026-11-22T10:00:00Z", lastDeployedRevision: undefined }, state: "stuck" },
-    { name: "uninstalling", observed: { status: "uninstalling" }, state: "locked" },
+    { name: "uninstalling for a minute", observed: { status: "uninstalling", updatedAt: "2026-11-22T11:59:00Z" }, state: "locked" },
+    { name: "uninstalling past its timeout", observed: { status: "uninstalling" }, state: "stuck" },
   ];
   for (const row of rows) {
     it(row.name, () => {
@@ -84,11 +85,11 @@ describe("diffWorkflow", () => {
     expect(d.changes).toBe(1);
   });
 
-  it("a failed first install is reinstalled; a failed upgrade is upgraded over", () => {
+  it("a failed first install is reinstalled; a failed upgrade is rolled back first (unlock), then upgraded", () => {
     const first = diffWorkflow(workflow, { releases: [{ ...deployed, status: "failed", lastDeployedRevision: undefined }], nodes: [seen] }, NOW);
     expect(first.decisions.get("release/ns/site-a")!.action).toBe("reinstall");
     const later = diffWorkflow(workflow, { releases: [{ ...deployed, status: "failed", revision: 4 }], nodes: [seen] }, NOW);
-    expect(later.decisions.get("release/ns/site-a")!.action).toBe("upgrade");
+    expect(later.decisions.get("release/ns/site-a")!.action).toBe("unlock");
   });
 
   it("offers Slipway's releases and nodes that left the site for pruning, and nothing else", () => {

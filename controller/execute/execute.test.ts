@@ -172,4 +172,18 @@ describe("executeWorkflow", () => {
     expect(helm.calls.some((x) => x.release === "a")).toBe(false);
     expect(ironic.calls.filter((c) => c.op === "ensure")).toEqual([]);
   });
+
+  it("a release stuck in pending-upgrade past its timeout is rolled back, then upgraded", async () => {
+    const helm = createFakeHelmDriver();
+    const old = new Date(Date.now() - 3600_000).toISOString();
+    helm.seed("a", "ns", [
+      { status: "superseded", digest: "digest-old", updatedAt: old },
+      { status: "pending-upgrade", digest: "digest-a", updatedAt: old },
+    ]);
+    const w = workflow([{ name: "infra", kind: "chart-group", sequenced: false, steps: [release("a", "infra")] }]);
+    const result = await executeWorkflow(w, diffWorkflow(w, { releases: await helm.list(), nodes: [] }), { helm, ironic: createFakeIronicDriver() });
+    expect(result.ok).toBe(true);
+    expect(helm.calls.filter((c) => c.release === "a").map((c) => c.action)).toEqual(["rollback", "upgrade"]);
+    expect(helm.history("a", "ns").at(-1)).toMatchObject({ status: "deployed", digest: "digest-a" });
+  });
 });

@@ -1,9 +1,11 @@
-// One release step: the diff's action run through the helm driver, with Armada's recovery
-// (a failed install is purged and retried once unless protected; a failed upgrade is rolled
-// back) and helm's own error text in the result.
+// One release step: the diff's action run through the helm driver. Locks and leftovers are
+// cleared first and failed runs recovered by the helm driver's recovery policy (Armada's:
+// a failed install is purged and retried once unless protected; a failed upgrade is rolled
+// back); helm's own error text is the step's message.
 
 import type { ReleaseDecision } from "../diff/types.js";
-import type { HelmDriver, HelmResult, ReleaseSpec } from "../drivers/types.js";
+import { recoverFailedRun, recoverObserved, type RecoveryPolicy } from "../drivers/helm/recovery.js";
+import type { HelmDriver, HelmResult, ObservedRelease, ReleaseSpec } from "../drivers/types.js";
 import type { StepOutcome } from "./types.js";
 
 export interface ReleaseOutcome {
@@ -11,73 +13,87 @@ export interface ReleaseOutcome {
   message: string;
 }
 
-export async function runRelease(spec: ReleaseSpec, decision: ReleaseDecision, helm: HelmDriver, progress: (m: string) => void): Promise<ReleaseOutcome> {
-  const failed = (r: HelmResult, what: string = r.action): ReleaseOutcome => ({ outcome: "failed", message: `helm ${what} ${spec.namespace}/${spec.name} failed: ${r.message || `exit code ${r.exitCode}`}` });
-  switch (decision.action) {
-    case "none":
-      return { outcome: "unchanged", message: decision.reason };
+type Progress = (m: string) => void;
+
+export async function runRelease(spec: ReleaseSpec, decision: ReleaseDecision, helm: HelmDriver, progress: Progress, now: () => Date = () => new Date()): Promise<ReleaseOutcome> {
+  if (decision.action === "none") return { outcome: "unchanged", message: decision.reason };
+  const policy: RecoveryPolicy = { protected: spec.protected, timeoutSeconds: spec.timeoutSeconds };
+  let current = decision.observed?.status === "uninstalled" ? undefined : decision.observed;
+
+  // Locks and leftovers, as Helm stored them.
+  const pre = recoverObserved(current, policy, now());
+  switch (pre.kind) {
     case "wait":
-    case "blocked":
-      return { outcome: "failed", message: `${spec.namespace}/${spec.name} is ${decision.state}: ${decision.reason}` };
-    case "unlock": {
-      progress(`unlocking: ${decision.reason}`);
-      const last = decision.observed?.lastDeployedRevision;
-      const r = last !== undefined ? await helm.rollback(spec.name, spec.namespace, last, spec.timeoutSeconds) : await helm.uninstall(spec.name, spec.namespace, spec.timeoutSeconds);
-      if (!r.ok) return failed(r);
-      return last !== undefined ? upgrade(spec, helm, last, progress, failed) : install(spec, helm, progress, failed);
+    case "fail":
+      return { outcome: "failed", message: `${spec.namespace}/${spec.name}: ${pre.reason}` };
+    case "rollback": {
+      progress(pre.reason);
+      const r = await helm.rollback(spec.name, spec.namespace, pre.revision, spec.timeoutSeconds);
+      if (!r.ok) return failed(spec, r);
+      current = await observe(helm, spec);
+      break;
     }
-    case "reinstall": {
-      progress("uninstalling the failed release before installing again");
+    case "uninstall": {
+      progress(pre.reason);
       const r = await helm.uninstall(spec.name, spec.namespace, spec.timeoutSeconds);
-      if (!r.ok) return failed(r);
-      return install(spec, helm, progress, failed);
+      if (!r.ok) return failed(spec, r);
+      current = undefined;
+      break;
     }
-    case "install":
-      return install(spec, helm, progress, failed);
-    case "upgrade":
-      return upgrade(spec, helm, decision.observed?.lastDeployedRevision, progress, failed);
+  }
+  return current ? upgrade(spec, current, helm, policy, progress) : install(spec, helm, policy, progress);
+}
+
+async function install(spec: ReleaseSpec, helm: HelmDriver, policy: RecoveryPolicy, progress: Progress): Promise<ReleaseOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    progress(attempt === 1 ? "helm install" : "helm install (retry)");
+    const r = await helm.install(spec);
+    const recovery = recoverFailedRun({ result: r, policy, after: r.ok ? undefined : await observe(helm, spec), attempt });
+    if (recovery.kind === "none") return test(spec, helm, progress, { outcome: "created", message: `installed in ${seconds(r)}` });
+    if (recovery.kind === "uninstall" || recovery.kind === "retry-install") {
+      progress(`${recovery.reason}: ${r.message}`);
+      if (recovery.kind === "uninstall") {
+        const u = await helm.uninstall(spec.name, spec.namespace, spec.timeoutSeconds);
+        if (!u.ok) return failed(spec, r, `; uninstalling it failed too: ${u.message}`);
+      }
+      continue;
+    }
+    return failed(spec, r);
   }
 }
 
-type Fail = (r: HelmResult, what?: string) => ReleaseOutcome;
-
-async function install(spec: ReleaseSpec, helm: HelmDriver, progress: (m: string) => void, failed: Fail): Promise<ReleaseOutcome> {
-  progress("helm install");
-  let r = await helm.install(spec);
-  if (!r.ok && !spec.protected) {
-    progress(`install failed, purging and retrying once: ${r.message}`);
-    const purge = await helm.uninstall(spec.name, spec.namespace, spec.timeoutSeconds);
-    if (purge.ok) r = await helm.install(spec);
-  }
-  if (!r.ok) return failed(r);
-  return test(spec, helm, progress, failed, { outcome: "created", message: `installed in ${ms(r)}` });
-}
-
-async function upgrade(spec: ReleaseSpec, helm: HelmDriver, rollbackTo: number | undefined, progress: (m: string) => void, failed: Fail): Promise<ReleaseOutcome> {
+async function upgrade(spec: ReleaseSpec, before: ObservedRelease, helm: HelmDriver, policy: RecoveryPolicy, progress: Progress): Promise<ReleaseOutcome> {
   if (spec.preUpgradeDelete.length) {
     progress("deleting resources before the upgrade");
     const d = await helm.deleteResources(spec);
-    if (!d.ok) return failed(d);
+    if (!d.ok) return failed(spec, d);
   }
   progress("helm upgrade");
   const r = await helm.upgrade(spec);
-  if (!r.ok) {
-    if (rollbackTo !== undefined) {
-      progress(`upgrade failed, rolling back to revision ${rollbackTo}`);
-      const rb = await helm.rollback(spec.name, spec.namespace, rollbackTo, spec.timeoutSeconds);
-      const o = failed(r);
-      return rb.ok ? { ...o, message: `${o.message} (rolled back to revision ${rollbackTo})` } : { ...o, message: `${o.message}; rollback failed too: ${rb.message}` };
-    }
-    return failed(r);
+  const recovery = recoverFailedRun({ result: r, policy, before, after: r.ok ? undefined : await observe(helm, spec), attempt: 1 });
+  if (recovery.kind === "none") return test(spec, helm, progress, { outcome: "changed", message: `upgraded in ${seconds(r)}` });
+  if (recovery.kind === "rollback") {
+    progress(recovery.reason);
+    const rb = await helm.rollback(spec.name, spec.namespace, recovery.revision, spec.timeoutSeconds);
+    return failed(spec, r, rb.ok ? ` (rolled back to revision ${recovery.revision})` : `; rollback failed too: ${rb.message}`);
   }
-  return test(spec, helm, progress, failed, { outcome: "changed", message: `upgraded in ${ms(r)}` });
+  return failed(spec, r);
 }
 
-async function test(spec: ReleaseSpec, helm: HelmDriver, progress: (m: string) => void, failed: Fail, done: ReleaseOutcome): Promise<ReleaseOutcome> {
+async function test(spec: ReleaseSpec, helm: HelmDriver, progress: Progress, done: ReleaseOutcome): Promise<ReleaseOutcome> {
   if (!spec.test.enabled) return done;
   progress("helm test");
   const t = await helm.test(spec);
-  return t.ok ? done : failed(t, "test");
+  return t.ok ? done : failed(spec, t);
 }
 
-const ms = (r: HelmResult) => `${(r.durationMs / 1000).toFixed(1)}s`;
+async function observe(helm: HelmDriver, spec: ReleaseSpec): Promise<ObservedRelease | undefined> {
+  const found = (await helm.list([spec.namespace])).find((r) => r.name === spec.name);
+  return found?.status === "uninstalled" ? undefined : found;
+}
+
+function failed(spec: ReleaseSpec, r: HelmResult, suffix = ""): ReleaseOutcome {
+  return { outcome: "failed", message: `helm ${r.action} ${spec.namespace}/${spec.name} failed: ${r.message || `exit code ${r.exitCode}`}${suffix}` };
+}
+
+const seconds = (r: HelmResult) => `${(r.durationMs / 1000).toFixed(1)}s`;
