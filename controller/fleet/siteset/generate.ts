@@ -5,6 +5,7 @@
 // incomplete: sync then deletes nothing.
 import type { SiteSpec } from "../../operator/api/types.js";
 import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from "../../operator/api/siteset-types.js";
+import { validateSiteSpec } from "../../operator/api/validate.js";
 import { SPEC_DIGEST_ANNOTATION } from "./constants.js";
 import { digestOf } from "./digest.js";
 import { fillTemplate, type Unresolved } from "./template.js";
@@ -33,7 +34,7 @@ export interface DesiredSite {
   specDigest: string;
 }
 
-export type GeneratorProblemReason = "GeneratorFailed" | "GeneratorEmpty" | "TemplateError" | "InvalidSiteName" | "DuplicateSite";
+export type GeneratorProblemReason = "GeneratorFailed" | "GeneratorEmpty" | "TemplateError" | "InvalidSiteName" | "InvalidSite" | "DuplicateSite";
 
 export interface GeneratorProblem {
   generator: number;
@@ -150,6 +151,12 @@ function desiredSite(siteSet: SiteSet, element: Element, generator: number, prob
     return undefined;
   }
   spec.siteName = element.siteName;
+  // The filled-in spec must be a valid Site spec (the API server would refuse it otherwise).
+  const invalid = validateSiteSpec(spec);
+  if (invalid.length > 0) {
+    problems.push({ generator, reason: "InvalidSite", siteName: element.siteName, message: `site ${element.siteName}: the generated Site spec is invalid: ${invalid.slice(0, 5).join("; ")}` });
+    return undefined;
+  }
   const labels = { ...templateLabels, ...(element.labels ?? {}), [SITESET_LABEL]: setName, [SITE_NAME_LABEL]: element.siteName };
   const specDigest = digestOf({ spec, labels, annotations: templateAnnotations });
   const annotations = { ...templateAnnotations, [SPEC_DIGEST_ANNOTATION]: specDigest };
