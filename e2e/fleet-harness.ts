@@ -16,17 +16,25 @@ export { repoRoot };
 let cachedKube: KubeEnv | undefined;
 export const kube = (): KubeEnv => (cachedKube ??= requireKube());
 
-export function kubectl(args: string[], input?: string, kubeconfig = kube().kubeconfig): string {
+export function kubectl(args: string[], input?: string, kubeconfig: string = kube().kubeconfig): string {
   const k = kube();
-  return execFileSync(k.kubectl, ["--kubeconfig", kubeconfig, "--request-timeout=30s", ...args], { env: k.vars, encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+  try {
+    return execFileSync(k.kubectl, ["--kubeconfig", kubeconfig, "--request-timeout=30s", ...args], { env: k.vars, encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+  } catch (e) {
+    const stderr = String((e as { stderr?: string }).stderr ?? "").trim();
+    throw new Error(`kubectl ${args.slice(0, 3).join(" ")} failed: ${stderr}`);
+  }
 }
 
-let api: CustomObjectsApi | undefined;
-export function customObjects(): CustomObjectsApi {
+const apis = new Map<string, CustomObjectsApi>();
+/** A client of the local cluster, or of the cluster of `kubeconfig`. */
+export function customObjects(kubeconfig = kube().kubeconfig): CustomObjectsApi {
+  let api = apis.get(kubeconfig);
   if (!api) {
     const kc = new KubeConfig();
-    kc.loadFromFile(kube().kubeconfig);
+    kc.loadFromFile(kubeconfig);
     api = kc.makeApiClient(CustomObjectsApi);
+    apis.set(kubeconfig, api);
   }
   return api;
 }
@@ -42,12 +50,12 @@ export function createNamespace(prefix: string): string {
   return ns;
 }
 
-export async function getSiteSet(ns: string, name: string): Promise<SiteSet> {
-  return (await customObjects().getNamespacedCustomObject({ group: "slipway.dev", version: "v1alpha1", plural: "sitesets", namespace: ns, name })) as SiteSet;
+export async function getSiteSet(ns: string, name: string, kubeconfig?: string): Promise<SiteSet> {
+  return (await customObjects(kubeconfig).getNamespacedCustomObject({ group: "slipway.dev", version: "v1alpha1", plural: "sitesets", namespace: ns, name })) as SiteSet;
 }
 
-export async function listSites(ns: string): Promise<Site[]> {
-  const list = (await customObjects().listNamespacedCustomObject({ group: "slipway.dev", version: "v1alpha1", plural: "sites", namespace: ns })) as { items: Site[] };
+export async function listSites(ns: string, kubeconfig?: string): Promise<Site[]> {
+  const list = (await customObjects(kubeconfig).listNamespacedCustomObject({ group: "slipway.dev", version: "v1alpha1", plural: "sites", namespace: ns })) as { items: Site[] };
   return list.items;
 }
 
@@ -124,10 +132,10 @@ export function applyObject(obj: unknown, kubeconfig?: string): void {
 }
 
 /** Replaces the SiteSet's spec (a JSON merge patch would merge lists). */
-export async function setSpec(ns: string, name: string, edit: (spec: SiteSetSpec) => void): Promise<void> {
-  const s = await getSiteSet(ns, name);
+export async function setSpec(ns: string, name: string, edit: (spec: SiteSetSpec) => void, kubeconfig?: string): Promise<void> {
+  const s = await getSiteSet(ns, name, kubeconfig);
   edit(s.spec);
-  kubectl(["-n", ns, "patch", "siteset", name, "--type", "json", "-p", JSON.stringify([{ op: "replace", path: "/spec", value: s.spec }])]);
+  kubectl(["-n", ns, "patch", "siteset", name, "--type", "json", "-p", JSON.stringify([{ op: "replace", path: "/spec", value: s.spec }])], undefined, kubeconfig);
 }
 
 // --- the controller -------------------------------------------------------------------------
@@ -149,13 +157,13 @@ export interface ControllerProcess {
   peakKiB(): number;
 }
 
-export function startController(namespace: string, env: Record<string, string> = {}, args: string[] = []): ControllerProcess {
+export function startController(namespace: string, env: Record<string, string> = {}, args: string[] = [], kubeconfig = kube().kubeconfig): ControllerProcess {
   const k = kube();
   const main = path.join(repoRoot, "dist", "controller", "cli", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const child = spawn(
     process.execPath,
-    [main, "controller", "--kubeconfig", k.kubeconfig, "--namespace", namespace, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...args],
+    [main, "controller", "--kubeconfig", kubeconfig, "--namespace", namespace, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...args],
     { cwd: repoRoot, env: { ...k.vars, HELM: k.helm, SLIPWAY_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logs: LogLine[] = [];
