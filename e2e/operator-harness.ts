@@ -3,7 +3,7 @@
 // a helm shim that counts helm processes, and Ironic node look-ups. When the infra is not
 // up, requireKube/requireIronic throw with "run `npm run infra:up`": tests fail, never skip.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Site } from "../controller/operator/api/types.js";
@@ -87,6 +87,8 @@ export interface ControllerProcess {
   /** Raw stderr text that was not JSON. */
   other: string[];
   exited: Promise<number | null>;
+  /** Where the controller's output goes. */
+  logFile: string;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   rssKiB(): number;
   metricsUrl(): string | undefined;
@@ -97,38 +99,58 @@ export function startController(options: { args?: string[]; env?: Record<string,
   const main = path.join(repoRoot, "dist", "controller", "cli", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const iron = requireIronic();
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "slipway-controller-")), "controller.log");
+  const out = openSync(logFile, "a");
   const child = spawn(
     process.execPath,
     [main, "controller", "--kubeconfig", k.kubeconfig, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...(options.args ?? [])],
     {
       cwd: repoRoot,
       env: { ...k.vars, HELM: options.helm ?? k.helm, IRONIC_URL: iron.url, IRONIC_USERNAME: iron.username, IRONIC_PASSWORD: iron.password, SLIPWAY_LOG_LEVEL: "debug", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", out, out],
     },
   );
+  closeSync(out);
+  // Output goes to a file, not a pipe: a test blocked in a synchronous kubectl call must
+  // never block the controller's own log writes (a full pipe would stall its event loop).
   const logs: LogLine[] = [];
   const other: string[] = [];
-  let buf = "";
-  const onData = (d: Buffer) => {
-    buf += d.toString("utf8");
-    let i;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        other.push(line);
+  let offset = 0;
+  let partial = "";
+  const refresh = () => {
+    const fd = openSync(logFile, "r");
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= offset) return;
+      const chunk = Buffer.alloc(size - offset);
+      readSync(fd, chunk, 0, chunk.length, offset);
+      offset = size;
+      const text = partial + chunk.toString("utf8");
+      const lines = text.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        try {
+          logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          other.push(line);
+        }
       }
+    } finally {
+      closeSync(fd);
     }
   };
-  child.stderr!.on("data", onData);
-  child.stdout!.on("data", onData);
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   return {
     child,
-    logs,
-    other,
+    get logs() {
+      refresh();
+      return logs;
+    },
+    get other() {
+      refresh();
+      return other;
+    },
+    logFile,
     exited,
     async kill(signal = "SIGKILL") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -139,6 +161,7 @@ export function startController(options: { args?: string[]; env?: Record<string,
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     },
     metricsUrl() {
+      refresh();
       const started = logs.find((l) => l.msg === "started" && typeof l.metrics === "string");
       return started?.metrics as string | undefined;
     },
