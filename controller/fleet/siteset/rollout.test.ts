@@ -21,7 +21,7 @@ function input(n: number, phases: Record<string, SitePhase | SiteObservation> = 
 const TWO_WAVES: RolloutStrategy = { waves: [{ count: 1 }] };
 
 describe("assignWaves", () => {
-  const sites = ["a", "b", "c", "d", "e"].map((name, i) => ({ name, labels: i < 2 ? { ring: "canary" } : {} }));
+  const sites = ["a", "b", "c", "d", "e"].map((name, i) => ({ name, labels: (i < 2 ? { ring: "canary" } : {}) as Record<string, string> }));
   it.each<[string, RolloutStrategy["waves"], string[][]]>([
     ["no waves: one wave of every Site", undefined, [["a", "b", "c", "d", "e"]]],
     ["count, then the rest", [{ count: 1 }], [["a"], ["b", "c", "d", "e"]]],
