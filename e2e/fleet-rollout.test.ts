@@ -175,4 +175,10 @@ describe("SiteSet rollout (list generator, 3 inline Sites, real helm)", () => {
     const names = (await listSites(ns)).map((s) => s.metadata.name).sort();
     expect(names).toEqual(["edge-site1", "edge-site3"]); // the released Site is no longer the SiteSet's to delete
   });
+
+  it("deleting the SiteSet deletes the Sites it owns (garbage collector), not the released one", async () => {
+    kubectl(["-n", ns, "delete", "siteset", "edge", "--wait=false"]);
+    await waitFor("owned Sites gone", async () => !byName(await listSites(ns)).has("edge-site1"), 120_000, 500);
+    expect((await listSites(ns)).map((s) => s.metadata.name)).toEqual(["edge-site3"]);
+  });
 });
