@@ -261,13 +261,20 @@ function basicAuth(e: BasicAuthEndpoint): string {
   return `Basic ${Buffer.from(`${e.username}:${e.password}`).toString("base64")}`;
 }
 
+/** Errors of a kept-alive connection that the server closed meanwhile: a read is safe to send again. */
+const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
 async function httpFetch(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new IronicNotUpError(`${init.method ?? "GET"} ${url} failed: ${why}.`);
+  const idempotent = (init.method ?? "GET") === "GET";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      if (idempotent && attempt < 3 && cause?.code && STALE_SOCKET.has(cause.code)) continue;
+      throw new IronicNotUpError(`${init.method ?? "GET"} ${url} failed: ${why}.`);
+    }
   }
 }
 
