@@ -26,7 +26,7 @@ const RENDER_REPEATS = 3;
 const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","));
+  if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","), argv[3] === "shared");
 
   console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`);
   const runs = new Map<number, RenderRun>();
@@ -34,12 +34,17 @@ async function main(argv: string[]): Promise<void> {
   for (const n of [10, 100]) {
     const repo = await generate(n, DOCUMENTS_PER_SITE);
     const repeats: RenderRun[] = [];
-    for (let i = 0; i < RENDER_REPEATS; i++) repeats.push(await inChild(repo));
+    for (let i = 0; i < RENDER_REPEATS; i++) repeats.push(await inChild(repo, true));
     const run = medianRun(repeats);
     runs.set(n, run);
     repeatsOf.set(n, repeats);
-    console.log(renderLine(n, run, repeats));
+    console.log(`${renderLine(n, run, repeats)} parse=shared`);
     for (const e of run.errors) console.log(`error N=${n} ${e}`);
+    if (n === 100) {
+      // The same sites, each reading and parsing global/ and type/ again: what one-site-at-a-time costs.
+      const fresh = await inChild(repo, false);
+      console.log(`${renderLine(n, fresh)} parse=per-site`);
+    }
     await cleanup(repo);
   }
   for (const line of targetLines(runs.get(10)!, runs.get(100)!, repeatsOf.get(100))) console.log(line);
@@ -78,9 +83,9 @@ async function cliFigures(): Promise<void> {
 }
 
 /** Runs the in-process measurement in a fresh Node process and reads its result. */
-function inChild(repo: SyntheticRepo): Promise<RenderRun> {
+function inChild(repo: SyntheticRepo, shared: boolean): Promise<RenderRun> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [SELF, CHILD_FLAG, repo.root, repo.sites.join(",")], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, [SELF, CHILD_FLAG, repo.root, repo.sites.join(","), shared ? "shared" : "per-site"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     proc.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
     proc.on("error", reject);
@@ -94,8 +99,8 @@ function inChild(repo: SyntheticRepo): Promise<RenderRun> {
   });
 }
 
-async function child(root: string, sites: string[]): Promise<void> {
-  const run = await renderSites(root, sites);
+async function child(root: string, sites: string[], shared: boolean): Promise<void> {
+  const run = await renderSites(root, sites, { shareParsedFiles: shared });
   process.stdout.write(JSON.stringify(run));
 }
 

@@ -26,7 +26,16 @@ export interface RenderRun {
   errorCount: number;
 }
 
-export async function renderSites(root: string, sites: string[]): Promise<RenderRun> {
+export interface RenderSitesOptions {
+  /**
+   * Parse each file once for all sites (global/ and type/ files are shared by every site),
+   * as a fleet render does; otherwise every site reads and parses all its files afresh.
+   */
+  shareParsedFiles?: boolean;
+}
+
+export async function renderSites(root: string, sites: string[], options: RenderSitesOptions = {}): Promise<RenderRun> {
+  const cache = options.shareParsedFiles ? new Map() : undefined;
   const sampler = new RssSampler().start();
   const run: Omit<RenderRun, "rss"> = { sites: sites.length, documents: 0, rendered: 0, wallMs: 0, loadMs: 0, renderMs: 0, cpuMs: 0, errors: [], errorCount: 0 };
   const cpu = process.cpuUsage();
@@ -34,7 +43,7 @@ export async function renderSites(root: string, sites: string[]): Promise<Render
   for (const site of sites) {
     const problems = new Problems();
     const t0 = performance.now();
-    const source = await loadSource([root], { site }, problems);
+    const source = await loadSource([root], cache ? { site, cache } : { site }, problems);
     const t1 = performance.now();
     const rendered = render(checkEnvelopes(source.documents, problems), problems);
     const t2 = performance.now();
