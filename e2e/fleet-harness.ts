@@ -163,7 +163,7 @@ export function startController(namespace: string, env: Record<string, string> =
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const child = spawn(
     process.execPath,
-    [main, "controller", "--kubeconfig", kubeconfig, "--namespace", namespace, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...args],
+    [...(env.SLIPWAY_NODE_ARGS ? env.SLIPWAY_NODE_ARGS.split(" ") : []), main, "controller", "--kubeconfig", kubeconfig, "--namespace", namespace, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...args],
     { cwd: repoRoot, env: { ...k.vars, HELM: k.helm, SLIPWAY_LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logs: LogLine[] = [];

@@ -71,7 +71,7 @@ describe(`a SiteSet of ${SITES} Sites, one controller`, () => {
   afterAll(() => console.log(figures.join("\n")));
 
   it("with the fake drivers: all Ready, RSS under 300 MiB", async () => {
-    const r = await measure("fake", { SLIPWAY_DRIVERS: "fake", ...(process.env.SLIPWAY_FLEET_LOG ? { SLIPWAY_LOG_LEVEL: "debug" } : {}) });
+    const r = await measure("fake", { SLIPWAY_DRIVERS: "fake", ...(process.env.SLIPWAY_FLEET_LOG ? { SLIPWAY_LOG_LEVEL: "debug" } : {}), ...(process.env.SLIPWAY_FLEET_CPU_PROF ? { SLIPWAY_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.SLIPWAY_FLEET_CPU_PROF}` } : {}) });
     expect(r.peakMiB).toBeLessThan(300);
   }, 1_900_000);
 

@@ -22,6 +22,7 @@ import { createWorkQueue, type WorkQueue } from "../../operator/runtime/workqueu
 import { kubeSourceReader } from "../../operator/reconcile/kube.js";
 import type { SourceReader } from "../../operator/source/types.js";
 import { canonicalJson } from "./digest.js";
+import type { Generated } from "./generate.js";
 import { gitLister } from "./git-generator.js";
 import { kubeSiteSetWriter } from "./kube.js";
 import { Expectations, reconcileSiteSet, type SiteSetStore, type SiteSetWriter } from "./reconcile.js";
@@ -97,6 +98,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
   const sitesPath = collectionPath({ group: GROUP, version: VERSION, plural: SITE_PLURAL, ...(ns ? { namespace: ns } : {}) });
 
   const written = new Map<string, SiteSetStatus>();
+  const generatedCache = new Map<string, { key: string; generated: Generated }>();
   const sets: Informer<KubernetesObject> = watchResources<KubernetesObject>(
     kc,
     setsPath,
@@ -104,7 +106,10 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
       add: (o) => queue.add(ownKey(o)),
       update: (o, old) => specOrMetadataChanged("update", o, old) && queue.add(ownKey(o)),
       delete: (o) => {
-        if (o.metadata?.uid) written.delete(o.metadata.uid);
+        if (o.metadata?.uid) {
+          written.delete(o.metadata.uid);
+          generatedCache.delete(o.metadata.uid);
+        }
         queue.add(ownKey(o));
       },
     },
@@ -140,6 +145,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
     ...(host.events ? { events: host.events } : {}),
     expectations: new Expectations(clock),
     written,
+    generatedCache,
   };
 
   let handle: ControllerHandle | undefined;

@@ -47,6 +47,8 @@ function world(set: SiteSet) {
     clock,
     log: nullLogger,
     expectations: new Expectations(clock),
+    written: new Map(),
+    generatedCache: new Map(),
   };
   /** The fake Site controller: observe the generation and succeed (or fail). */
   const settle = (name: string, ok = true) => {

@@ -11,7 +11,7 @@ import type { Clock } from "../../operator/runtime/clock.js";
 import type { EventRecorder } from "../../operator/runtime/events.js";
 import type { Logger } from "../../operator/runtime/log.js";
 import { SPEC_DIGEST_ANNOTATION } from "./constants.js";
-import { generateSites, type DesiredSite, type GitListingResult } from "./generate.js";
+import { generateSites, type DesiredSite, type Generated, type GitListingResult } from "./generate.js";
 import type { GitLister } from "./git-generator.js";
 import { observeSite, type SiteObservation } from "./observe.js";
 import { planRollout, type RolloutSite } from "./rollout.js";
@@ -49,6 +49,8 @@ export interface SiteSetDeps {
    * one instead, so start times and sticky states are not lost.
    */
   written?: Map<string, SiteSetStatus>;
+  /** The last generation result per SiteSet uid: a pass woken by a Site event, with the same spec and git listings, reuses it. */
+  generatedCache?: Map<string, { key: string; generated: Generated }>;
   /** Site writes at once (default 8). */
   writeConcurrency?: number;
 }
@@ -87,7 +89,10 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
   const [namespace, name] = slash < 0 ? ["default", key] : [key.slice(0, slash), key.slice(slash + 1)];
   const siteSet = deps.store.getSiteSet(namespace, name);
   if (!siteSet || siteSet.metadata.deletionTimestamp) {
-    if (siteSet?.metadata.uid) deps.written?.delete(siteSet.metadata.uid);
+    if (siteSet?.metadata.uid) {
+      deps.written?.delete(siteSet.metadata.uid);
+      deps.generatedCache?.delete(siteSet.metadata.uid);
+    }
     return {};
   }
   const log = deps.log.child({ siteset: key });
@@ -116,7 +121,10 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
       if (g.git) listings.set(i, await deps.git.list(namespace, g.git, forceGit));
     }),
   );
-  const generated = generateSites(siteSet, listings);
+  const cacheKey = `${generation ?? JSON.stringify(siteSet.spec)}|${JSON.stringify([...listings])}`;
+  const cached = deps.generatedCache?.get(uid);
+  const generated = cached?.key === cacheKey ? cached.generated : generateSites(siteSet, listings);
+  deps.generatedCache?.set(uid, { key: cacheKey, generated });
 
   // 2. sync
   const existing = deps.store.sitesOf(siteSet);
