@@ -114,11 +114,14 @@ cmd_up() {
     local)
       bash "$INFRA/kube.sh" status >/dev/null 2>&1 && kube_was_up=1
       echo local >"$MODE_FILE"
-      bash "$INFRA/kube.sh" up || die "kube: the Kubernetes control plane did not come up (logs in $STATE/logs/)"
+      if ! bash "$INFRA/kube.sh" up; then
+        ((kube_was_up)) || rm -f "$MODE_FILE"
+        die "kube: the Kubernetes control plane did not come up (logs in $STATE/logs/)"
+      fi
       ;;
     kind)
       echo kind >"$MODE_FILE"
-      kind_up
+      (kind_up) || { rm -f "$MODE_FILE"; exit 1; }
       ;;
     *) die "E2E_CLUSTER must be 'local' (default) or 'kind', not '$mode'" ;;
   esac
