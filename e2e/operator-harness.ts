@@ -17,7 +17,7 @@ export const kube = (): KubeEnv => (cachedKube ??= requireKube());
 
 export function kubectl(args: string[], input?: string): string {
   const k = kube();
-  return execFileSync(k.kubectl, ["--kubeconfig", k.kubeconfig, ...args], { env: k.vars, encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+  return execFileSync(k.kubectl, ["--kubeconfig", k.kubeconfig, ...args], { env: k.vars, encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
 }
 
 export function applyCrds(): void {
