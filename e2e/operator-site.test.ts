@@ -7,7 +7,8 @@
 // Every test has its own namespace and a controller limited to it (--namespace).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FINALIZER, REQUESTED_AT } from "../controller/operator/api/types.js";
-import { testSite } from "../controller/operator/reconcile/sample-site.js";
+import { dump } from "js-yaml";
+import { testDocuments, testSite } from "../controller/operator/reconcile/sample-site.js";
 import {
   applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, helmShim, ironicNodes, kubectl,
   removeIronicNodes, startController, waitFor, type ControllerProcess,
@@ -99,6 +100,27 @@ describe("slipway controller: inline Sites", () => {
     expect(cond(s, "Stalled")?.message).toMatch(/inline\/3:\d+/);
     expect(cond(s, "Ready")).toMatchObject({ status: "False" });
     expect(helmRevisions(ns).size).toBe(0);
+  });
+
+  it("(a'') a Site whose documents are in a ConfigMap: a change to the ConfigMap alone (no Site change) upgrades the one release it touches", async () => {
+    const { ns } = setup("cm");
+    const ctl = startController({ args: ["--namespace", ns] });
+    controllers.push(ctl);
+    const text = (v: string) => testDocuments({ name: "cm", namespace: ns, releases: 2, nodes: 0, value: "one" }).map((d, i) => `---\n${dump(i === 4 ? { ...d, data: { ...(d.data as object), values: { data: { value: v } } } } : d)}`).join("");
+    const configMap = (v: string) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "site-docs", namespace: ns }, data: { "site.yaml": text(v) } });
+    kubectl(["apply", "-f", "-"], configMap("one"));
+    applySite({ apiVersion: "slipway.dev/v1alpha1", kind: "Site", metadata: { name: "cm", namespace: ns }, spec: { source: { inline: { configMapRefs: [{ name: "site-docs" }] } } } });
+    kubectl(["wait", "--for=condition=Ready", "site/cm", "-n", ns, "--timeout=180s"]);
+    const first = getSite(ns, "cm")!.status!.lastAppliedRevision;
+    kubectl(["apply", "-f", "-"], configMap("two"));
+    const s = await waitFor("the ConfigMap's new revision applied", () => { const x = getSite(ns, "cm"); return x?.status?.lastAppliedRevision !== first && cond(x, "Ready")?.status === "True" && x; }, 120_000, 200);
+    expect(s.status?.history).toHaveLength(2);
+    expect([...helmRevisions(ns).entries()].map(([n, r]) => [n, r.length])).toEqual([["cm-cfg-0", 1], ["cm-cfg-1", 2]]);
+    // A render error in the ConfigMap names configmap/<name>/<key>:line.
+    kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "site-docs", namespace: ns }, data: { "site.yaml": text("two") + "---\nschema: armada/Chart/v1\nmetadata: {name: broken}\ndata: {}\n" } }));
+    const stalled = await waitFor("Stalled", () => { const x = getSite(ns, "cm"); return cond(x, "Stalled")?.status === "True" && x; }, 60_000, 200);
+    expect(cond(stalled, "Stalled")?.message).toMatch(/^configmap\/site-docs\/site\.yaml:\d+: /);
+    expect([...helmRevisions(ns).values()].map((r) => r.length)).toEqual([1, 2]);
   });
 
   it("(d) suspend: true → nothing happens (no finalizer, no status, no release, no node)", async () => {
