@@ -2,10 +2,12 @@
 //     finishes, with no duplicate Ironic node and no release left pending-*.
 // (f) two replicas with --leader-elect → only the leader acts; the other takes over when
 //     the leader dies.
+// (g) the kube-apiserver restarted in the middle of a workflow → the controller recovers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testSite } from "../controller/operator/reconcile/sample-site.js";
+import { restartApiserver } from "./support/apiserver.js";
 import {
-  applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, ironicNodes, kubectl, removeIronicNodes,
+  applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, ironicNodes, kube, kubectl, removeIronicNodes,
   startController, waitFor, type ControllerProcess,
 } from "./operator-harness.js";
 
@@ -104,5 +106,25 @@ describe("slipway controller: crashes and replicas", () => {
     await waitFor("b applies the change", () => { const x = getSite(ns, "led"); return x?.status?.releases?.total === 2 && cond(x, "Ready")?.status === "True" && x.metadata.generation !== site.metadata.generation; }, 180_000, 200);
     expect(acted(b)).toBeGreaterThan(0);
     expect(helmRevisions(ns).size).toBe(2);
+  });
+
+  it("(g) the kube-apiserver restarted mid-workflow (down 5 s): the controller recovers and finishes, nothing pending, no duplicate node", async () => {
+    const ns = createNamespace("op-apirestart");
+    namespaces.push(ns);
+    prefixes.push(ns);
+    const ctl = startController({ args: ["--namespace", ns] });
+    controllers.push(ctl);
+    applySite(testSite({ name: "bumpy", namespace: ns, releases: 6, nodes: 2, nodePrefix: ns, spec: { concurrency: { helm: 1 } } }));
+    await waitFor("a release step to start", () => ctl.logs.some((l) => l.msg === "step started" && String(l.step).startsWith("release/")), 120_000, 50);
+    const restart = await restartApiserver(kube().kubeconfig, { downMs: 5_000 });
+    figures.apiserverRestart = restart;
+    const s = await waitFor("Ready after the restart", () => { const x = getSite(ns, "bumpy"); return cond(x, "Ready")?.status === "True" && x; }, 300_000, 500);
+    expect(s.status?.releases).toEqual({ ready: 6, total: 6 });
+    expect((await ironicNodes(ns)).names.sort()).toEqual([`${ns}-node-0`, `${ns}-node-1`]);
+    for (const [name, revs] of helmRevisions(ns)) {
+      expect(revs.some((r) => r.status.startsWith("pending")), `${name}: ${JSON.stringify(revs)}`).toBe(false);
+      expect(revs[revs.length - 1]!.status, name).toBe("deployed");
+    }
+    figures.afterRestart = { statusWriteFailures: ctl.logs.filter((l) => l.msg === "status update failed; will retry").length, reconcileErrors: ctl.logs.filter((l) => l.msg === "reconcile failed").length };
   });
 });
