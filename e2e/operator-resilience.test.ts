@@ -127,4 +127,26 @@ describe("slipway controller: crashes and replicas", () => {
     }
     figures.afterRestart = { statusWriteFailures: ctl.logs.filter((l) => l.msg === "status update failed; will retry").length, reconcileErrors: ctl.logs.filter((l) => l.msg === "reconcile failed").length };
   });
+
+  it("(h) SIGTERM during a helm install: no new step starts, the running helm finishes (deployed, not pending), exit 0; the next controller finishes the rest", async () => {
+    const ns = createNamespace("op-term");
+    namespaces.push(ns);
+    const ctl = startController({ args: ["--namespace", ns] });
+    controllers.push(ctl);
+    applySite(testSite({ name: "term", namespace: ns, releases: 4, nodes: 0, spec: { concurrency: { helm: 1 } } }));
+    const first = await waitFor("a release step to start", () => ctl.logs.find((l) => l.msg === "step started" && String(l.step).startsWith("release/")), 120_000, 10);
+    ctl.child.kill("SIGTERM");
+    const code = await ctl.exited;
+    expect(code).toBe(0);
+    const releases = helmRevisions(ns);
+    const name = String(first.step).split("/").pop()!;
+    expect(releases.get(name)?.map((r) => r.status)).toEqual(["deployed"]);
+    expect([...releases.values()].flat().some((r) => r.status.startsWith("pending"))).toBe(false);
+    expect(releases.size).toBeLessThan(4);
+    figures.releasesWhenStopped = releases.size;
+    const next = startController({ args: ["--namespace", ns] });
+    controllers.push(next);
+    kubectl(["wait", "--for=condition=Ready", "site/term", "-n", ns, "--timeout=180s"]);
+    expect([...helmRevisions(ns).values()].map((r) => r.length)).toEqual([1, 1, 1, 1]);
+  });
 });
