@@ -86,6 +86,12 @@ describe("slipway controller: inline Sites", () => {
     expect(after.metadata.resourceVersion).not.toBe(rv); // annotations changed it...
     expect(after.status?.lastHandledReconcileAt).toMatch(/-4$/);
     figures.rssKiBOneSite = ctl.rssKiB();
+    // Metrics: controller-runtime's reconcile counters and Slipway's own.
+    const metrics = await (await fetch(`${ctl.metricsUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="site",result="(success|requeue_after)"\} [1-9]/);
+    expect(metrics).toMatch(/slipway_steps_total\{state="Succeeded"\} 3/);
+    expect(metrics).toMatch(/slipway_helm_call_duration_seconds_count\{action="install"\} 2/);
+    expect(metrics).toMatch(/slipway_sites\{condition="Ready"\} 1/);
   });
 
   it("(a') a render error stalls the Site with file:line and touches nothing", async () => {

@@ -133,6 +133,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
         },
         key,
       );
+      countSites(ctx.informer<KubernetesObject>("sites")?.list() as unknown as Site[] | undefined, ctx.metrics.sites);
       if (result.kind === "retry") throw result.error;
       return result.requeueAfterMs ? { requeueAfterMs: result.requeueAfterMs } : undefined;
     },
@@ -142,4 +143,12 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);
   return exit.code;
+}
+
+/** slipway_sites{condition}: how many Sites have each condition True (from the informer cache). */
+function countSites(sites: Site[] | undefined, gauge: { set(labels: { condition: string }, value: number): void }): void {
+  if (!sites) return;
+  for (const type of ["Ready", "Reconciling", "Stalled"]) {
+    gauge.set({ condition: type }, sites.filter((s) => s.status?.conditions?.some((c) => c.type === type && c.status === "True")).length);
+  }
 }

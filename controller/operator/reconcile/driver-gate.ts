@@ -11,6 +11,8 @@ export interface GateOptions {
   deadline?: number;
   signal?: AbortSignal;
   now?: () => number;
+  /** Called with every helm run's result (metrics). */
+  onHelmResult?: (result: HelmResult) => void;
 }
 
 export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
@@ -24,7 +26,11 @@ export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
   const helmGate = <A extends unknown[]>(action: HelmResult["action"], fn: (...a: A) => Promise<HelmResult>, who: (...a: A) => [string, string]) =>
     async (...a: A): Promise<HelmResult> => {
       const why = closed();
-      if (!why) return fn(...a);
+      if (!why) {
+        const r = await fn(...a);
+        options.onHelmResult?.(r);
+        return r;
+      }
       const [release, namespace] = who(...a);
       return { ok: false, action, release, namespace, exitCode: -1, message: why, durationMs: 0 };
     };

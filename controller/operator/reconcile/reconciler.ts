@@ -21,7 +21,7 @@ import { deletionTargets, lastAppliedWorkflow, removeTargets } from "./delete.js
 import { gateDrivers } from "./driver-gate.js";
 import { historyEntry, pushHistory } from "./history.js";
 import { planDocuments } from "./plan-documents.js";
-import { applyStepEvent, completedSteps, firstFailure, readyCounts, startWorkflowStatus } from "./progress.js";
+import { applyStepEvent, completedSteps, firstFailure, readyCounts, startWorkflowStatus, stepState } from "./progress.js";
 import { secretScrubber } from "./secrets.js";
 import { StatusWriter } from "./status-writer.js";
 import type { ReconcileDeps, ReconcileResult } from "./types.js";
@@ -168,7 +168,13 @@ async function execute(
     reportStep(deps, site, log, e, completed, scrub);
   };
   const timeout = parseDuration(site.spec.timeout) ?? DEFAULT_TIMEOUT_MS;
-  const gated = gateDrivers(drivers, { deadline: started.getTime() + timeout, now: () => deps.clock.now(), ...(deps.shutdown ? { signal: deps.shutdown } : {}) });
+  const helmTime = deps.metrics?.helmCallDuration;
+  const gated = gateDrivers(drivers, {
+    deadline: started.getTime() + timeout,
+    now: () => deps.clock.now(),
+    ...(deps.shutdown ? { signal: deps.shutdown } : {}),
+    ...(helmTime ? { onHelmResult: (r) => helmTime.observe({ action: r.action }, r.durationMs / 1000) } : {}),
+  });
   let ok: boolean;
   try {
     const result = await executeWorkflow(workflow, diff, gated, {
@@ -227,7 +233,7 @@ function reportStep(deps: ReconcileDeps, site: Site, log: Logger, e: StepEvent, 
   }
   const r = e.result;
   if (completed.has(r.stepId)) return;
-  deps.metrics?.steps.inc({ state: r.outcome });
+  deps.metrics?.steps.inc({ state: stepState(r.outcome) });
   if (r.outcome === "unchanged") return;
   const msg = scrub(r.message);
   if (r.outcome === "failed") {

@@ -33,7 +33,7 @@ export interface ReconcileDeps {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
-  metrics?: Pick<ControllerMetrics, "steps">;
+  metrics?: Pick<ControllerMetrics, "steps" | "helmCallDuration">;
   /** Aborted when the controller shuts down: no new helm/Ironic action starts. */
   shutdown?: AbortSignal;
   /** Throttle of progress writes to status (default 500 ms). */
