@@ -7,10 +7,14 @@
 // Every test has its own namespace and a controller limited to it (--namespace).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FINALIZER, REQUESTED_AT } from "../controller/operator/api/types.js";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { dump } from "js-yaml";
+import { requireIronic } from "./support/env.js";
 import { testDocuments, testSite } from "../controller/operator/reconcile/sample-site.js";
 import {
-  applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, helmShim, ironicNodes, kubectl,
+  applyCrds, applySite, cleanupNamespace, cond, createNamespace, getSite, helmRevisions, helmShim, ironicNodes, kube, kubectl,
   removeIronicNodes, startController, waitFor, type ControllerProcess,
 } from "./operator-harness.js";
 
@@ -127,6 +131,27 @@ describe("slipway controller: inline Sites", () => {
     const stalled = await waitFor("Stalled", () => { const x = getSite(ns, "cm"); return cond(x, "Stalled")?.status === "True" && x; }, 60_000, 200);
     expect(cond(stalled, "Stalled")?.message).toMatch(/^configmap\/site-docs\/site\.yaml:\d+: /);
     expect([...helmRevisions(ns).values()].map((r) => r.length)).toEqual([1, 2]);
+  });
+
+  it("(a3) target.kubeconfigSecretRef and ironic.credentialsSecretRef: helm runs with the Secret's kubeconfig (a 0600 temp file, removed after), Ironic with the Secret's credentials", async () => {
+    const { ns, prefix } = setup("secrets");
+    const iron = requireIronic();
+    const tmp = mkdtempSync(path.join(tmpdir(), "slipway-ctl-tmp-"));
+    // No Ironic endpoint or credentials of the controller's own: only the Site's.
+    const shim = helmShim();
+    const ctl = startController({ args: ["--namespace", ns], helm: shim.path, env: { IRONIC_URL: "", IRONIC_USERNAME: "", IRONIC_PASSWORD: "", TMPDIR: tmp } });
+    controllers.push(ctl);
+    const secret = (name: string, data: Record<string, string>) => kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace: ns }, stringData: data }));
+    secret("remote-kube", { value: readFileSync(kube().kubeconfig, "utf8") });
+    secret("ironic-creds", { username: iron.username, password: iron.password });
+    applySite(testSite({ name: "remote", namespace: ns, releases: 1, nodes: 1, nodePrefix: prefix, spec: { target: { kubeconfigSecretRef: { name: "remote-kube" } }, ironic: { url: iron.url, credentialsSecretRef: { name: "ironic-creds" } } } }));
+    kubectl(["wait", "--for=condition=Ready", "site/remote", "-n", ns, "--timeout=180s"]);
+    expect(helmRevisions(ns).size).toBe(1);
+    expect((await ironicNodes(prefix)).names).toEqual([`${prefix}-node-0`]);
+    expect(shim.lines().filter((l) => l.startsWith("install ")).every((l) => l.includes(`--kubeconfig ${tmp}/slipway-target-`))).toBe(true);
+    expect(shim.lines().some((l) => l.startsWith("install "))).toBe(true);
+    expect(readdirSync(tmp).filter((n) => n.startsWith("slipway-target-"))).toEqual([]);
+    expect(JSON.stringify(ctl.logs)).not.toContain(iron.password);
   });
 
   it("(d) suspend: true → nothing happens (no finalizer, no status, no release, no node)", async () => {
