@@ -94,3 +94,16 @@ export const objectName = (description: string): Schema => str(description, { mi
 
 export const localObjectReference = (description: string): Schema =>
   obj(description, { name: objectName("Name of the referent, in the same namespace.") }, ["name"]);
+
+/**
+ * The same schema without `pattern` on any string: for a template whose strings may hold
+ * `{{siteName}}` / `{{values.x}}` placeholders (the generated objects are validated in full).
+ */
+export function withoutPatterns(schema: Schema): Schema {
+  const { pattern: _pattern, properties, items, additionalProperties, ...rest } = schema as Schema & { pattern?: string; items?: Schema };
+  const out: Schema & { items?: Schema } = { ...rest };
+  if (properties) out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, withoutPatterns(v)]));
+  if (items) out.items = withoutPatterns(items);
+  if (additionalProperties) out.additionalProperties = withoutPatterns(additionalProperties);
+  return out;
+}

@@ -4,7 +4,7 @@
 
 import { CEL } from "./cel-rules.js";
 import { conditionsSchema, durationSchema, gitRefSchema, gitUrlSchema, repoPathSchema, rootSchema, siteSpecSchema } from "./site-schema.js";
-import { arr, bool, cel, DNS_LABEL, int, int64, localObjectReference, num, obj, str, stringMap, time, withRules, type Schema } from "./schema-kit.js";
+import { arr, bool, cel, DNS_LABEL, int, int64, localObjectReference, num, obj, str, stringMap, time, withoutPatterns, withRules, type Schema } from "./schema-kit.js";
 
 const labelSelectorSchema = (): Schema =>
   obj("A label selector over the generated Sites' labels (matchLabels and matchExpressions are ANDed).", {
@@ -28,8 +28,10 @@ const labelSelectorSchema = (): Schema =>
   });
 
 export function siteSetSpecSchema(path = "spec"): Schema {
+  // Placeholders may stand in any string of the template (a per-site Secret name, say), so
+  // pattern checks wait for the generated Site, which the controller validates in full.
   const templateSpec = withRules(
-    siteSpecSchema(`${path}.template.spec`),
+    withoutPatterns(siteSpecSchema(`${path}.template.spec`)),
     cel(CEL.noSiteName, "siteName must not be set: each generated Site gets its generator's siteName"),
   );
   const listGenerator = obj(
