@@ -104,7 +104,7 @@ export function siteSetSpecSchema(path = "spec"): Schema {
         maxParallel: int("Sites of a wave updated at once (default: the whole wave).", { minimum: 1 }),
         maxFailures: int("Failed Sites tolerated before the rollout stops with Stalled (default 0).", { minimum: 0 }),
         pauseBetween: durationSchema("Wait between waves, as a Go duration."),
-        paused: bool("Hold the rollout after the current wave; the slipway.dev/rollout-paused annotation does the same."),
+        paused: bool("Hold the rollout: no further Site starts updating (Sites already updating finish); the slipway.dev/rollout-paused annotation does the same."),
       }),
     },
     ["template", "generators"],

@@ -83,7 +83,7 @@ export interface RolloutStrategy {
   maxFailures?: number;
   /** Wait between waves, as a Go duration. */
   pauseBetween?: string;
-  /** Hold the rollout after the current wave (the slipway.dev/rollout-paused annotation does the same). */
+  /** Hold the rollout: no further Site starts updating; Sites already updating finish (the slipway.dev/rollout-paused annotation does the same). */
   paused?: boolean;
 }
 
