@@ -86,6 +86,35 @@ describe("reconcileSite", () => {
     expect(ms).toBeLessThan(200);
   });
 
+  it("drift: a release removed by hand is installed again on the next reconcile (finished runs do not count as completed)", async () => {
+    const t = setup();
+    await t.run();
+    await t.helm.uninstall("s-cfg-0", "default", 60);
+    const installs = t.helm.count("install");
+    expect(await t.run()).toMatchObject({ kind: "done" });
+    expect(t.helm.count("install")).toBe(installs + 1);
+    expect(t.helm.calls.filter((c) => c.action === "install").pop()?.release).toBe("s-cfg-0");
+    expect(cond(t.get(), "Ready")).toMatchObject({ status: "True" });
+  });
+
+  it("a run killed half-way resumes: steps recorded done with the planned digest are not run again", async () => {
+    const t = setup({ releases: 2, nodes: 1 });
+    await t.run();
+    // As if the controller died after the node step and one release, before the rest.
+    const site = t.get();
+    const steps = site.status!.workflow!.phases.flatMap((p) => p.steps);
+    steps.find((x) => x.id === "release/default/s-cfg-1")!.state = "Running";
+    t.store.put(site);
+    await t.helm.uninstall("s-cfg-1", "default", 60);
+    t.ironic.resetCounters();
+    const ensures = t.ironic.calls.filter((c) => c.op === "ensure").length;
+    await t.run();
+    expect(t.ironic.calls.filter((c) => c.op === "ensure").length).toBe(ensures); // the node step was done: not run
+    expect(t.helm.calls.filter((c) => c.action === "install" && c.release === "s-cfg-1")).toHaveLength(2);
+    expect(t.helm.calls.filter((c) => c.action === "install" && c.release === "s-cfg-0")).toHaveLength(1);
+    expect(cond(t.get(), "Ready")).toMatchObject({ status: "True" });
+  });
+
   it("a changed value upgrades exactly that release; lastAppliedRevision moves; history grows", async () => {
     const t = setup();
     await t.run();
