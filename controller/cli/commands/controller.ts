@@ -60,9 +60,12 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
   // SIGTERM: no new helm/Ironic action starts from now on; running ones finish (the
   // manager waits for the reconciles up to --graceful-shutdown-timeout).
   const shutdown = new AbortController();
+  // A lasting listener (not `once`): signal-exit, which execa loads to kill its children on
+  // exit, re-raises SIGTERM and kills the helm processes when it finds itself the only
+  // listener left, and `once` listeners are removed before they run.
   const onSignal = () => shutdown.abort();
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 
   const scoped = (plural: string, group?: string) => {
     const base = group ? `/apis/${group}` : "/api/v1";
