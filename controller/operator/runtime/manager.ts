@@ -304,8 +304,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
 
   // --- signals --------------------------------------------------------------------------
   if (options.handleSignals ?? true) {
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+    // Lasting listeners, removed on exit: with `once`, execa's signal-exit can find itself the
+    // only SIGTERM listener, kill the running helm processes and re-raise the signal.
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
   }
 
   log.info("started", {
