@@ -3,6 +3,7 @@
 // SiteSet of small inline Sites (LayeringPolicy, Manifest, ChartGroup, one Chart), waits,
 // and clean-up that lets the controller remove its finalizers before it stops.
 // When the infra is not up, requireKube() throws "run `npm run infra:up`": tests fail, never skip.
+import { pollUntil } from "./support/wait.js";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -66,19 +67,8 @@ export const cond = (o: { status?: { conditions?: { type: string; status: string
 export const siteReady = (s: Site | undefined) =>
   !!s && s.status?.observedGeneration === s.metadata.generation && cond(s, "Ready")?.status === "True";
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 180_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 180_000, everyMs = 200): Promise<T> {
+  return pollUntil(what, fn, timeoutMs, everyMs);
 }
 
 // --- the SiteSet under test ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 // (`node dist/controller/cli/main.js controller ...`), kubectl against the local cluster,
 // a helm shim that counts helm processes, and Ironic node look-ups. When the infra is not
 // up, requireKube/requireIronic throw with "run `npm run infra:up`": tests fail, never skip.
+import { pollUntil } from "./support/wait.js";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,19 +47,8 @@ export function getSite(ns: string, name: string): Site | undefined {
 
 export const cond = (s: Site | undefined, type: string) => s?.status?.conditions?.find((c) => c.type === type);
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+  return pollUntil(what, fn, timeoutMs, everyMs);
 }
 
 /** A helm wrapper that appends one line per helm process to a log file, then runs the real helm. */
