@@ -40,7 +40,7 @@ function setup(tag: string) {
 }
 
 describe("slipway controller: inline Sites", () => {
-  it("(a) kubectl apply of an inline Site → Ready; first step within 1 s; Events; an unchanged Site reconciles with zero helm processes", async () => {
+  it("(a) kubectl apply of an inline Site → Ready; time to the first step recorded; Events; an unchanged Site reconciles with zero helm processes", async () => {
     const { ns, prefix } = setup("inline");
     const shim = helmShim();
     const ctl = startController({ args: ["--namespace", ns], helm: shim.path });
