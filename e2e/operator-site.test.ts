@@ -49,8 +49,12 @@ describe("slipway controller: inline Sites", () => {
     const site = testSite({ name: "inline", namespace: ns, releases: 2, nodes: 1, nodePrefix: prefix });
     const applied = Date.now();
     applySite(site);
+    // kubectl itself (process start, API discovery) takes a while; the Site exists once it returns.
+    const created = Date.now();
     const firstStep = await waitFor("a step start in the logs", () => ctl.logs.find((l) => l.msg === "step started" && l.site === `${ns}/inline`), 30_000, 10);
     figures.applyToFirstStepMs = Date.parse(String(firstStep.ts)) - applied;
+    figures.kubectlApplyMs = created - applied;
+    figures.createdToFirstStepMs = Date.parse(String(firstStep.ts)) - created;
     kubectl(["wait", "--for=condition=Ready", "site/inline", "-n", ns, "--timeout=180s"]);
     const s = getSite(ns, "inline")!;
     const firstStarted = Math.min(...s.status!.workflow!.phases.flatMap((p) => p.steps).map((x) => Date.parse(x.startedAt!)));
