@@ -142,4 +142,15 @@ describe("diffSites", () => {
       { schema: "a/Extra/v1", name: "e", kind: "only-b", changes: [] },
     ]);
   });
+
+  it("matches documents whose names carry the site's own name (a-node-1 ~ b-node-1)", () => {
+    const named = (site: string) => {
+      const problems = new Problems();
+      const text = `---\nschema: deckhand/LayeringPolicy/v1\nmetadata: {schema: metadata/Control/v1, name: lp}\ndata: {layerOrder: [site]}\n---\nschema: a/Node/v1\nmetadata: {schema: metadata/Document/v1, name: ${site}-node-1, layeringDefinition: {layer: site}, storagePolicy: cleartext}\ndata: {mac: ${site === "a" ? "m1" : "m2"}}\n`;
+      return render(parseText(`${site}.yaml`, text, problems), problems);
+    };
+    expect(diffSites(named("a"), named("b"), false, { a: "a", b: "b" })).toEqual([
+      { schema: "a/Node/v1", name: "a-node-1", kind: "changed", changes: [{ path: ".mac", op: "change", from: "m1", to: "m2" }] },
+    ]);
+  });
 });

@@ -12,14 +12,21 @@ export interface DocumentDifference {
   changes: ValueChange[];
 }
 
-/** Documents are matched by (schema, name); data is compared after redaction unless secrets are asked for. */
-export function diffSites(a: RenderedDocument[], b: RenderedDocument[], showSecrets = false): DocumentDifference[] {
-  const key = (d: RenderedDocument) => `${d.schema}\u0000${d.metadata.name}`;
-  const bByKey = new Map(b.map((d) => [key(d), d]));
-  const aKeys = new Set(a.map(key));
+/**
+ * Documents are matched by (schema, name), where a site's own name standing as a word in a
+ * document name counts as the same (edge-01-node-01 ~ edge-02-node-01); data is compared after
+ * redaction unless secrets are asked for.
+ */
+export function diffSites(a: RenderedDocument[], b: RenderedDocument[], showSecrets = false, names?: { a: string; b: string }): DocumentDifference[] {
+  const generic = (site: string | undefined) => (name: string) => (site ? name.replace(new RegExp(`(?<![A-Za-z0-9])${site.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g"), "<site>") : name);
+  const [ga, gb] = [generic(names?.a), generic(names?.b)];
+  const keyA = (d: RenderedDocument) => `${d.schema}\u0000${ga(d.metadata.name)}`;
+  const keyB = (d: RenderedDocument) => `${d.schema}\u0000${gb(d.metadata.name)}`;
+  const bByKey = new Map(b.map((d) => [keyB(d), d]));
+  const aKeys = new Set(a.map(keyA));
   const out: DocumentDifference[] = [];
   for (const da of a) {
-    const db = bByKey.get(key(da));
+    const db = bByKey.get(keyA(da));
     if (!db) {
       out.push({ schema: da.schema, name: da.metadata.name, kind: "only-a", changes: [] });
       continue;
@@ -27,6 +34,6 @@ export function diffSites(a: RenderedDocument[], b: RenderedDocument[], showSecr
     const changes = valuesDiff(redactDocument(da, showSecrets).data, redactDocument(db, showSecrets).data);
     if (changes.length) out.push({ schema: da.schema, name: da.metadata.name, kind: "changed", changes });
   }
-  for (const db of b) if (!aKeys.has(key(db))) out.push({ schema: db.schema, name: db.metadata.name, kind: "only-b", changes: [] });
+  for (const db of b) if (!aKeys.has(keyB(db))) out.push({ schema: db.schema, name: db.metadata.name, kind: "only-b", changes: [] });
   return out;
 }

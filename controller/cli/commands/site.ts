@@ -76,7 +76,7 @@ async function siteDiff(argv: string[], io: CommandIO): Promise<number> {
   const [ra, rb] = await Promise.all([renderSite([repo], { site: a }), renderSite([repo], { site: b })]);
   printProblems([...ra.problems.items, ...rb.problems.items], io.stderr);
   if (ra.problems.hasErrors || rb.problems.hasErrors) return EXIT.failed;
-  const diffs = diffSites(ra.documents, rb.documents, values["show-secrets"] === true);
+  const diffs = diffSites(ra.documents, rb.documents, values["show-secrets"] === true, { a, b });
   for (const d of diffs) {
     const id = `[${d.schema}] ${d.name}`;
     if (d.kind === "only-a") io.stdout(`- ${id}: only in ${a}\n`);
