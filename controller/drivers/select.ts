@@ -16,6 +16,8 @@ export interface DriverConfig {
   ironic?: { url: string; username?: string | undefined; password?: string | undefined } | undefined;
   /** Namespace of credentialsSecretRef Secrets that name none. */
   secretNamespace?: string | undefined;
+  /** Called after every Ironic API request with its method and duration (metrics). */
+  onIronicCall?: ((method: string, seconds: number) => void) | undefined;
   fake?: boolean;
 }
 
@@ -28,6 +30,7 @@ export function createDrivers(config: DriverConfig): Drivers {
         url: config.ironic.url,
         ...defined({ username: config.ironic.username, password: config.ironic.password }),
         resolveCredentials: secretCredentials(kube, config.secretNamespace ?? "default"),
+        ...(config.onIronicCall ? { fetch: timedFetch(config.onIronicCall) } : {}),
       })
     : missingIronic();
   return { helm, ironic };
@@ -45,6 +48,18 @@ function secretCredentials(kube: { kubeconfigPath?: string | undefined; kubeCont
       return Buffer.from(v, "base64").toString("utf8");
     };
     return { username: read("username"), password: read("password") };
+  };
+}
+
+/** fetch, reporting each request's method and duration. */
+function timedFetch(report: (method: string, seconds: number) => void) {
+  return async (input: string, init: RequestInit): Promise<Response> => {
+    const t0 = performance.now();
+    try {
+      return await fetch(input, init);
+    } finally {
+      report(init.method ?? "GET", (performance.now() - t0) / 1000);
+    }
   };
 }
 

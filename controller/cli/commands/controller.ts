@@ -7,6 +7,7 @@ import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { GROUP, SITE_PLURAL, VERSION, type Site } from "../../operator/api/types.js";
 import { ownKey, specOrMetadataChanged, startManager, type WatchSpec } from "../../operator/runtime/manager.js";
 import { createLogger } from "../../operator/runtime/log.js";
+import { createMetrics } from "../../operator/runtime/metrics.js";
 import { realClock } from "../../operator/runtime/clock.js";
 import { kubeSiteClient, kubeSourceReader } from "../../operator/reconcile/kube.js";
 import { reconcileSite } from "../../operator/reconcile/reconciler.js";
@@ -56,6 +57,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
   const kubeconfig = (values.kubeconfig as string | undefined) ?? env.KUBECONFIG?.split(":")[0];
   const namespace = values.namespace as string | undefined;
   const log = createLogger({ fields: { logger: "slipway-controller" } });
+  const metrics = createMetrics();
 
   // SIGTERM: no new helm/Ironic action starts from now on; running ones finish (the
   // manager waits for the reconciles up to --graceful-shutdown-timeout).
@@ -103,6 +105,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
       ironic: ironicUrl ? { url: ironicUrl, username: env.IRONIC_USERNAME, password: env.IRONIC_PASSWORD } : undefined,
       fake: env.SLIPWAY_DRIVERS === "fake",
       reader,
+      onIronicCall: (method, seconds) => metrics.ironicCallDuration.observe({ method }, seconds),
     }),
     clock: realClock,
     log,
@@ -125,6 +128,7 @@ export async function controllerCommand(argv: string[], io: CommandIO): Promise<
     workers,
     watches,
     log,
+    metrics,
     shutdownTimeoutMs: shutdownMs,
     reconcile: async (key, ctx) => {
       const result = await reconcileSite(

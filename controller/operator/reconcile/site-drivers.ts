@@ -23,6 +23,8 @@ export interface SiteDriverOptions {
   fake?: boolean;
   reader: SourceReader;
   tmpRoot?: string;
+  /** Every Ironic request's method and duration (slipway_ironic_call_duration_seconds). */
+  onIronicCall?: (method: string, seconds: number) => void;
 }
 
 export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => Promise<SiteDrivers> {
@@ -62,7 +64,7 @@ export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => P
     }
     const key = JSON.stringify([url, username, password, namespace]);
     return cached(ironicCache, key, () =>
-      createDrivers({ kubeconfigPath: options.kubeconfigPath, ironic: url ? { url, username, password } : undefined, secretNamespace: namespace }).ironic,
+      createDrivers({ kubeconfigPath: options.kubeconfigPath, ironic: url ? { url, username, password } : undefined, secretNamespace: namespace, onIronicCall: options.onIronicCall }).ironic,
     );
   }
 }
