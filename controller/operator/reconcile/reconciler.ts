@@ -188,6 +188,9 @@ async function execute(
     log.error("execute failed", { error: e });
     ok = false;
   }
+  // The drivers are done: remove the per-Site target kubeconfig before status says so (the
+  // caller's `finally` releases again on every other path; releasing twice is harmless).
+  await drivers.release?.();
   const finished = now();
   const status = finalStatus(site, writer.status, workflow, revision, wf, ok, started, finished);
   await writer.update(status, true);
