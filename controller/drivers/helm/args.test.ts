@@ -10,7 +10,7 @@ import { baseSpec } from "./test-helpers.js";
 import { uninstallArgs } from "./uninstall.js";
 import { upgradeArgs } from "./upgrade.js";
 
-const FILE = "/tmp/slipway-helm-x/values.json";
+const FILE = "/srv/slipway-helm-x/values.json";
 const DIGEST = `${DIGEST_LABEL}=0123456789abcdef0123456789abcdef`;
 
 describe("install argv", () => {

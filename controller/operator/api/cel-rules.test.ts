@@ -28,7 +28,7 @@ const ROWS: Record<CelRuleName, [unknown, boolean][]> = {
   exactlyOneWaveSize: [[{ count: 1 }, true], [{ percent: 10 }, true], [{ selector: {} }, true], [{ name: "x" }, false], [{ count: 1, selector: {} }, false]],
   inlineNotEmpty: [[{ documents: [{}] }, true], [{ configMapRefs: [{ name: "a" }] }, true], [{ documents: [] }, false], [{}, false], [{ documents: [], configMapRefs: [] }, false]],
   positiveDuration: [["5m", true], ["1h30m", true], ["0s", false], ["0h0m", false], ["five", false], ["99999999999h", false]],
-  gitUrl: [["https://h/r.git", true], ["ssh://git@h/r", true], ["file:///tmp/r", true], ["git@h.example:org/r.git", true], ["ftp://h/r", false], ["https://h/my r", false], ["/tmp/r", false]],
+  gitUrl: [["https://h/r.git", true], ["ssh://git@h/r", true], ["file:///srv/r", true], ["git@h.example:org/r.git", true], ["ftp://h/r", false], ["https://h/my r", false], ["/srv/r", false]],
   httpUrl: [["http://127.0.0.1:6385", true], ["https://ironic.example/v1", true], ["127.0.0.1:6385", false], ["ftp://x", false]],
   noSiteName: [[{}, true], [{ siteName: "a" }, false]],
   relativePath: [["site-manifests", true], [".", true], ["a/..b/c", true], ["..a", true], ["", true], ["/etc", false], ["..", false], ["../x", false], ["a/../b", false], ["a/..", false]],

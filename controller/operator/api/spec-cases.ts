@@ -44,7 +44,7 @@ export const SITE_SPEC_CASES: SpecCase<SiteSpec>[] = [
   { name: "inline documents (data may be any JSON value)", spec: { source: { inline: { documents: [DOC, { ...DOC, data: "a passphrase" }] } } }, errors: [] },
   { name: "inline ConfigMap references", spec: { source: { inline: { configMapRefs: [{ name: "site-docs", key: "site.yaml" }] } } }, errors: [] },
   { name: "scp-like git URL, tag", spec: git({ url: "git@git.example.test:org/sites.git", ref: { tag: "v1.2.0" } }), errors: [] },
-  { name: "file:// URL, commit, compound interval", spec: git({ url: "file:///tmp/sites", ref: { commit: "0123abc" }, interval: "1h30m" }), errors: [] },
+  { name: "file:// URL, commit, compound interval", spec: git({ url: "file:///srv/sites", ref: { commit: "0123abc" }, interval: "1h30m" }), errors: [] },
   {
     name: "every optional field",
     spec: git(
@@ -204,7 +204,7 @@ export const SITESET_SPEC_CASES: SpecCase<SiteSetSpec>[] = [
   {
     name: "git generator",
     spec: siteSet({
-      generators: [{ git: { url: "file:///tmp/sites", ref: { branch: "main" }, path: "site-manifests", siteType: "edge", interval: "2m" } }],
+      generators: [{ git: { url: "file:///srv/sites", ref: { branch: "main" }, path: "site-manifests", siteType: "edge", interval: "2m" } }],
       strategy: { waves: [{ selector: { matchExpressions: [{ key: "ring", operator: "In", values: ["canary"] }, { key: "hold", operator: "DoesNotExist" }] } }], paused: true },
     }),
     errors: [],
