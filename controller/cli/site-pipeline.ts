@@ -2,10 +2,11 @@
 // (→ validate → plan). Each step is a stage's entry function; this file only chains them.
 
 import type { RenderedDocument } from "../documents/types.js";
-import { chartsToDigest, planWorkflow, type Workflow } from "../plan/index.js";
+import { planDocuments } from "../pipeline/plan-documents.js";
+import type { Workflow } from "../plan/index.js";
 import { Problems } from "../problems/index.js";
 import { render } from "../render/index.js";
-import { chartDigests, loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
+import { loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 export interface RenderedSite {
@@ -29,11 +30,8 @@ export async function renderSite(paths: string[], options: LoadOptions & { valid
 
 /** Render, validate and plan; `workflow` is absent when any of them found an error. */
 export async function planSite(paths: string[], options: LoadOptions): Promise<PlannedSite> {
-  const site = await renderSite(paths, { ...options, validate: true });
-  if (site.problems.hasErrors) return site;
-  const root = site.source.root;
-  const digests = await chartDigests(chartsToDigest({ documents: site.documents, root }));
-  const input = { documents: site.documents, root, chartDigests: digests, ...(site.source.site ? { site: site.source.site.name } : {}) };
-  const workflow = planWorkflow(input, site.problems);
-  return site.problems.hasErrors ? site : { ...site, workflow };
+  const problems = new Problems();
+  const source = await loadSource(paths, options, problems);
+  const outcome = await planDocuments(source.documents, { root: source.root, site: source.site?.name }, problems);
+  return "workflow" in outcome ? { source, documents: outcome.documents, problems, workflow: outcome.workflow } : { source, documents: outcome.documents, problems };
 }

@@ -7,7 +7,7 @@ import type { Workflow } from "../../plan/types.js";
 import type { Site } from "../api/types.js";
 import type { Logger } from "../runtime/log.js";
 import { commitOf } from "../source/revision.js";
-import { planDocuments } from "./plan-documents.js";
+import { planDocuments } from "../../pipeline/plan-documents.js";
 import type { WorkflowStatus } from "./progress.js";
 import type { ReconcileDeps } from "./types.js";
 

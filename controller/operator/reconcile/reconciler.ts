@@ -20,7 +20,7 @@ import { condition, nextConditions, type Outcome } from "./conditions.js";
 import { deletionTargets, lastAppliedWorkflow, removeTargets } from "./delete.js";
 import { gateDrivers } from "./driver-gate.js";
 import { historyEntry, pushHistory } from "./history.js";
-import { planDocuments } from "./plan-documents.js";
+import { planDocuments } from "../../pipeline/plan-documents.js";
 import { applyStepEvent, completedSteps, firstFailure, readyCounts, startWorkflowStatus, stepState } from "./progress.js";
 import { secretScrubber } from "./secrets.js";
 import { StatusWriter } from "./status-writer.js";

@@ -4,7 +4,7 @@
 import { tmpdir } from "node:os";
 import { Problems } from "../../problems/index.js";
 import { inlineTexts, parseInline } from "../source/inline.js";
-import { planDocuments } from "./plan-documents.js";
+import { planDocuments } from "../../pipeline/plan-documents.js";
 import { testDocuments } from "./sample-site.js";
 
 export async function warmUp(): Promise<number> {
