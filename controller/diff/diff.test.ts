@@ -92,12 +92,12 @@ describe("diffWorkflow", () => {
     expect(later.decisions.get("release/ns/site-a")!.action).toBe("unlock");
   });
 
-  it("offers Slipway's releases and nodes that left the site for pruning, and nothing else", () => {
+  it("offers Slipway's releases and this site's nodes that left the site for pruning, and nothing else", () => {
     const d = diffWorkflow(
-      workflow,
+      { ...workflow, site: "lab" },
       {
         releases: [deployed, { ...deployed, name: "site-old" }, { ...deployed, name: "site-manual", digest: undefined }, { ...deployed, name: "other-x" }],
-        nodes: [seen, { ...seen, name: "n-old" }, { ...seen, name: "n-manual", digest: undefined }],
+        nodes: [seen, { ...seen, name: "n-old", site: "lab" }, { ...seen, name: "n-manual", digest: undefined }, { ...seen, name: "n-other-site", site: "edge-01" }],
       },
       NOW,
     );
@@ -105,6 +105,11 @@ describe("diffWorkflow", () => {
       { kind: "release", name: "site-old", namespace: "ns" },
       { kind: "node", name: "n-old" },
     ]);
+  });
+
+  it("offers no node for pruning when the workflow has no site name", () => {
+    const d = diffWorkflow(workflow, { releases: [], nodes: [{ ...seen, name: "n-old", site: "lab" }] }, NOW);
+    expect(d.prune).toEqual([]);
   });
 });
 

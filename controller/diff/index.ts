@@ -24,7 +24,10 @@ export function diffWorkflow(workflow: Workflow, observed: Observed, now: Date =
   return { decisions, prune: pruneCandidates(workflow, observed), changes: [...decisions.values()].filter((d) => d.action !== "none").length };
 }
 
-/** Slipway-managed releases (with the site's release prefix) and nodes that the plan no longer has. */
+/**
+ * Slipway-managed releases (with the site's release prefix) and nodes (enrolled for this site)
+ * that the plan no longer has. Without a site name no node is ever a candidate.
+ */
 function pruneCandidates(workflow: Workflow, observed: Observed): PruneItem[] {
   const planned = new Set(workflow.phases.flatMap((p) => p.steps).map((s) => (s.kind === "release" ? `r:${s.spec.namespace}/${s.spec.name}` : `n:${s.spec.name}`)));
   const out: PruneItem[] = [];
@@ -34,6 +37,8 @@ function pruneCandidates(workflow: Workflow, observed: Observed): PruneItem[] {
       out.push({ kind: "release", name: r.name, namespace: r.namespace });
     }
   }
-  for (const n of observed.nodes) if (n.digest && !planned.has(`n:${n.name}`)) out.push({ kind: "node", name: n.name });
+  for (const n of observed.nodes) {
+    if (n.digest && workflow.site && n.site === workflow.site && !planned.has(`n:${n.name}`)) out.push({ kind: "node", name: n.name });
+  }
   return out;
 }

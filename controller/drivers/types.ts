@@ -97,6 +97,8 @@ export interface BmcCredentials {
 export interface NodeSpec {
   /** Ironic node name (the drydock/BaremetalNode/v1 name). */
   name: string;
+  /** The site the node belongs to (stored in extra.slipway_site): pruning only ever considers a site's own nodes. */
+  site?: string;
   bmc: {
     /** ipmi://, redfish://, redfish+http(s)://, redfish-virtualmedia://, idrac-redfish://, idrac-virtualmedia://, fake:// */
     address: string;
@@ -129,6 +131,8 @@ export interface ObservedNode {
   maintenance: boolean;
   lastError: string | null;
   digest?: string;
+  /** extra.slipway_site: the site that enrolled the node. */
+  site?: string;
   /** MAC addresses of the node's ports. */
   macs: string[];
 }

@@ -17,7 +17,7 @@ export { redactStep } from "./redact.js";
 export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   const index = new DocumentIndex(input.documents);
   const phases: Phase[] = [];
-  const metal = baremetalPhase(index, problems);
+  const metal = baremetalPhase(index, problems, input.site);
   if (metal) phases.push(metal);
   const manifest = selectManifest(index, problems);
   if (manifest) phases.push(...releasePhases(index, manifest, input, problems));

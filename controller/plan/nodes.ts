@@ -20,12 +20,12 @@ const ROOT_DEVICE_KEYS: Record<string, string> = {
   rotational: "rotational",
 };
 
-export function baremetalPhase(index: DocumentIndex, problems: Problems): Phase | undefined {
+export function baremetalPhase(index: DocumentIndex, problems: Problems, site?: string): Phase | undefined {
   const hosts = index.all(BAREMETAL_HOST);
   const covered = new Set<string>();
   const steps: NodeStep[] = [];
   for (const host of hosts) {
-    const step = nodeStep(host, index, problems);
+    const step = nodeStep(host, index, problems, site);
     if (step) {
       steps.push(step);
       covered.add(step.spec.name);
@@ -39,7 +39,7 @@ export function baremetalPhase(index: DocumentIndex, problems: Problems): Phase 
   return steps.length ? { name: BAREMETAL_PHASE, kind: "baremetal", sequenced: false, steps } : undefined;
 }
 
-function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Problems): NodeStep | undefined {
+function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Problems, site: string | undefined): NodeStep | undefined {
   const d = obj(host.data);
   const nodeName = typeof d.node === "string" ? d.node : host.metadata.name;
   if (!index.get(BAREMETAL_NODE, nodeName)) {
@@ -49,6 +49,7 @@ function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Proble
   const bmc = obj(d.bmc);
   const spec: NodeSpec = {
     name: nodeName,
+    ...(site ? { site } : {}),
     bmc: { address: String(bmc.address) },
     properties: properties(d),
     inspect: d.inspect === true,

@@ -65,6 +65,8 @@ export function observe(raw: IronicNode, macs?: string[]): ObservedNode {
     macs: macs ?? (Array.isArray(recorded) ? recorded.filter((m): m is string => typeof m === "string") : []),
   };
   if (typeof digest === "string") out.digest = digest;
+  const site = raw.extra?.["slipway_site"];
+  if (typeof site === "string") out.site = site;
   return out;
 }
 

@@ -9,7 +9,7 @@ export interface DesiredNode {
   properties: Record<string, unknown>;
   /** image_source / checksum fields; empty when the spec has no image. */
   instanceInfo: Record<string, unknown>;
-  extra: { slipway_digest: string; slipway_macs: string[] };
+  extra: { slipway_digest: string; slipway_macs: string[]; slipway_site?: string };
 }
 
 export function desiredNode(spec: NodeSpec, credentials: BmcCredentials | undefined): DesiredNode {
@@ -33,6 +33,7 @@ export function desiredNode(spec: NodeSpec, credentials: BmcCredentials | undefi
     extra: {
       slipway_digest: spec.digest,
       slipway_macs: spec.bootMACAddress ? [spec.bootMACAddress.toLowerCase()] : [],
+      ...(spec.site ? { slipway_site: spec.site } : {}),
     },
   };
 }
@@ -85,5 +86,6 @@ export function syncPatch(node: IronicNode, spec: NodeSpec, d: DesiredNode): Jso
   }
   ops.push({ op: "add", path: pointer("extra", "slipway_digest"), value: d.extra.slipway_digest });
   ops.push({ op: "add", path: pointer("extra", "slipway_macs"), value: d.extra.slipway_macs });
+  if (d.extra.slipway_site) ops.push({ op: "add", path: pointer("extra", "slipway_site"), value: d.extra.slipway_site });
   return ops;
 }

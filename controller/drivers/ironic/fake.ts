@@ -113,6 +113,7 @@ export function createFakeIronicDriver(): FakeIronicDriver {
           maintenance: false,
           lastError: null,
           digest: spec.digest,
+          ...(spec.site ? { site: spec.site } : {}),
           macs: mac ? [mac] : [],
         },
       };
@@ -122,6 +123,7 @@ export function createFakeIronicDriver(): FakeIronicDriver {
       writes += 1; // one PATCH
       s.node.digest = spec.digest;
       s.node.name = spec.name;
+      if (spec.site) s.node.site = spec.site;
       s.node.driver = bmcDriver(spec.bmc.address, { username: "-", password: "-" }).driver;
     }
     if (mac && !s.node.macs.includes(mac)) {
