@@ -76,7 +76,12 @@ describe("SiteSet git generator (file:// Pegleg repository)", () => {
       ["edge-edge-02", "edge-02"],
       ["edge-lab", "lab"],
     ]);
-    expect(sites.every(siteReady)).toBe(true);
+    // The SiteSet reads Ready from a cache; a Site may be a moment into a re-check when it is listed.
+    const allReady = await waitFor("every Site Ready", async () => {
+      const now = await listSites(ns);
+      return now.length === 3 && now.every(siteReady) ? now : false;
+    });
+    expect(allReady.every(siteReady)).toBe(true);
     expect(sites[0]!.status!.lastAppliedRevision).toMatch(/^main@sha1:[0-9a-f]{40}$/);
 
     git("rm", "-q", "-r", "site-manifests/site/edge-02");
