@@ -23,8 +23,9 @@ import {
   waitFor,
   type ControllerProcess,
 } from "./fleet-harness.js";
+import { SPEC_DIGEST_ANNOTATION } from "../controller/fleet/siteset/constants.js";
 
-const DIGEST = "slipway.dev/siteset-spec-digest";
+const DIGEST = SPEC_DIGEST_ANNOTATION;
 let ns = "";
 let controller: ControllerProcess | undefined;
 

@@ -13,14 +13,7 @@ import { DIGEST_LABEL } from "./digest-label.js";
 export const HELM_OWNER_SELECTOR = "owner=helm";
 
 /** One stored revision, from the Secret's labels alone (no payload decoding). */
-export interface RevisionRecord {
-  name: string;
-  namespace: string;
-  revision: number;
-  status: ReleaseStatus;
-  digest?: string;
-  updatedAt?: string;
-}
+export type RevisionRecord = Omit<ObservedRelease, "lastDeployedRevision">;
 
 /** The part of Helm's stored release JSON Slipway reads. */
 export interface StoredRelease {

@@ -50,6 +50,11 @@ export const LIST_FIELDS = [
 
 const node = (ident: string) => `/v1/nodes/${encodeURIComponent(ident)}`;
 
+/** What `remove` reports for a node that is not (or no longer) in Ironic. */
+export function absentNode(name: string): ObservedNode {
+  return { uuid: "", name, driver: "", provisionState: "deleted", targetProvisionState: null, powerState: null, maintenance: false, lastError: null, macs: [] };
+}
+
 export function observe(raw: IronicNode, macs?: string[]): ObservedNode {
   const digest = raw.extra?.["slipway_digest"];
   const recorded = raw.extra?.["slipway_macs"];

@@ -1,6 +1,7 @@
 // An in-memory IronicDriver for the workflow's unit tests: the same transitions as the
 // real driver (enroll → manageable → [inspect] → available → [active]), instantly, with
 // every call and every write recorded. Failures and outages can be injected.
+import { absentNode } from "./api.js";
 import type { IronicDriver, NodeProgress, NodeResult, NodeSpec, ObservedNode } from "../types.js";
 import { BmcAddressError, bmcDriver, needsCredentials } from "./bmc.js";
 
@@ -159,18 +160,7 @@ export function createFakeIronicDriver(): FakeIronicDriver {
     if (down) return unreachable();
     const s = nodes.get(name);
     if (!s) {
-      const absent: ObservedNode = {
-        uuid: "",
-        name,
-        driver: "",
-        provisionState: "deleted",
-        targetProvisionState: null,
-        powerState: null,
-        maintenance: false,
-        lastError: null,
-        macs: [],
-      };
-      return { kind: "complete", node: absent, created: false, changed: false };
+      return { kind: "complete", node: absentNode(name), created: false, changed: false };
     }
     if (["active", "deploy failed", "error"].includes(s.node.provisionState)) move(s, "available", progress, "deleted");
     if (["inspect failed", "clean failed"].includes(s.node.provisionState)) move(s, "manageable", progress, "manage");

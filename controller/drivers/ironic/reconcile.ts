@@ -2,7 +2,7 @@
 // fields in line with the spec (by digest), then step through the table, polling with
 // back-off until the node is where it should be, has failed, or the time is up.
 import type { BmcCredentials, NodeProgress, NodeResult, NodeSpec, ObservedNode } from "../types.js";
-import { type IronicApi, type IronicNode, observe } from "./api.js";
+import { absentNode, type IronicApi, type IronicNode, observe } from "./api.js";
 import { BmcAddressError, bmcDriver, needsCredentials } from "./bmc.js";
 import { IronicError, type Sleep } from "./client.js";
 import { createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from "./desired.js";
@@ -253,18 +253,7 @@ export async function removeNode(name: string, opts: ReconcileOptions, progress?
     const minor = await api.client.version();
     const node = await api.getNode(name);
     if (!node) {
-      const absent: ObservedNode = {
-        uuid: "",
-        name,
-        driver: "",
-        provisionState: DELETED,
-        targetProvisionState: null,
-        powerState: null,
-        maintenance: false,
-        lastError: null,
-        macs: [],
-      };
-      return { kind: "complete", node: absent, created: false, changed: false };
+      return { kind: "complete", node: absentNode(name), created: false, changed: false };
     }
     const ctx = baseContext(opts, minor, name, () => []);
     const { step, node: last } = await runLoop(node, { ctx, table: REMOVE_TABLE, opts, name, progress });
