@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // slipway: the command line. Each command chains stage functions; nothing here renders or plans.
 
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { UsageError, type CommandIO } from "./args.js";
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
@@ -45,7 +47,9 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 const io: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stdout.isTTY === true };
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli/main.js")) {
+// Run when this file is the program, however it was started: `node dist/.../main.js`, or a bin
+// symlink (`npx slipway`, `npm link`, a global install) whose path is not this file's.
+if (isProgramEntry(process.argv[1])) {
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
@@ -55,4 +59,13 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       process.exitCode = 70;
     },
   );
+}
+
+function isProgramEntry(argv1: string | undefined): boolean {
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
