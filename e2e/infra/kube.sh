@@ -4,6 +4,7 @@
 # the kubelet for two fake nodes so pods become Running and Deployments Ready.
 #
 #   e2e/infra/kube.sh build    build the binaries from the Go module proxy (cached)
+#   e2e/infra/kube.sh build-node   build kubelet, kubeadm, kube-proxy for the kind node image
 #   e2e/infra/kube.sh up       build if needed, start, wait until ready (no-op when up)
 #   e2e/infra/kube.sh down     stop exactly the processes `up` started (by PID file)
 #   e2e/infra/kube.sh status   exit 0 when every part is running and ready
@@ -88,11 +89,35 @@ write_kwok_stages() { # copies the stage documents out of the pinned kwok module
 }
 
 # --- build ------------------------------------------------------------------------
-build() {
-  local missing=() c
-  for c in "${COMPONENTS[@]}"; do [[ -x $(binpath "$c") ]] || missing+=("$c"); done
-  [[ -f $(kwok_stages) ]] || missing+=(kwok-stages)
-  if ((${#missing[@]} == 0)); then return 0; fi
+# The kubelet, kubeadm and kube-proxy of a kind node (e2e/infra/kind.sh) come from the
+# same pinned module; `build-node` builds them (the local control plane needs none).
+NODE_COMPONENTS=(kubelet kubeadm kube-proxy)
+
+gopkg() { # gopkg COMPONENT -> its main package
+  case $1 in
+    etcd) echo go.etcd.io/etcd/server/v3 ;;
+    kwok) echo sigs.k8s.io/kwok/cmd/kwok ;;
+    *) echo "k8s.io/kubernetes/cmd/$1" ;;
+  esac
+}
+
+gobinary() { # gobinary COMPONENT -> the file go build writes (a main package's last path element, without /vN)
+  case $1 in
+    etcd) echo server ;;
+    *) echo "$1" ;;
+  esac
+}
+
+missing_of() { # missing_of COMPONENT... -> those without a cached binary
+  local c
+  for c in "$@"; do [[ -x $(binpath "$c") ]] || echo "$c"; done
+}
+
+build() { # build COMPONENT...: build those not cached yet, in one go build
+  local wanted=("$@") missing c need_stages=0
+  [[ " ${wanted[*]} " == *" kwok "* && ! -f $(kwok_stages) ]] && need_stages=1
+  mapfile -t missing < <(missing_of "${wanted[@]}")
+  if ((${#missing[@]} == 0 && need_stages == 0)); then return 0; fi
 
   command -v go >/dev/null || {
     echo "[kube] ERROR: missing prerequisite: the Go toolchain ($(awk '$1 == "go" {print "go " $2; exit}' "$GOMOD_TEMPLATE")+) is needed to build ${missing[*]}" >&2
@@ -103,28 +128,19 @@ build() {
   exec 8>"$dir/.lock"
   # A concurrent `up` waits for this build instead of starting a second one.
   flock -w 3600 8 || { echo "[kube] ERROR: another build holds $dir/.lock" >&2; exit 1; }
-  missing=()
-  for c in "${COMPONENTS[@]}"; do [[ -x $(binpath "$c") ]] || missing+=("$c"); done
-  [[ -f $(kwok_stages) ]] || missing+=(kwok-stages)
-  if ((${#missing[@]} == 0)); then exec 8>&-; return 0; fi
+  mapfile -t missing < <(missing_of "${wanted[@]}")
 
   # The generated module: go.mod and go.sum are ours (kube-build.go.{mod,sum}); the
   # recorded checksums pin every module's content, and -mod=mod lets go fill in the
   # indirect requirements that the short go.mod leaves out.
   cp "$GOMOD_TEMPLATE" "$dir/go.mod"
   cp "$HERE/kube-build.go.sum" "$dir/go.sum"
-  local pkgs=(
-    k8s.io/kubernetes/cmd/kube-apiserver
-    k8s.io/kubernetes/cmd/kube-controller-manager
-    k8s.io/kubernetes/cmd/kube-scheduler
-    go.etcd.io/etcd/server/v3
-    sigs.k8s.io/kwok/cmd/kwok
-  )
-  write_kwok_stages "$dir"
-  for c in "${COMPONENTS[@]}"; do [[ -x $(binpath "$c") ]] || break; done
-  if [[ -x $(binpath "$c") ]]; then exec 8>&-; return 0; fi # only the stage file was missing
+  ((need_stages)) && write_kwok_stages "$dir"
+  if ((${#missing[@]} == 0)); then exec 8>&-; return 0; fi # only the stage file was missing
+  local pkgs=()
+  for c in "${missing[@]}"; do pkgs+=("$(gopkg "$c")"); done
   local buildlog=$LOGS/build.log start=$SECONDS
-  log "building kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION from the Go module proxy"
+  log "building ${missing[*]} (kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION) from the Go module proxy"
   log "(one go build, ~15 min on 2 cores with an empty Go cache; progress in $buildlog)"
   rm -rf "$dir/out" && mkdir -p "$dir/out"
   # Stamp the release into the binaries as Kubernetes' own build does
@@ -138,17 +154,12 @@ build() {
   done
   if ! (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 \
         go build -trimpath -ldflags="$ldflags" -o out/ "${pkgs[@]}") >"$buildlog" 2>&1; then
-    echo "[kube] ERROR: building the control plane failed; see $buildlog" >&2
+    echo "[kube] ERROR: building ${missing[*]} failed; see $buildlog" >&2
     tail -n 30 "$buildlog" >&2
     exit 1
   fi
-  # go names a main package after its last path element, skipping a /vN suffix.
-  mv -f "$dir/out/kube-apiserver" "$(binpath kube-apiserver)"
-  mv -f "$dir/out/kube-controller-manager" "$(binpath kube-controller-manager)"
-  mv -f "$dir/out/kube-scheduler" "$(binpath kube-scheduler)"
-  mv -f "$dir/out/server" "$(binpath etcd)"
-  mv -f "$dir/out/kwok" "$(binpath kwok)"
-  log "built in $((SECONDS - start)) s into $BIN"
+  for c in "${missing[@]}"; do mv -f "$dir/out/$(gobinary "$c")" "$(binpath "$c")"; done
+  log "built ${missing[*]} in $((SECONDS - start)) s into $BIN"
   exec 8>&-
 }
 
@@ -362,7 +373,7 @@ up() {
   local c
   for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop_component "$c"; done
 
-  build
+  build "${COMPONENTS[@]}"
   certs
   write_kubeconfig
   # Every port must be free before anything starts.
@@ -543,7 +554,8 @@ env_lines() {
 }
 
 case ${1:-} in
-  build) build ;;
+  build) build "${COMPONENTS[@]}" ;;
+  build-node) build "${NODE_COMPONENTS[@]}" ;;
   up) up ;;
   down) down ;;
   status) status ;;

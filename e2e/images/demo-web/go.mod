@@ -1,0 +1,3 @@
+module slipway.local/demo-web
+
+go 1.22
