@@ -89,7 +89,7 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
   // 2. render → validate → plan
   const planned = await planDocuments(fetched.documents, { root: fetched.root, site: fetched.site }, fetched.problems);
   if (!("workflow" in planned)) {
-    const reason = planned.failed === "validate" ? "ValidationFailed" : planned.failed === "plan" ? "PlanFailed" : "RenderFailed";
+    const reason = planned.failed === "validate" ? "ValidationFailed" : planned.failed === "plan" ? "PlanFailed" : planned.failed === "source" ? "ChartSourceUnavailable" : "RenderFailed";
     return stall(deps, site, writer, log, reason, problemText(fetched.problems), revision);
   }
   const workflow = planned.workflow;
