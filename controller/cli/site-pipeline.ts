@@ -6,7 +6,7 @@ import { planDocuments } from "../pipeline/plan-documents.js";
 import type { Workflow } from "../plan/index.js";
 import { Problems } from "../problems/index.js";
 import { render } from "../render/index.js";
-import { loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
+import { loadSource, type ChartSourceOptions, type LoadOptions, type SiteSource } from "../source/index.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 export interface RenderedSite {
@@ -29,9 +29,9 @@ export async function renderSite(paths: string[], options: LoadOptions & { valid
 }
 
 /** Render, validate and plan; `workflow` is absent when any of them found an error. */
-export async function planSite(paths: string[], options: LoadOptions): Promise<PlannedSite> {
+export async function planSite(paths: string[], options: LoadOptions & { sources?: ChartSourceOptions }): Promise<PlannedSite> {
   const problems = new Problems();
   const source = await loadSource(paths, options, problems);
-  const outcome = await planDocuments(source.documents, { root: source.root, site: source.site?.name }, problems);
+  const outcome = await planDocuments(source.documents, { root: source.root, site: source.site?.name, sources: options.sources }, problems);
   return "workflow" in outcome ? { source, documents: outcome.documents, problems, workflow: outcome.workflow } : { source, documents: outcome.documents, problems };
 }

@@ -1,18 +1,25 @@
 // The pipeline from parsed documents to a workflow, shared by the CLI and the operator:
 // envelopes → render →
-// validate → plan, with the same stage functions. Says which stage failed, if one did.
+// validate → chart sources (fetched into the cache) → plan, with the same stage functions. Says which stage failed, if one did.
 
 import type { RenderedDocument, SourceDocument } from "../documents/types.js";
-import { chartsToDigest, planWorkflow, type Workflow } from "../plan/index.js";
+import { chartsToFetch, planWorkflow, type Workflow } from "../plan/index.js";
 import type { Problems } from "../problems/index.js";
 import { render } from "../render/index.js";
-import { chartDigests } from "../source/index.js";
+import { fetchChartSources, type ChartSourceOptions } from "../source/chart-sources.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 /** The rendered documents (empty when rendering failed) and the workflow, or which stage failed. */
-export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workflow } | { failed: "render" | "validate" | "plan" });
+export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workflow } | { failed: "render" | "validate" | "source" | "plan" });
 
-export async function planDocuments(documents: SourceDocument[], options: { root: string; site?: string | undefined }, problems: Problems): Promise<PlanOutcome> {
+export interface PlanDocumentsOptions {
+  root: string;
+  site?: string | undefined;
+  /** How chart sources are fetched (cache, mirror rewrites, offline). */
+  sources?: ChartSourceOptions | undefined;
+}
+
+export async function planDocuments(documents: SourceDocument[], options: PlanDocumentsOptions, problems: Problems): Promise<PlanOutcome> {
   if (problems.hasErrors) return { documents: [], failed: "render" };
   const valid = checkEnvelopes(documents, problems);
   if (problems.hasErrors) return { documents: [], failed: "render" };
@@ -20,7 +27,8 @@ export async function planDocuments(documents: SourceDocument[], options: { root
   if (problems.hasErrors) return { documents: [], failed: "render" };
   validateDocuments(rendered, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "validate" };
-  const digests = await chartDigests(chartsToDigest({ documents: rendered, root: options.root }));
-  const workflow = planWorkflow({ documents: rendered, root: options.root, chartDigests: digests, ...(options.site ? { site: options.site } : {}) }, problems);
+  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, options.sources ?? {}, problems);
+  if (problems.hasErrors) return { documents: rendered, failed: "source" };
+  const workflow = planWorkflow({ documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) }, problems);
   return problems.hasErrors ? { documents: rendered, failed: "plan" } : { documents: rendered, workflow };
 }

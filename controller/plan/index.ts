@@ -6,7 +6,9 @@ import { Problems } from "../problems/index.js";
 import { digestOf } from "./digest.js";
 import { DocumentIndex, obj } from "./documents.js";
 import { baremetalPhase } from "./nodes.js";
-import { chartPaths, releasePhases, selectManifest } from "./releases.js";
+import { chartsUsed, releasePhases, selectManifest } from "./releases.js";
+import type { RenderedDocument } from "../documents/types.js";
+import type { ChartRequest } from "../source/chart-sources.js";
 import type { Phase, PlanInput, Workflow } from "./types.js";
 
 export type { NodeStep, Phase, PlanInput, ReleaseStep, Step, StepOrigin, Workflow } from "./types.js";
@@ -32,11 +34,11 @@ export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   return workflow;
 }
 
-/** The chart paths a site's manifest uses: what must be digested before planning. */
-export function chartsToDigest(input: Omit<PlanInput, "chartDigests">): string[] {
-  const index = new DocumentIndex(input.documents);
+/** The charts a site's manifest uses (with their dependencies): what the source stage must fetch before planning. */
+export function chartsToFetch(documents: RenderedDocument[], problems: Problems = new Problems()): ChartRequest[] {
+  const index = new DocumentIndex(documents);
   const manifest = selectManifest(index, new Problems());
-  return manifest ? chartPaths(index, manifest, input.root) : [];
+  return manifest ? chartsUsed(index, manifest, problems) : [];
 }
 
 /** Every step of a phase depends on every step of the previous non-empty phase; sequenced phases chain their steps. */

@@ -1,10 +1,14 @@
-// slipway/BaremetalHost/v1 (+ the drydock/BaremetalNode/v1 it extends) → node steps.
+// drydock/BaremetalNode/v1 (with its host/hardware profiles) → node steps. A
+// slipway/BaremetalHost/v1 naming the node adds what Drydock cannot say (image, config drive,
+// a credentials Secret, ...) and overrides what both say.
 
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { NodeSpec } from "../drivers/types.js";
-import type { Problems } from "../problems/index.js";
+import { Problems } from "../problems/index.js";
 import { digestOf, sha256 } from "./digest.js";
 import { BAREMETAL_HOST, BAREMETAL_NODE, DocumentIndex, obj, origin } from "./documents.js";
+import { drydockNodeFacts, type DrydockNodeFacts } from "./drydock-node.js";
+import { needsCredentials, redactAddress } from "../drivers/ironic/bmc.js";
 import type { NodeStep, Phase } from "./types.js";
 
 export const BAREMETAL_PHASE = "baremetal";
@@ -21,47 +25,65 @@ const ROOT_DEVICE_KEYS: Record<string, string> = {
 };
 
 export function baremetalPhase(index: DocumentIndex, problems: Problems, site?: string): Phase | undefined {
-  const hosts = index.all(BAREMETAL_HOST);
-  const covered = new Set<string>();
-  const steps: NodeStep[] = [];
-  for (const host of hosts) {
-    const step = nodeStep(host, index, problems, site);
-    if (step) {
-      steps.push(step);
-      covered.add(step.spec.name);
+  const hosts = new Map<string, RenderedDocument>();
+  for (const host of index.all(BAREMETAL_HOST)) {
+    const d = obj(host.data);
+    const nodeName = typeof d.node === "string" ? d.node : host.metadata.name;
+    if (!index.get(BAREMETAL_NODE, nodeName)) {
+      problems.error("NodeNotFound", `${BAREMETAL_HOST} ${host.metadata.name} extends ${BAREMETAL_NODE} '${nodeName}', which is not among the rendered documents`, { source: host.source });
+      continue;
     }
+    const other = hosts.get(nodeName);
+    if (other) {
+      problems.error("DuplicateBaremetalHost", `${BAREMETAL_HOST} ${other.metadata.name} and ${host.metadata.name} both extend ${BAREMETAL_NODE} '${nodeName}'`, { source: host.source });
+      continue;
+    }
+    hosts.set(nodeName, host);
   }
+  const steps: NodeStep[] = [];
   for (const node of index.all(BAREMETAL_NODE)) {
-    if (!covered.has(node.metadata.name)) {
-      problems.warning("NodeNotManaged", `${BAREMETAL_NODE} ${node.metadata.name} has no ${BAREMETAL_HOST}, so Slipway does not enroll it`, { source: node.source });
-    }
+    const host = hosts.get(node.metadata.name);
+    // A BaremetalHost with its own BMC address needs nothing from the profiles: their gaps are not its problems.
+    const facts = drydockNodeFacts(node, index, host && typeof obj(obj(host.data).bmc).address === "string" ? new Problems() : problems);
+    if (!facts) continue;
+    const step = nodeStep(node, facts, host, problems, site);
+    if (step) steps.push(step);
   }
   return steps.length ? { name: BAREMETAL_PHASE, kind: "baremetal", sequenced: false, steps } : undefined;
 }
 
-function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Problems, site: string | undefined): NodeStep | undefined {
-  const d = obj(host.data);
-  const nodeName = typeof d.node === "string" ? d.node : host.metadata.name;
-  if (!index.get(BAREMETAL_NODE, nodeName)) {
-    problems.error("NodeNotFound", `${BAREMETAL_HOST} ${host.metadata.name} extends ${BAREMETAL_NODE} '${nodeName}', which is not among the rendered documents`, { source: host.source });
+/** The node's spec from Drydock's facts, with the BaremetalHost's fields (when there is one) taking precedence. */
+function nodeStep(node: RenderedDocument, facts: DrydockNodeFacts, host: RenderedDocument | undefined, problems: Problems, site: string | undefined): NodeStep | undefined {
+  const nodeName = node.metadata.name;
+  const d = obj(host?.data);
+  const bmc = obj(d.bmc);
+  const address = typeof bmc.address === "string" ? bmc.address : facts.bmc?.address;
+  const at = host ?? node;
+  if (!address) {
+    problems.warning("NodeNotManaged", `${BAREMETAL_NODE} ${nodeName} is not enrolled: ${facts.unmanaged ?? "no BMC address"}${host ? "" : `; a ${BAREMETAL_HOST} can name its BMC`}`, { source: at.source });
     return undefined;
   }
-  const bmc = obj(d.bmc);
   const spec: NodeSpec = {
     name: nodeName,
     ...(site ? { site } : {}),
-    bmc: { address: String(bmc.address) },
-    properties: properties(d),
+    bmc: { address },
+    properties: { ...facts.properties, ...properties(d) },
     inspect: d.inspect === true,
     target: d.image ? "active" : "available",
     digest: "",
   };
   const creds = obj(bmc.credentials);
-  if (typeof creds.username === "string" && typeof creds.password === "string") spec.bmc.credentials = { username: creds.username, password: creds.password };
   const ref = obj(bmc.credentialsSecretRef);
-  if (typeof ref.name === "string") spec.bmc.credentialsSecretRef = typeof ref.namespace === "string" ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+  if (typeof creds.username === "string" && typeof creds.password === "string") spec.bmc.credentials = { username: creds.username, password: creds.password };
+  else if (typeof ref.name === "string") spec.bmc.credentialsSecretRef = typeof ref.namespace === "string" ? { name: ref.name, namespace: ref.namespace } : { name: ref.name };
+  else if (facts.bmc?.credentials) spec.bmc.credentials = { ...facts.bmc.credentials };
+  if (!spec.bmc.credentials && !spec.bmc.credentialsSecretRef && needsCredentials(address)) {
+    problems.error("BmcCredentialsMissing", `${BAREMETAL_NODE} ${nodeName}: BMC ${redactAddress(address)} needs credentials: oob.account and oob.credential in its host profile, or bmc.credentials / bmc.credentialsSecretRef in a ${BAREMETAL_HOST}`, { source: at.source });
+    return undefined;
+  }
   if (bmc.disableCertificateVerification === true) spec.bmc.disableCertificateVerification = true;
-  if (typeof d.bootMACAddress === "string") spec.bootMACAddress = d.bootMACAddress.toLowerCase();
+  const mac = typeof d.bootMACAddress === "string" ? d.bootMACAddress : facts.bootMACAddress;
+  if (mac) spec.bootMACAddress = mac.toLowerCase();
   const image = obj(d.image);
   if (typeof image.url === "string" && typeof image.checksum === "string") {
     spec.image = { url: image.url, checksum: image.checksum };
@@ -78,7 +100,7 @@ function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Proble
     phase: BAREMETAL_PHASE,
     dependsOn: [],
     digest: spec.digest,
-    origin: origin(host),
+    origin: origin(at),
     secretPaths: spec.bmc.credentials ? [".bmc.credentials.password"] : [],
     spec,
   };

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseText } from "../documents/parse.js";
 import { formatProblem, Problems } from "../problems/index.js";
 import { render } from "../render/index.js";
-import { chartsToDigest, formatGraph, planWorkflow, redactStep } from "./index.js";
+import type { FetchedChart } from "../source/chart-sources.js";
+import { chartsToFetch, formatGraph, planWorkflow, redactStep } from "./index.js";
 
 const ROOT = "/repo";
 
@@ -33,11 +34,13 @@ const BASE =
     "  substitutions:\n    - src: {schema: deckhand/Passphrase/v1, name: bmc-pw, path: .}\n      dest: {path: .bmc.credentials.password}\n",
   );
 
+const fetched = (name: string, digest = `digest-of-${name}`): FetchedChart => ({ path: `${ROOT}/charts/${name}`, digest, from: `${ROOT}/charts/${name}` });
+
 function plan(text: string, digests?: Map<string, string>) {
   const problems = new Problems();
   const documents = render(parseText("site.yaml", text, problems), problems);
-  const chartDigests = digests ?? new Map(chartsToDigest({ documents, root: ROOT }).map((p) => [p, `digest-of-${p}`]));
-  const workflow = planWorkflow({ documents, root: ROOT, chartDigests, site: "lab" }, problems);
+  const charts = digests ? new Map([...digests].map(([n, d]) => [n, fetched(n, d)])) : new Map(chartsToFetch(documents).map((c) => [c.name, fetched(c.name)]));
+  const workflow = planWorkflow({ documents, root: ROOT, charts, site: "lab" }, problems);
   return { workflow, errors: problems.items.map(formatProblem) };
 }
 
@@ -94,9 +97,8 @@ describe("planWorkflow", () => {
     const ids = (w: typeof before) => Object.fromEntries(w.phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest])));
     const changed = (w: typeof before) => Object.keys(ids(before)).filter((k) => ids(before)[k] !== ids(w)[k]);
     expect(changed(values)).toEqual(["release/ns-a/site-a"]);
-    const chartDigests = new Map(chartsToDigest({ documents: [], root: ROOT }).map((p) => [p, "x"]));
-    expect(chartDigests.size).toBe(0);
-    const content = plan(BASE, new Map(["a", "b", "c", "d"].map((n) => [`/repo/charts/${n}`, n === "d" ? "changed" : `digest-of-/repo/charts/${n}`])));
+    expect(chartsToFetch([]).length).toBe(0);
+    const content = plan(BASE, new Map(["a", "b", "c", "d"].map((n) => [n, n === "d" ? "changed" : `digest-of-${n}`])));
     expect(changed(content.workflow)).toEqual(["release/ns-d/site-d"]);
     const password = plan(BASE.replace("data: hunter2", "data: hunter3"));
     expect(changed(password.workflow)).toEqual(["node/n1"]);
@@ -106,14 +108,15 @@ describe("planWorkflow", () => {
   it("names what is missing: a chart group, a chart, a chart source, a BaremetalNode", () => {
     const { errors } = plan(
       BASE.replace("chart_groups: [infra, apps]", "chart_groups: [infra, apps, ghost]").replace("chart_group: [c, d]", "chart_group: [c, d, nope]").replace("node: n1,", "node: n9,"),
-      new Map([["/repo/charts/a", "x"]]),
+      new Map([["a", "x"]]),
     );
     expect(errors.map((e) => e.replace(/^site\.yaml:\d+: /, ""))).toEqual([
       "NodeNotFound: slipway/BaremetalHost/v1 n1 extends drydock/BaremetalNode/v1 'n9', which is not among the rendered documents",
-      "warning: NodeNotManaged: drydock/BaremetalNode/v1 n1 has no slipway/BaremetalHost/v1, so Slipway does not enroll it",
-      "ChartSourceNotFound: chart b: no chart at /repo/charts/b",
-      "ChartSourceNotFound: chart c: no chart at /repo/charts/c",
-      "ChartSourceNotFound: chart d: no chart at /repo/charts/d",
+      "warning: HostProfileNotFound: drydock/BaremetalNode/v1 n1 uses drydock/HostProfile/v1 'p', which is not among the rendered documents (nothing inherited from it)",
+      "warning: NodeNotManaged: drydock/BaremetalNode/v1 n1 is not enrolled: it has no oob block (oob.type) in itself or its host profiles; a slipway/BaremetalHost/v1 can name its BMC",
+      "ChartSourceNotFound: chart b: its source was not fetched",
+      "ChartSourceNotFound: chart c: its source was not fetched",
+      "ChartSourceNotFound: chart d: its source was not fetched",
       "ChartNotFound: chart group apps lists chart 'nope', which is not among the rendered documents",
       "ChartGroupNotFound: manifest m lists chart group 'ghost', which is not among the rendered documents",
     ]);

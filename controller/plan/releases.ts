@@ -1,10 +1,10 @@
 // Armada documents → release steps: the manifest's chart groups in order, each chart a
-// ReleaseSpec with its digest (chart content + merged values).
+// ReleaseSpec with its digest (fetched chart content, dependencies included + merged values).
 
-import { resolve } from "node:path";
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { ReleaseSpec, WaitSpec } from "../drivers/types.js";
 import type { Problems } from "../problems/index.js";
+import type { ChartRequest, FetchedChart } from "../source/chart-sources.js";
 import { digestOf } from "./digest.js";
 import { CHART, CHART_GROUP, DEPLOYMENT_CONFIGURATION, DocumentIndex, MANIFEST, obj, origin, secretPathsUnder } from "./documents.js";
 import type { Phase, ReleaseStep } from "./types.js";
@@ -28,28 +28,36 @@ export function selectManifest(index: DocumentIndex, problems: Problems): Render
   return manifests[0];
 }
 
-/** Chart paths (absolute) every chart of the manifest uses, so their digests can be computed first. */
-export function chartPaths(index: DocumentIndex, manifest: RenderedDocument, root: string): string[] {
-  const paths = new Set<string>();
+/** Every chart the manifest deploys and every chart they depend on (Armada `dependencies`), each once. */
+export function chartsUsed(index: DocumentIndex, manifest: RenderedDocument, problems: Problems): ChartRequest[] {
+  const out = new Map<string, ChartRequest>();
+  const visit = (chart: RenderedDocument) => {
+    if (out.has(chart.metadata.name)) return;
+    const d = obj(chart.data);
+    const dependencies: string[] = [];
+    out.set(chart.metadata.name, { name: chart.metadata.name, chartName: typeof d.chart_name === "string" ? d.chart_name : chart.metadata.name, source: obj(d.source), dependencies, at: chart.source });
+    for (const dep of stringList(d.dependencies)) {
+      const c = index.get(CHART, dep);
+      if (!c) {
+        // Armada stops the whole manifest here; treasuremap v1.9 names a `ceph-htk` it never defines, so Slipway plans the chart without it and says so.
+        problems.warning("ChartDependencyNotFound", `chart ${chart.metadata.name} depends on chart '${dep}', which is not among the rendered documents: it is deployed without it (Armada would refuse the manifest)`, { source: chart.source });
+        continue;
+      }
+      dependencies.push(dep);
+      visit(c);
+    }
+  };
   for (const group of stringList(obj(manifest.data).chart_groups)) {
     const g = index.get(CHART_GROUP, group);
     for (const name of g ? stringList(obj(g.data).chart_group) : []) {
       const c = index.get(CHART, name);
-      const p = c ? chartPath(c, root) : undefined;
-      if (p) paths.add(p);
+      if (c) visit(c);
     }
   }
-  return [...paths];
+  return [...out.values()];
 }
 
-export function chartPath(chart: RenderedDocument, root: string): string | undefined {
-  const source = obj(obj(chart.data).source);
-  if (source.type !== "local" && source.type !== "tar") return undefined;
-  if (typeof source.location !== "string") return undefined;
-  return resolve(root, source.location, typeof source.subpath === "string" && source.type === "local" ? source.subpath : ".");
-}
-
-export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, input: { root: string; chartDigests: ReadonlyMap<string, string> }, problems: Problems): Phase[] {
+export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, input: { charts: ReadonlyMap<string, FetchedChart> }, problems: Problems): Phase[] {
   const data = obj(manifest.data);
   const prefix = typeof data.release_prefix === "string" ? data.release_prefix : "";
   const phases: Phase[] = [];
@@ -85,17 +93,11 @@ export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, 
   return phases;
 }
 
-function releaseStep(chart: RenderedDocument, prefix: string, group: string, input: { root: string; chartDigests: ReadonlyMap<string, string> }, problems: Problems): ReleaseStep | undefined {
+function releaseStep(chart: RenderedDocument, prefix: string, group: string, input: { charts: ReadonlyMap<string, FetchedChart> }, problems: Problems): ReleaseStep | undefined {
   const d = obj(chart.data);
-  const source = obj(d.source);
-  const path = chartPath(chart, input.root);
-  if (!path) {
-    problems.error("UnsupportedChartSource", `chart ${chart.metadata.name}: source type '${String(source.type)}' is not supported (local or tar)`, { source: chart.source });
-    return undefined;
-  }
-  const chartDigest = input.chartDigests.get(path);
-  if (!chartDigest) {
-    problems.error("ChartSourceNotFound", `chart ${chart.metadata.name}: no chart at ${path}`, { source: chart.source });
+  const fetched = input.charts.get(chart.metadata.name);
+  if (!fetched) {
+    problems.error("ChartSourceNotFound", `chart ${chart.metadata.name}: its source was not fetched`, { source: chart.source });
     return undefined;
   }
   const release = typeof d.release === "string" ? d.release : chart.metadata.name;
@@ -106,14 +108,14 @@ function releaseStep(chart: RenderedDocument, prefix: string, group: string, inp
   const spec: ReleaseSpec = {
     name,
     namespace: typeof d.namespace === "string" ? d.namespace : "default",
-    chartPath: path,
+    chartPath: fetched.path,
     values,
     wait: waitSpec(obj(d.wait), timeout),
     test: { enabled: test.enabled === true, timeoutSeconds: seconds(test.timeout) ?? timeout },
     preUpgradeDelete: preUpgradeDelete(obj(obj(obj(d.upgrade).pre))),
     protected: d.protected !== undefined && d.protected !== null && d.protected !== false,
     timeoutSeconds: timeout,
-    digest: digestOf({ chart: chartDigest, values, namespace: d.namespace ?? "default" }),
+    digest: digestOf({ chart: fetched.digest, values, namespace: d.namespace ?? "default" }),
   };
   return {
     kind: "release",

@@ -53,7 +53,7 @@ export interface PlanInput {
   documents: import("../documents/types.js").RenderedDocument[];
   /** The site repository root: `local` chart locations are relative to it. */
   root: string;
-  /** Content digest of each chart path the documents use (see source/chart-digest). */
-  chartDigests: ReadonlyMap<string, string>;
+  /** Each chart the manifest uses (by armada/Chart/v1 name), as the source stage fetched it. */
+  charts: ReadonlyMap<string, import("../source/chart-sources.js").FetchedChart>;
   site?: string;
 }

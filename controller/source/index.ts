@@ -12,6 +12,8 @@ import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } fr
 
 export { listYamlFiles } from "./list-files.js";
 export { chartDigest, chartDigests } from "./chart-digest.js";
+export { defaultChartCacheDir, fetchChartSources, type ChartRequest, type ChartSourceOptions, type FetchedChart } from "./chart-sources.js";
+export { parseRewrite, rewriteLocation, rewritesFromEnv, resolveChartLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
 export { isSiteRepo, listSites, readSiteDefinition, siteFiles, SITE_DEFINITION, type SiteRef } from "./pegleg.js";
 
 export interface SiteSource {

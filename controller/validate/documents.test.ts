@@ -103,14 +103,9 @@ describe("validateDocuments: built-in schemas", () => {
       want: ['site/lab/docs.yaml:13: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc.address must match pattern "^(ipmi|redfish|redfish\\+http|redfish\\+https|redfish-virtualmedia|idrac-redfish|idrac-virtualmedia|fake)://[^\\s/]+" (built-in schema slipway/BaremetalHost/v1)'],
     },
     {
-      name: "no credentials at all",
-      edits: [["    credentials:\n      username: admin\n      password: s3cr3t\n", ""]],
-      want: ["site/lab/docs.yaml:12: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc must have exactly one of credentialsSecretRef or credentials (built-in schema slipway/BaremetalHost/v1)"],
-    },
-    {
       name: "both credentials and a secret reference",
       edits: [["    credentials:\n", "    credentialsSecretRef: {name: node01-bmc}\n    credentials:\n"]],
-      want: ["site/lab/docs.yaml:12: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc must have exactly one of credentialsSecretRef or credentials (built-in schema slipway/BaremetalHost/v1)"],
+      want: ["site/lab/docs.yaml:12: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc must have at most one of credentialsSecretRef or credentials (built-in schema slipway/BaremetalHost/v1)"],
     },
     {
       name: "credentials without a password",
@@ -157,6 +152,11 @@ describe("validateDocuments: built-in schemas", () => {
       "site/lab/docs.yaml:16: SchemaValidationError: [slipway/BaremetalHost/v1] node01: data.bmc.credentials.password must be string, not integer (built-in schema slipway/BaremetalHost/v1)",
     ]);
     expect(out.join("\n")).not.toMatch(/918273645|hunter2/);
+  });
+
+  it("accepts a BaremetalHost that only adds to its Drydock node (no BMC, no boot MAC)", () => {
+    expect(validate(edit(host, [["  bmc:\n    address: redfish+https://10.0.0.11/redfish/v1/Systems/1\n    credentials:\n      username: admin\n      password: s3cr3t\n    disableCertificateVerification: true\n", ""], ['  bootMACAddress: "52:54:00:12:34:56"\n', ""]]))).toEqual([]);
+    expect(validate(edit(host, [["    credentials:\n      username: admin\n      password: s3cr3t\n", ""]]))).toEqual([]);
   });
 
   it("accepts a BaremetalHost with a secret reference and every BMC scheme", () => {

@@ -10,19 +10,21 @@ import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { createProgress, formatSummary } from "../progress.js";
 import { planSite } from "../site-pipeline.js";
+import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 import { formatDiff } from "./diff.js";
 
-export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]";
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
     site: { type: "string" },
+    ...SOURCE_OPTIONS,
     ...DRIVER_OPTIONS,
     "dry-run": { type: "boolean", default: false },
     prune: { type: "boolean", default: false },
     output: { type: "string", short: "o", default: "text" },
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined });
+  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;

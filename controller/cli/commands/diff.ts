@@ -12,12 +12,13 @@ import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { planSite } from "../site-pipeline.js";
+import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 
-export const usage = "slipway diff PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--prune]";
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false } }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined });
+  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...SOURCE_OPTIONS, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false } }, usage);
+  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const drivers = createDrivers(driverConfig(values));

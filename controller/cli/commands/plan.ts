@@ -5,17 +5,19 @@ import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
 import { planSite } from "../site-pipeline.js";
+import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 
-export const usage = "slipway plan PATH... [--site NAME] [-o text|json] [--graph mermaid|dot] [--show-secrets]";
+export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets]`;
 
 export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
     site: { type: "string" },
+    ...SOURCE_OPTIONS,
     output: { type: "string", short: "o", default: "text" },
     graph: { type: "string" },
     "show-secrets": { type: "boolean", default: false },
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined });
+  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = { ...site.workflow, phases: site.workflow.phases.map((p) => ({ ...p, steps: p.steps.map((s) => redactStep(s, values["show-secrets"] === true)) })) };

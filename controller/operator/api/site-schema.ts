@@ -122,6 +122,18 @@ export function siteSpecSchema(path = "spec"): Schema {
         helm: int("Concurrent helm processes.", { minimum: 1, maximum: 64 }),
         ironic: int("Concurrent Ironic node operations.", { minimum: 1, maximum: 256 }),
       }),
+      sourceRewrites: arr(
+        "Chart source locations rewritten by prefix before they are fetched, as git's url.<base>.insteadOf does (the longest matching prefix wins): how an air-gapped site points its charts at mirrors.",
+        obj(
+          "One rewrite: a location starting with prefix has it replaced by replacement.",
+          {
+            prefix: str("The start of a chart source location (a URL or path).", { minLength: 1, maxLength: 2048 }),
+            replacement: str("What replaces the prefix.", { maxLength: 2048 }),
+          },
+          ["prefix", "replacement"],
+        ),
+        { maxItems: 64 },
+      ),
     },
     ["source"],
   );

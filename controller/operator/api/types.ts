@@ -52,6 +52,8 @@ export interface SiteSpec {
   timeout?: string;
   deletionPolicy?: "Orphan" | "Delete";
   concurrency?: { helm?: number; ironic?: number };
+  /** Chart source locations rewritten by prefix (git's insteadOf), for mirrors. */
+  sourceRewrites?: { prefix: string; replacement: string }[];
 }
 
 export type ConditionStatus = "True" | "False" | "Unknown";

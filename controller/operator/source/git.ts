@@ -27,6 +27,8 @@ export interface GitFetchOptions {
   /** Checkouts kept per repository (default 3). */
   keep?: number;
   timeoutMs?: number;
+  /** Extra `git -c` settings (e.g. http.proxy for a chart source's proxy_server). */
+  config?: string[];
 }
 
 export function defaultGitCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,12 +46,17 @@ function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** The bare repository a URL is cached in. */
+export function gitRepoDir(url: string, cacheDir = defaultGitCacheDir()): string {
+  return join(cacheDir, createHash("sha256").update(url).digest("hex").slice(0, 16), "repo.git");
+}
+
 /** Fetches the ref the source names and checks its commit out; reuses what is cached. */
 export async function fetchGit(source: GitSource, options: GitFetchOptions = {}): Promise<GitCheckout> {
-  const base = join(options.cacheDir ?? defaultGitCacheDir(), createHash("sha256").update(source.url).digest("hex").slice(0, 16));
+  const base = join(gitRepoDir(source.url, options.cacheDir), "..");
   return serialized(base, async () => {
     const auth = await gitAuthEnv(options.auth);
-    const git = gitRunner(join(base, "repo.git"), auth.env, auth.secrets, options.timeoutMs ?? 120_000);
+    const git = gitRunner(join(base, "repo.git"), auth.env, auth.secrets, options.timeoutMs ?? 120_000, options.config ?? []);
     try {
       await ensureBare(base, git);
       const { refName, commit } = await resolveRef(source, git);
@@ -64,9 +71,9 @@ export async function fetchGit(source: GitSource, options: GitFetchOptions = {})
 
 type Git = (args: string[]) => Promise<string>;
 
-function gitRunner(gitDir: string, env: Record<string, string>, secrets: string[], timeout: number): Git {
+function gitRunner(gitDir: string, env: Record<string, string>, secrets: string[], timeout: number, config: string[]): Git {
   return async (args) => {
-    const r = await execa("git", ["--git-dir", gitDir, "-c", "credential.helper=", "-c", "protocol.file.allow=always", ...args], {
+    const r = await execa("git", ["--git-dir", gitDir, "-c", "credential.helper=", "-c", "protocol.file.allow=always", ...config.flatMap((c) => ["-c", c]), ...args], {
       reject: false,
       stdin: "ignore",
       env: { ...env, LC_ALL: "C" },

@@ -1,5 +1,5 @@
-// slipway/BaremetalHost/v1: what Ironic needs per node, beside the drydock/BaremetalNode/v1
-// it extends (named by `node`). Field names follow Metal3's BareMetalHost where they mean
+// slipway/BaremetalHost/v1: what Ironic needs per node beyond what the drydock/BaremetalNode/v1
+// it extends (named by `node`) says; where both say something, this document wins. Field names follow Metal3's BareMetalHost where they mean
 // the same thing (bmc.address, bootMACAddress, rootDeviceHints, image).
 import type { JsonSchema } from "./types.js";
 
@@ -40,9 +40,13 @@ export const baremetalHost: JsonSchema = {
         disableCertificateVerification: { type: "boolean" },
       },
       additionalProperties: false,
-      required: ["address"],
-      oneOf: [{ required: ["credentialsSecretRef"] }, { required: ["credentials"] }],
-      description: "exactly one of credentialsSecretRef or credentials",
+      // The address and the credentials may come from the node's Drydock oob block instead.
+      oneOf: [
+        { required: ["credentialsSecretRef"] },
+        { required: ["credentials"] },
+        { not: { anyOf: [{ required: ["credentialsSecretRef"] }, { required: ["credentials"] }] } },
+      ],
+      description: "at most one of credentialsSecretRef or credentials",
     },
     bootMACAddress: { type: "string", pattern: "^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$" },
     bootMode: { type: "string", enum: ["UEFI", "UEFISecureBoot", "legacy"] },
@@ -90,5 +94,6 @@ export const baremetalHost: JsonSchema = {
     },
   },
   additionalProperties: false,
-  required: ["node", "bmc", "bootMACAddress"],
+  // Only `node`: the BMC, its credentials and the boot MAC may come from Drydock's documents.
+  required: ["node"],
 };
