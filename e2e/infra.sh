@@ -9,8 +9,10 @@
 # (npm run infra:up / infra:down / infra:status call this.)
 #
 # Parts:
-#   kube    e2e/infra/kube.sh: etcd, kube-apiserver, kube-controller-manager,
-#           kube-scheduler and kwok (two fake nodes), built from the Go module proxy
+#   kube    kind mode: e2e/infra/docker.sh + e2e/infra/kind.sh (one control-plane node
+#           and one worker); local mode: e2e/infra/kube.sh: etcd, kube-apiserver,
+#           kube-controller-manager, kube-scheduler and kwok (two fake nodes); all
+#           Kubernetes binaries built from the Go module proxy
 #   tools   e2e/infra/tools.sh: pinned helm and kubectl
 #   ironic  e2e/infra/ironic.sh: Ironic + a Redfish emulator, when that file exists;
 #           it writes e2e/.state/ironic.env, which is appended to e2e/.state/env
@@ -18,9 +20,11 @@
 # e2e/.state/env holds shell `export` lines; tests read it through e2e/support/env.ts,
 # a shell uses `. e2e/.state/env`.
 #
-# E2E_CLUSTER=kind makes `up` create a kind cluster (named slipway-e2e) instead of
-# the local control plane. It needs `kind` and a running Docker engine on the host
-# (so it does not work on machines without Docker); the Ironic part is the same.
+# The cluster: where Docker Engine runs (or, as root on Debian, can be installed) a real
+# kind cluster (e2e/infra/kind.sh: node image, control-plane images, demo images and the
+# controller's own image all built here; pods run real containers); elsewhere the local
+# control plane with kwok nodes. E2E_CLUSTER=kind|local chooses; the Ironic part is the
+# same in both.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,38 +41,37 @@ die() { echo "[infra] ERROR: $*" >&2; exit 1; }
 have_ironic() { [[ -f $INFRA/ironic.sh ]]; }
 
 cluster_mode() {
-  if [[ -f $MODE_FILE ]]; then cat "$MODE_FILE"; else echo "${E2E_CLUSTER:-local}"; fi
+  if [[ -f $MODE_FILE ]]; then cat "$MODE_FILE"; else default_mode; fi
 }
 
-# --- kind (needs Docker; cannot run on machines without an engine) -----------------
+# --- kind: a real cluster on Docker Engine (e2e/infra/kind.sh) ----------------------
 kind_up() {
-  command -v kind >/dev/null || die "kube: E2E_CLUSTER=kind needs the kind binary on PATH"
-  command -v docker >/dev/null && docker info >/dev/null 2>&1 \
-    || die "kube: E2E_CLUSTER=kind needs a running Docker engine (docker info failed)"
-  mkdir -p "$STATE/logs"
-  if ! kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER"; then
-    say "creating kind cluster $KIND_CLUSTER (log $STATE/logs/kind.log)"
-    kind create cluster --name "$KIND_CLUSTER" --kubeconfig "$STATE/kubeconfig" --wait 180s \
-      >"$STATE/logs/kind.log" 2>&1 || die "kube: kind create cluster failed; see $STATE/logs/kind.log"
-  fi
-  kind get kubeconfig --name "$KIND_CLUSTER" >"$STATE/kubeconfig"
+  bash "$INFRA/docker.sh" up || die "kube: the Docker engine did not come up"
+  bash "$INFRA/kind.sh" up || die "kube: the kind cluster did not come up (logs in $STATE/logs/)"
+  # The controller's own image, from the repository's Dockerfile, in every node (the
+  # in-cluster e2e test installs charts/slipway with it). Docker's layer cache makes an
+  # unchanged tree a quick rebuild.
+  bash "$INFRA/images.sh" controller || die "kube: building the controller image failed"
+  bash "$INFRA/kind.sh" load "$(bash "$INFRA/images.sh" names | sed -n 's/^CONTROLLER_IMAGE=//p')"
 }
 
 kind_down() {
-  command -v kind >/dev/null || return 0
-  kind delete cluster --name "$KIND_CLUSTER" >/dev/null 2>&1 || true
+  bash "$INFRA/kind.sh" down || true
+  bash "$INFRA/docker.sh" down || true
 }
 
 kind_status() {
-  command -v kind >/dev/null && kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER" || {
-    echo "  kind cluster $KIND_CLUSTER: not running"
-    return 1
-  }
-  "$KUBECTL" --kubeconfig "$STATE/kubeconfig" get --raw /readyz >/dev/null 2>&1 || {
-    echo "  kind cluster $KIND_CLUSTER: not ready"
-    return 1
-  }
-  echo "  kind cluster $KIND_CLUSTER: ready"
+  bash "$INFRA/docker.sh" status || { echo "  docker: no engine answers"; return 1; }
+  bash "$INFRA/kind.sh" status
+}
+
+# Where Docker Engine runs or can be installed, the e2e target is a real kind cluster;
+# elsewhere the local control plane with kwok nodes. E2E_CLUSTER=local|kind decides.
+default_mode() {
+  if [[ -n ${E2E_CLUSTER:-} ]]; then echo "$E2E_CLUSTER"
+  elif bash "$INFRA/docker.sh" available >/dev/null 2>&1; then echo kind
+  else echo local
+  fi
 }
 
 # --- env file ----------------------------------------------------------------------
@@ -86,6 +89,8 @@ write_env() {
     echo "export KUBECONFIG='$STATE/kubeconfig'"
     if [[ $mode == local ]]; then
       bash "$INFRA/kube.sh" env | sed -e '/^export KUBECONFIG=/d'
+    else
+      bash "$INFRA/kind.sh" env
     fi
     if have_ironic && [[ -f $STATE/ironic.env ]]; then
       echo "# --- from e2e/.state/ironic.env (written by e2e/infra/ironic.sh) ---"
@@ -104,7 +109,8 @@ tools() {
 
 # --- commands ----------------------------------------------------------------------
 cmd_up() {
-  local start=$SECONDS mode=${E2E_CLUSTER:-local} kube_was_up=0
+  local start=$SECONDS mode kube_was_up=0
+  mode=$(default_mode)
   mkdir -p "$STATE"
   if [[ -f $MODE_FILE && $(cat "$MODE_FILE") != "$mode" ]]; then
     die "the infra is in '$(cat "$MODE_FILE")' mode; run e2e/infra.sh down first"
@@ -120,8 +126,9 @@ cmd_up() {
       fi
       ;;
     kind)
+      kind_status >/dev/null 2>&1 && kube_was_up=1
       echo kind >"$MODE_FILE"
-      (kind_up) || { rm -f "$MODE_FILE"; exit 1; }
+      (kind_up) || { ((kube_was_up)) || rm -f "$MODE_FILE"; exit 1; }
       ;;
     *) die "E2E_CLUSTER must be 'local' (default) or 'kind', not '$mode'" ;;
   esac

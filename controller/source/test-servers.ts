@@ -16,8 +16,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Serves `files` (path → bytes, read at request time so tests can change them) and git repos under /git/ from gitRoot. */
-export async function startServer(files: Map<string, Buffer>, gitRoot?: string): Promise<TestServer> {
+/**
+ * Serves `files` (path → bytes, read at request time so tests can change them) and git repos under /git/ from gitRoot,
+ * on `host` (default 127.0.0.1; an e2e test gives the host's address on the kind network so pods can reach it).
+ */
+export async function startServer(files: Map<string, Buffer>, gitRoot?: string, host = "127.0.0.1"): Promise<TestServer> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -30,10 +33,10 @@ export async function startServer(files: Map<string, Buffer>, gitRoot?: string):
     }
     res.writeHead(200, { "content-type": "application/octet-stream" }).end(body);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () =>
       new Promise<void>((r) => {

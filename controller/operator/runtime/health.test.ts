@@ -11,9 +11,19 @@ afterEach(async () => {
 describe("health server", () => {
   it("parses bind addresses", () => {
     expect(parseBindAddress("127.0.0.1:8080")).toEqual({ host: "127.0.0.1", port: 8080 });
-    expect(parseBindAddress(":9090")).toEqual({ host: "127.0.0.1", port: 9090 });
+    expect(parseBindAddress(":9090")).toEqual({ host: undefined, port: 9090 });
     expect(parseBindAddress("[::1]:0")).toEqual({ host: "::1", port: 0 });
     expect(() => parseBindAddress("nope")).toThrow(/host:port/);
+  });
+
+  it("binds every interface for an empty host (a pod's probes come to its pod IP)", async () => {
+    const server = await startHealthServer({ bindAddress: ":0" });
+    try {
+      expect(["::", "0.0.0.0"]).toContain(server.address().host);
+      expect((await fetch(`http://127.0.0.1:${server.address().port}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it("serves /metrics, /healthz and /readyz on 127.0.0.1", async () => {

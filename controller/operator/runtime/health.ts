@@ -28,10 +28,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export function parseBindAddress(bind: string): { host: string; port: number } {
+/** `host:port`; an empty host (`:8080`, as controller-runtime's flags have it) is every interface: in a pod the kubelet's probes and Prometheus connect to the pod IP. */
+export function parseBindAddress(bind: string): { host: string | undefined; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(bind.trim());
   if (!m) throw new Error(`bind address "${bind}" is not host:port`);
-  const host = m[1] ?? (m[2] || "127.0.0.1");
+  const host = m[1] ?? (m[2] || undefined);
   return { host, port: Number(m[3]) };
 }
 
