@@ -454,8 +454,13 @@ up() {
   # kwok plays the kubelet of every node annotated kwok.x-k8s.io/node=fake, with its
   # built-in stages: pods become Running/Ready, Job pods Succeeded. HOME is moved so
   # a ~/.kwok/kwok.yaml on the host cannot change its behaviour.
+  # --node-lease-duration-seconds: the heartbeat-with-lease stage renews a Lease in
+  # kube-node-lease only when kwok is given a lease duration; without one no Lease
+  # exists, the node status (renewed every 45 s) outlives kube-controller-manager's 40 s
+  # grace period and both nodes flap NotReady, leaving pods created then never Ready.
   HOME=$STATE/kwok-home launch kwok \
     --kubeconfig="$KUBECONFIG_FILE" \
+    --node-lease-duration-seconds=40 \
     --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-ip=127.0.0.1 \

@@ -7,14 +7,14 @@
 // the new PID written to e2e/.state/pids/kube-apiserver.pid (so `kube.sh status` and
 // `kube.sh down` keep working). It holds kube.sh's lock (e2e/.state/.kube.lock) while it
 // works, so it never races an `up` or `down`, and, like kube.sh, does not pass the lock's
-// fd on to the apiserver. Only for the local cluster (not kind).
+// fd on to the apiserver. In a kind cluster it moves the static pod's manifest out and back.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { readFileSync, readlinkSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { repoRoot } from "./env.js";
+import { loadE2EEnv, repoRoot } from "./env.js";
 
 const STATE = path.join(repoRoot, "e2e", ".state");
 const PID_FILE = path.join(STATE, "pids", "kube-apiserver.pid");
@@ -99,8 +99,39 @@ export interface RestartOptions {
   readyTimeoutMs?: number;
 }
 
-/** Stops the apiserver, starts it again (same binary, arguments, environment), waits for /readyz. */
-export async function restartApiserver(kubeconfig: string, options: RestartOptions = {}): Promise<RestartResult> {
+// In a kind cluster the apiserver is kubelet's static pod on the control-plane node: moving
+// its manifest out stops it (kubelet watches the folder), moving it back starts it again.
+// The manifest is put back whatever happens. Positional parameters: $1 seconds to stay down.
+const KIND_RESTART_SCRIPT = `
+set -euo pipefail
+m=/etc/kubernetes/manifests/kube-apiserver.yaml keep=/etc/kubernetes/kube-apiserver.yaml.e2e-stopped
+[[ -f $m ]] || { echo "no $m on this node" >&2; exit 1; }
+mv "$m" "$keep"
+trap 'mv -f "$keep" "$m"' EXIT
+for ((i = 0; i < 600; i++)); do pgrep -x kube-apiserver >/dev/null || break; sleep 0.1; done
+pgrep -x kube-apiserver >/dev/null && { echo "kube-apiserver still runs 60 s after its manifest was moved" >&2; exit 1; }
+sleep "$1"
+`;
+
+async function restartKindApiserver(kubeconfig: string, cluster: string, options: RestartOptions): Promise<RestartResult> {
+  const start = Date.now();
+  await promisify(execFile)("docker", ["exec", `${cluster}-control-plane`, "bash", "-c", KIND_RESTART_SCRIPT, "restart-apiserver", ((options.downMs ?? 0) / 1000).toFixed(3)], {
+    encoding: "utf8",
+    timeout: 180_000 + (options.downMs ?? 0),
+  });
+  const downMs = Date.now() - start;
+  await waitForReady(kubeconfig, options.readyTimeoutMs ?? 120_000);
+  return { oldPid: 0, newPid: 0, downMs, readyAfterMs: Date.now() - start };
+}
+
+/**
+ * Stops the apiserver, starts it again, waits for /readyz: the local cluster's process (same binary,
+ * arguments, environment), or the kind control-plane node's static pod when the infra runs kind.
+ */
+export async function restartApiserver(kubeconfig: string, options: RestartOptions & { kindCluster?: string } = {}): Promise<RestartResult> {
+  const vars = loadE2EEnv();
+  const kindCluster = options.kindCluster ?? (vars["SLIPWAY_E2E_CLUSTER"] === "kind" ? vars["SLIPWAY_KIND_CLUSTER"] : undefined);
+  if (kindCluster) return restartKindApiserver(kubeconfig, kindCluster, options);
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const downSeconds = ((options.downMs ?? 0) / 1000).toFixed(3);
   const proc = apiserverProcess();
