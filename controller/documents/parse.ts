@@ -8,6 +8,7 @@ import jsyaml from "js-yaml";
 import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node, type Tags } from "yaml";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
+import { findDuplicateKeys, isDuplicateKeyError } from "./duplicate-keys.js";
 import { SourceFile } from "./source-file.js";
 import { splitDocuments, type Chunk } from "./split.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
@@ -37,7 +38,7 @@ export function parseFile(file: SourceFile, problems: Problems): SourceDocument[
     const text = chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)); // directives: we always read 1.1
     let value: unknown;
     try {
-      value = jsyaml.load(text, { schema: PYYAML_SCHEMA, json: false });
+      value = loadChunk(text, file, chunk, problems);
     } catch (e) {
       problems.error("InvalidYAML", yamlMessage(e), { source: { file, offset: chunk.offset + markOffset(e) } });
       continue;
@@ -54,6 +55,28 @@ export function parseFile(file: SourceFile, problems: Problems): SourceDocument[
 /** Parse YAML text that is known to hold documents (e.g. inline documents of a Site). */
 export function parseText(path: string, text: string, problems: Problems): SourceDocument[] {
   return parseFile(new SourceFile(path, text), problems);
+}
+
+/**
+ * One document's value. A repeated mapping key is read as PyYAML does (the last wins), with a
+ * warning naming both lines; see duplicate-keys.ts.
+ */
+function loadChunk(text: string, file: SourceFile, chunk: Chunk, problems: Problems): unknown {
+  try {
+    return jsyaml.load(text, { schema: PYYAML_SCHEMA, json: false });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+  }
+  const value = jsyaml.load(text, { schema: PYYAML_SCHEMA, json: true });
+  for (const dup of findDuplicateKeys(text, YAML_DOCUMENT_OPTIONS)) {
+    const firstLine = file.position(chunk.offset + dup.first).line;
+    problems.warning(
+      "DuplicateMappingKey",
+      `key '${dup.key}' is repeated in the same mapping (first at line ${firstLine}); the value here wins, as PyYAML reads it`,
+      { source: { file, offset: chunk.offset + dup.second } },
+    );
+  }
+  return value;
 }
 
 function yamlMessage(e: unknown): string {

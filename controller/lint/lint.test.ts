@@ -202,6 +202,12 @@ describe("lintRepository", () => {
       changes: { "site/lab/secrets/passphrases/ipmi.yaml": null, "site/lab/ipmi.yaml": BASE["site/lab/secrets/passphrases/ipmi.yaml"]! },
       want: ["<repo>/site/lab/ipmi.yaml:2: warning: S002: [deckhand/Passphrase/v1] ipmi-password is a secret (deckhand/Passphrase/v1) but is not stored under a secrets/ folder"],
     },
+    {
+      code: "S003",
+      name: "a mapping key written twice (a warning naming both lines; the last wins as in PyYAML)",
+      changes: { "site/lab/things.yaml": doc("example/Thing/v1", "thing-lab", "site", "  size: 3\n  color: red\n  size: 4\n") },
+      want: ["<repo>/site/lab/things.yaml:13: warning: S003: site/lab/things.yaml: key 'size' is repeated in the same mapping (first at line 11); the value here wins, as PyYAML reads it"],
+    },
   ];
 
   for (const row of rows) {

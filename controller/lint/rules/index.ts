@@ -2,6 +2,7 @@
 import type { Rule } from "../model.js";
 import { duplicateDataSchema } from "./data-schemas.js";
 import { deckhandRejects } from "./deckhand.js";
+import { duplicateMappingKey } from "./duplicate-keys.js";
 import { invalidYaml, missingHeader } from "./files.js";
 import { layerMismatch } from "./layer.js";
 import { unresolvedPlaceholder } from "./placeholders.js";
@@ -21,4 +22,5 @@ export const RULES: readonly Rule[] = [
   invalidSiteDefinition,
   unresolvedPlaceholder,
   secretOutsideSecrets,
+  duplicateMappingKey,
 ];
