@@ -7,18 +7,28 @@ import { applyActions, assignLayers, checkReplacements, LayeringError, layerOrde
 import { clone, isMapping } from "./merge.js";
 import { nodeName, problemAt, type RenderNode } from "./model.js";
 import { ancestorOf, dependenciesOf, renderOrder } from "./order.js";
+import { markSharedSecrets } from "./shared-secrets.js";
+import { newTrace, type RenderOptions } from "./options.js";
 import { formatPath, PathSyntaxError } from "./path.js";
 import { substituteAll, SubstitutionError, type SourceLookup } from "./substitution.js";
 
 export { redactDocument, REDACTED, type OutputDocument } from "./redact.js";
 export type { RenderedDocument } from "../documents/types.js";
+export { newTrace, RENDER_COMPAT_MODES, type QuirkTrace, type RenderCompat, type RenderOptions } from "./options.js";
+export type { RenderNode } from "./model.js";
 
-export function render(documents: SourceDocument[], problems: Problems): RenderedDocument[] {
+export function render(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): RenderedDocument[] {
+  return renderWithNodes(documents, problems, options).rendered;
+}
+
+/** The rendered documents and every node behind them (abstract ones too), for comparing two renderings. */
+export function renderWithNodes(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): { rendered: RenderedDocument[]; nodes: RenderNode[] } {
   const found: Problem[] = [];
   const nodes = uniqueNodes(documents, found);
-  const rendered = renderNodes(nodes, found);
+  // Deckhand mode always keeps a trace: its shared copies can carry secrets (shared-secrets.ts).
+  const rendered = renderNodes(nodes, found, options.compat === "deckhand" && !options.trace ? { ...options, trace: newTrace() } : options);
   problems.addAll(found);
-  return rendered;
+  return { rendered, nodes };
 }
 
 function uniqueNodes(documents: SourceDocument[], found: Problem[]): RenderNode[] {
@@ -55,7 +65,7 @@ function where(n: RenderNode): string {
   return `${n.doc.source.file.path}:${line}`;
 }
 
-function renderNodes(nodes: RenderNode[], found: Problem[]): RenderedDocument[] {
+function renderNodes(nodes: RenderNode[], found: Problem[], options: RenderOptions): RenderedDocument[] {
   const layered = nodes.filter((n) => !n.control);
   if (layered.length > 0) {
     const order = layerOrderOf(nodes, found);
@@ -67,7 +77,8 @@ function renderNodes(nodes: RenderNode[], found: Problem[]): RenderedDocument[] 
     checkReplacements(layered, found);
   }
   const lookup = sourceLookup(nodes);
-  for (const n of renderOrder(nodes, lookup, found)) renderNode(n, lookup, found);
+  for (const n of renderOrder(nodes, lookup, found)) renderNode(n, lookup, found, options);
+  if (options.compat === "deckhand" && options.trace) markSharedSecrets(nodes, options.trace);
   return nodes.filter((n) => !n.abstract && !n.replacedBy && !n.failed).map(toRendered);
 }
 
@@ -85,7 +96,7 @@ function sourceLookup(nodes: RenderNode[]): SourceLookup {
   return (schema, name) => byName.get(`${schema}\u0000${name}`);
 }
 
-function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void {
+function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], options: RenderOptions): void {
   if (n.failed || n.control) return;
   if (dependenciesOf(n, lookup).some((d) => d.failed)) {
     n.failed = true; // the dependency's own problem explains it
@@ -95,7 +106,11 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void
   const actions = n.doc.metadata.layeringDefinition?.actions ?? [];
   if (ancestor && actions.length > 0) {
     try {
-      n.data = applyActions(ancestor.data, n.doc.data, actions);
+      const trace = options.trace;
+      n.data = applyActions(ancestor.data, n.doc.data, actions, {
+        compat: options.compat,
+        onMisplacedDelete: trace && ((actionIndex, path, removedAt) => trace.deletes.push({ node: n, actionIndex, path, removedAt })),
+      });
       n.secretPaths = [...ancestor.secretPaths];
     } catch (e) {
       n.failed = true;
@@ -112,7 +127,7 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void
   if ((n.doc.metadata.substitutions ?? []).length > 0) {
     if (n.data === n.doc.data) n.data = clone(n.data);
     try {
-      substituteAll(n, lookup);
+      substituteAll(n, lookup, options);
     } catch (e) {
       n.failed = true;
       if (e instanceof SubstitutionError) {
