@@ -5,18 +5,18 @@
 import type { RenderedDocument, SourceDocument } from "../documents/types.js";
 import { chartsToDigest, planWorkflow, type Workflow } from "../plan/index.js";
 import type { Problems } from "../problems/index.js";
-import { render } from "../render/index.js";
+import { render, type RenderCompat } from "../render/index.js";
 import { chartDigests } from "../source/index.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 /** The rendered documents (empty when rendering failed) and the workflow, or which stage failed. */
 export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workflow } | { failed: "render" | "validate" | "plan" });
 
-export async function planDocuments(documents: SourceDocument[], options: { root: string; site?: string | undefined }, problems: Problems): Promise<PlanOutcome> {
+export async function planDocuments(documents: SourceDocument[], options: { root: string; site?: string | undefined; compat?: RenderCompat | undefined }, problems: Problems): Promise<PlanOutcome> {
   if (problems.hasErrors) return { documents: [], failed: "render" };
   const valid = checkEnvelopes(documents, problems);
   if (problems.hasErrors) return { documents: [], failed: "render" };
-  const rendered = render(valid, problems);
+  const rendered = render(valid, problems, { compat: options.compat });
   if (problems.hasErrors) return { documents: [], failed: "render" };
   validateDocuments(rendered, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "validate" };

@@ -3,6 +3,7 @@
 import { diffWorkflow } from "../../diff/index.js";
 import { createDrivers } from "../../drivers/select.js";
 import { executeWorkflow } from "../../execute/index.js";
+import { COMPAT_OPTION, compatFrom } from "../compat-option.js";
 import { parseCommand, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
@@ -12,7 +13,7 @@ import { createProgress, formatSummary } from "../progress.js";
 import { planSite } from "../site-pipeline.js";
 import { formatDiff } from "./diff.js";
 
-export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]";
+export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]";
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
@@ -21,8 +22,9 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     "dry-run": { type: "boolean", default: false },
     prune: { type: "boolean", default: false },
     output: { type: "string", short: "o", default: "text" },
+    ...COMPAT_OPTION,
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined });
+  const site = await planSite(positionals, { site: values.site as string | undefined, compat: compatFrom(values) });
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;
