@@ -25,6 +25,7 @@ export const FULL_SITE_SPEC: Deep<Omit<SiteSpec, "source">> & { source: { git: D
   timeout: "30m",
   deletionPolicy: "Delete",
   concurrency: { helm: 4, ironic: 8 },
+  render: { compat: "deckhand" },
 };
 
 export const FULL_SITE_STATUS: Deep<SiteStatus> = {
