@@ -16,6 +16,7 @@ export { redactDocument, REDACTED, type OutputDocument } from "./redact.js";
 export type { RenderedDocument } from "../documents/types.js";
 export { newTrace, RENDER_COMPAT_MODES, type QuirkTrace, type RenderCompat, type RenderOptions } from "./options.js";
 export type { RenderNode } from "./model.js";
+export { deckhandDivergences, type Divergence } from "./divergence.js";
 
 export function render(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): RenderedDocument[] {
   return renderWithNodes(documents, problems, options).rendered;
@@ -24,14 +25,15 @@ export function render(documents: SourceDocument[], problems: Problems, options:
 /** The rendered documents and every node behind them (abstract ones too), for comparing two renderings. */
 export function renderWithNodes(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): { rendered: RenderedDocument[]; nodes: RenderNode[] } {
   const found: Problem[] = [];
-  const nodes = uniqueNodes(documents, found);
+  // Deckhand's shallow copies let a substitution write into its source's data: never the input's.
+  const nodes = uniqueNodes(documents, found, options.compat === "deckhand");
   // Deckhand mode always keeps a trace: its shared copies can carry secrets (shared-secrets.ts).
   const rendered = renderNodes(nodes, found, options.compat === "deckhand" && !options.trace ? { ...options, trace: newTrace() } : options);
   problems.addAll(found);
   return { rendered, nodes };
 }
 
-function uniqueNodes(documents: SourceDocument[], found: Problem[]): RenderNode[] {
+function uniqueNodes(documents: SourceDocument[], found: Problem[], ownData: boolean): RenderNode[] {
   const seen = new Map<string, RenderNode>();
   const nodes: RenderNode[] = [];
   documents.forEach((doc, index) => {
@@ -44,7 +46,7 @@ function uniqueNodes(documents: SourceDocument[], found: Problem[]): RenderNode[
       layerIndex: -1,
       abstract: !control && doc.metadata.layeringDefinition?.abstract === true,
       control,
-      data: doc.data,
+      data: ownData ? clone(doc.data) : doc.data,
       secretPaths: [],
       failed: false,
     };

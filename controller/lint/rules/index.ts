@@ -2,6 +2,7 @@
 import type { Rule } from "../model.js";
 import { duplicateDataSchema } from "./data-schemas.js";
 import { deckhandRejects } from "./deckhand.js";
+import { deckhandDivergence } from "./deckhand-divergence.js";
 import { duplicateMappingKey } from "./duplicate-keys.js";
 import { invalidYaml, missingHeader } from "./files.js";
 import { layerMismatch } from "./layer.js";
@@ -23,4 +24,5 @@ export const RULES: readonly Rule[] = [
   unresolvedPlaceholder,
   secretOutsideSecrets,
   duplicateMappingKey,
+  deckhandDivergence,
 ];
