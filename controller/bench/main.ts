@@ -4,7 +4,9 @@
 //     RSS high-water mark is that run's own and repository generation is not counted, and is
 //     repeated (the median run by wall time is reported, with the spread);
 //  2. the targets: 50,000 documents in < 5 s and < 1 GiB, time(N=100) <= 11 x time(N=10);
-//  3. `slipway render` as a whole process on one ~420-document site: median wall time.
+//  3. `slipway render` as a whole process on one ~420-document site: median wall time;
+//  4. the same for Airship's treasuremap v1.9 seaworthy: CPU seconds (user + sys) and wall time
+//     (`node dist/controller/bench/main.js --treasuremap` runs only this one).
 
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,7 +15,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CLI_MAIN, timeCliRender } from "./cli-run.js";
 import { medianRun, renderSites, type RenderRun } from "./render-run.js";
-import { cliLine, fmt, renderLine, TARGETS, targetLines, verdict } from "./report.js";
+import { cliLine, fmt, renderLine, TARGETS, targetLines, treasuremapLine, verdict } from "./report.js";
 import { createSyntheticRepo, type SyntheticRepo } from "./synthetic-repo.js";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -27,6 +29,7 @@ const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","), argv[3] === "shared");
+  if (argv[0] === "--treasuremap") return treasuremapFigure();
 
   console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`);
   const runs = new Map<number, RenderRun>();
@@ -49,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
   }
   for (const line of targetLines(runs.get(10)!, runs.get(100)!, repeatsOf.get(100))) console.log(line);
   await cliFigures();
+  await treasuremapFigure();
   // Wall times are only comparable on an otherwise idle machine; this says how idle it was.
   console.log(`end loadavg_1m=${fmt(loadavg()[0]!)}`);
 }
@@ -80,6 +84,19 @@ async function cliFigures(): Promise<void> {
     const lab = await timeCliRender(example, "lab", CLI_RUNS);
     console.log(cliLine("site-manifests/lab", undefined, lab));
   }
+}
+
+/** Airship's treasuremap v1.9 (../shared/airship, or SLIPWAY_AIRSHIP_DIR): `slipway render --site seaworthy`. */
+async function treasuremapFigure(): Promise<void> {
+  const airship = process.env.SLIPWAY_AIRSHIP_DIR ?? fileURLToPath(new URL("../../../../shared/airship", import.meta.url));
+  const repo = `${airship}/treasuremap-v1.9`;
+  if (!existsSync(`${repo}/site/seaworthy`)) {
+    console.log(`cli render treasuremap-v1.9/seaworthy FAILED: no treasuremap at ${repo} (set SLIPWAY_AIRSHIP_DIR)`);
+    return;
+  }
+  const run = await timeCliRender(repo, "seaworthy", CLI_RUNS);
+  console.log(treasuremapLine("seaworthy", run, loadavg()[0]!));
+  if (run.firstError) console.log(`error cli ${run.firstError.replaceAll("\n", " | ")}`);
 }
 
 /** Runs the in-process measurement in a fresh Node process and reads its result. */

@@ -4,7 +4,8 @@
 // on a duplicate is it read again leniently and its duplicates located for a warning.
 
 import jsyaml from "js-yaml";
-import { isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import type { Node, parseDocument } from "yaml";
+import { yamlLib } from "./yaml-lib.js";
 
 /** One key written twice in the same mapping: the offsets of both (relative to the parsed text). */
 export interface DuplicateKey {
@@ -20,7 +21,8 @@ export function isDuplicateKeyError(e: unknown): boolean {
 
 /** Every repeated key in the document held by `text`, in the order they appear. */
 export function findDuplicateKeys(text: string, options: Parameters<typeof parseDocument>[1]): DuplicateKey[] {
-  const doc = parseDocument(text, options);
+  const { isMap, isScalar, isSeq, parseDocument: parse } = yamlLib();
+  const doc = parse(text, options);
   const out: DuplicateKey[] = [];
   const visit = (node: unknown): void => {
     if (isMap(node)) {

@@ -5,11 +5,12 @@
 // is built only when something asks for a position inside a document (an error, a lint).
 
 import jsyaml from "js-yaml";
-import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node, type Tags } from "yaml";
+import type { Document as YamlDocument, Node, Tags } from "yaml";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
 import { findDuplicateKeys, isDuplicateKeyError } from "./duplicate-keys.js";
 import { SourceFile } from "./source-file.js";
+import { yamlLib } from "./yaml-lib.js";
 import { splitDocuments, type Chunk } from "./split.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
 
@@ -104,7 +105,7 @@ function withLazyNode<T extends object>(doc: T, file: SourceFile, chunk: Chunk):
     get() {
       if (!node) {
         const pad = chunk.offset > 0 ? " ".repeat(chunk.offset - 1) + "\n" : "";
-        node = parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), YAML_DOCUMENT_OPTIONS);
+        node = yamlLib().parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), YAML_DOCUMENT_OPTIONS);
       }
       return node;
     },
@@ -148,6 +149,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * node that exists along the path, or the document's start when nothing does.
  */
 export function locatePath(doc: Pick<SourceDocument, "source" | "node">, path: readonly (string | number)[]): SourceRef {
+  const { isMap, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.node.contents;
   let offset = doc.source.offset;
   for (const key of path) {

@@ -8,9 +8,14 @@ import jsyaml from "js-yaml";
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
+// Every plain scalar (every mapping key too) is tried against each implicit type in turn, so
+// each resolver first rules out by its first character what its pattern cannot match.
+const BOOL_FIRST = new Set("yYnNtTfFoO");
+const NUMBER_FIRST = new Set("+-.0123456789");
+
 const bool = new jsyaml.Type("tag:yaml.org,2002:bool", {
   kind: "scalar",
-  resolve: (s: string) => BOOL_TRUE.test(s) || BOOL_FALSE.test(s),
+  resolve: (s: string) => s.length >= 2 && s.length <= 5 && BOOL_FIRST.has(s[0]!) && (BOOL_TRUE.test(s) || BOOL_FALSE.test(s)),
   construct: (s: string) => BOOL_TRUE.test(s),
   predicate: (v: unknown) => typeof v === "boolean",
   represent: (v: object) => (v ? "true" : "false"),
@@ -35,7 +40,7 @@ function constructInt(s: string): number {
 
 const int = new jsyaml.Type("tag:yaml.org,2002:int", {
   kind: "scalar",
-  resolve: (s: string) => INT.test(s),
+  resolve: (s: string) => NUMBER_FIRST.has(s[0]!) && INT.test(s),
   construct: constructInt,
   predicate: (v: unknown) => typeof v === "number" && Number.isInteger(v),
   represent: (v: object) => String(v),
@@ -56,7 +61,7 @@ function constructFloat(s: string): number {
 
 const float = new jsyaml.Type("tag:yaml.org,2002:float", {
   kind: "scalar",
-  resolve: (s: string) => FLOAT.test(s),
+  resolve: (s: string) => NUMBER_FIRST.has(s[0]!) && FLOAT.test(s),
   construct: constructFloat,
   predicate: (v: unknown) => typeof v === "number" && !Number.isInteger(v),
   represent: (v: object) => String(v),
