@@ -20,13 +20,13 @@ export interface CliRun {
   firstError?: string;
 }
 
-export async function timeCliRender(root: string, site: string, runs: number): Promise<CliRun> {
+export async function timeCliRender(root: string, site: string, runs: number, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   const times: number[] = [];
   const cpu: number[] = [];
   const exitCodes: number[] = [];
   let firstError: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const { ms, cpuMs, code, stderr } = await runOnce(["--import", RUSAGE_HOOK, CLI_MAIN, "render", root, "--site", site]);
+    const { ms, cpuMs, code, stderr } = await runOnce(["--import", RUSAGE_HOOK, CLI_MAIN, "render", root, "--site", site], env);
     times.push(ms);
     cpu.push(cpuMs);
     exitCodes.push(code);
@@ -41,10 +41,10 @@ export async function timeCliRender(root: string, site: string, runs: number): P
 const RUSAGE_HOOK =
   "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const r=process.resourceUsage();writeSync(3,String(r.userCPUTime+r.systemCPUTime))})";
 
-function runOnce(args: string[]): Promise<{ ms: number; cpuMs: number; code: number; stderr: string }> {
+function runOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; code: number; stderr: string }> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe", "pipe"], env });
     let stderr = "";
     let usage = "";
     child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {

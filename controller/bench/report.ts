@@ -67,11 +67,12 @@ export function targetLines(small: RenderRun, large: RenderRun, largeAll: Render
  * `slipway render` of treasuremap seaworthy as a whole process: CPU seconds (user + sys) and
  * wall time, against the goal of 20x less CPU than Deckhand's engine (5.4 s on this machine class).
  */
-export function treasuremapLine(site: string, run: CliRun, load: number): string {
+export function treasuremapLine(site: string, parseCache: "warm" | "filling" | "off", run: CliRun, load: number): string {
   const failed = run.exitCodes.some((c) => c !== 0);
   const s = (ms: number) => (ms / 1000).toFixed(3);
   return [
     `cli render treasuremap-v1.9/${site}`,
+    `parse_cache=${parseCache}`,
     `runs=${run.runs.length}`,
     `cpu_s(user+sys)=${s(run.medianCpuMs)}`,
     `cpu_min_s=${s(Math.min(...run.cpuMs))}`,

@@ -6,7 +6,8 @@ import { planDocuments } from "../pipeline/plan-documents.js";
 import type { Workflow } from "../plan/index.js";
 import { Problems } from "../problems/index.js";
 import { render, type RenderCompat } from "../render/index.js";
-import { loadSource, type LoadOptions, type SiteSource } from "../source/index.js";
+import { loadSource, parseCacheDir, type LoadOptions, type SiteSource } from "../source/index.js";
+import { compatFrom } from "./compat-option.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
 export interface RenderedSite {
@@ -22,6 +23,11 @@ export interface PlannedSite extends RenderedSite {
 export interface SiteOptions extends LoadOptions {
   /** `deckhand`: render exactly as Deckhand did (render/options.ts). */
   compat?: RenderCompat | undefined;
+}
+
+/** What every command that renders a site passes on: --site, --compat, and the parse cache of the command line. */
+export function siteOptions(values: { site?: unknown; compat?: unknown }): SiteOptions {
+  return { site: values.site as string | undefined, compat: compatFrom(values), parseCache: parseCacheDir() };
 }
 
 export async function renderSite(paths: string[], options: SiteOptions & { validate?: boolean }): Promise<RenderedSite> {

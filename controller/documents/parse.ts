@@ -48,9 +48,26 @@ export function parseFile(file: SourceFile, problems: Problems): SourceDocument[
     const source: SourceRef = { file, offset: chunk.offset + firstContent(chunk.text) };
     const located = withLazyNode({ source }, file, chunk);
     const doc = toEnvelope(value, located, problems);
-    if (doc) out.push(withLazyNode(doc, file, chunk));
+    if (doc) out.push(withChunk(withLazyNode(doc, file, chunk), chunk));
   }
   return out;
+}
+
+/** The YAML document (part of its file) each parsed document came from: what a parse cache stores. */
+const chunks = new WeakMap<SourceDocument, Chunk>();
+
+function withChunk(doc: SourceDocument, chunk: Chunk): SourceDocument {
+  chunks.set(doc, chunk);
+  return doc;
+}
+
+export function chunkOf(doc: SourceDocument): Chunk | undefined {
+  return chunks.get(doc);
+}
+
+/** A parsed document rebuilt from its envelope and chunk (as parseFile made it), e.g. from a cache. */
+export function documentFromChunk(envelope: Omit<SourceDocument, "node" | "source">, sourceOffset: number, file: SourceFile, chunk: Chunk): SourceDocument {
+  return withChunk(withLazyNode({ ...envelope, source: { file, offset: sourceOffset } }, file, chunk), chunk);
 }
 
 /** Parse YAML text that is known to hold documents (e.g. inline documents of a Site). */

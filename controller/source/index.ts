@@ -8,9 +8,11 @@ import { SourceFile } from "../documents/source-file.js";
 import type { SourceDocument } from "../documents/types.js";
 import type { Problems } from "../problems/index.js";
 import { listYamlFiles } from "./list-files.js";
+import { parseFileCached } from "./parse-cache.js";
 import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } from "./pegleg.js";
 
 export { listYamlFiles } from "./list-files.js";
+export { parseCacheDir } from "./parse-cache.js";
 export { chartDigest, chartDigests } from "./chart-digest.js";
 export { isSiteRepo, listSites, readSiteDefinition, siteFiles, SITE_DEFINITION, type SiteRef } from "./pegleg.js";
 
@@ -26,6 +28,8 @@ export interface LoadOptions {
   site?: string | undefined;
   /** Parsed files by absolute path, shared between loads (e.g. global/ across many sites). */
   cache?: Map<string, { file: SourceFile; documents: SourceDocument[] }>;
+  /** A folder for the on-disk cache of parsed files (parse-cache.ts); none: every file is parsed. */
+  parseCache?: string | undefined;
 }
 
 export async function loadSource(paths: string[], options: LoadOptions, problems: Problems): Promise<SiteSource> {
@@ -52,7 +56,7 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
       wanted.push(...(await listYamlFiles(abs)));
     }
   }
-  const loaded = await Promise.all(wanted.map((abs) => loadFile(abs, options.cache, problems)));
+  const loaded = await Promise.all(wanted.map((abs) => loadFile(abs, options, problems)));
   const result: SiteSource = {
     root,
     files: loaded.map((l) => l.file),
@@ -69,11 +73,12 @@ async function onlySite(dir: string, shown: string, problems: Problems): Promise
   return undefined;
 }
 
-async function loadFile(abs: string, cache: LoadOptions["cache"], problems: Problems) {
+async function loadFile(abs: string, options: LoadOptions, problems: Problems) {
+  const cache = options.cache;
   const hit = cache?.get(abs);
   if (hit) return hit;
   const file = new SourceFile(display(abs), await readFile(abs, "utf8"));
-  const entry = { file, documents: parseFile(file, problems) };
+  const entry = { file, documents: options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems) };
   cache?.set(abs, entry);
   return entry;
 }

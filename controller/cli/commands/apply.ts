@@ -3,14 +3,14 @@
 import { diffWorkflow } from "../../diff/index.js";
 import { createDrivers } from "../../drivers/select.js";
 import { executeWorkflow } from "../../execute/index.js";
-import { COMPAT_OPTION, compatFrom } from "../compat-option.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { createProgress, formatSummary } from "../progress.js";
-import { planSite } from "../site-pipeline.js";
+import { planSite, siteOptions } from "../site-pipeline.js";
 import { formatDiff } from "./diff.js";
 
 export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]";
@@ -24,7 +24,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     output: { type: "string", short: "o", default: "text" },
     ...COMPAT_OPTION,
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined, compat: compatFrom(values) });
+  const site = await planSite(positionals, siteOptions(values));
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;

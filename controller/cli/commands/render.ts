@@ -2,8 +2,8 @@
 
 import { redactDocument } from "../../render/index.js";
 import { formatDocuments, printProblems, type OutputFormat } from "../output.js";
-import { renderSite } from "../site-pipeline.js";
-import { COMPAT_OPTION, compatFrom } from "../compat-option.js";
+import { renderSite, siteOptions } from "../site-pipeline.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 
 export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets] [--compat deckhand]";
@@ -16,7 +16,7 @@ export async function renderCommand(argv: string[], io: CommandIO): Promise<numb
     ...COMPAT_OPTION,
   }, usage);
   const format = outputFormat(values.output as string);
-  const site = await renderSite(positionals, { site: values.site as string | undefined, compat: compatFrom(values) });
+  const site = await renderSite(positionals, siteOptions(values));
   printProblems(site.problems.items, io.stderr);
   if (site.problems.hasErrors) return 1;
   io.stdout(formatDocuments(site.documents.map((d) => redactDocument(d, values["show-secrets"] === true)), format));
