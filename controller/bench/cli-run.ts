@@ -37,6 +37,13 @@ export async function timeCliRender(root: string, site: string, runs: number, en
   return result;
 }
 
+/** CPU time of a Node process that does nothing: what start-up alone costs on this machine now. */
+export async function timeBareNode(runs: number): Promise<number> {
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) cpu.push((await runOnce(["--import", RUSAGE_HOOK, "-e", "0"], process.env)).cpuMs);
+  return median(cpu);
+}
+
 /** Writes the process's own CPU time (µs, user + sys) to fd 3 as it exits. */
 const RUSAGE_HOOK =
   "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const r=process.resourceUsage();writeSync(3,String(r.userCPUTime+r.systemCPUTime))})";

@@ -14,7 +14,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLI_MAIN, timeCliRender } from "./cli-run.js";
+import { CLI_MAIN, timeBareNode, timeCliRender } from "./cli-run.js";
 import { medianRun, renderSites, type RenderRun } from "./render-run.js";
 import { cliLine, fmt, renderLine, TARGETS, targetLines, treasuremapLine, verdict } from "./report.js";
 import { createSyntheticRepo, type SyntheticRepo } from "./synthetic-repo.js";
@@ -103,6 +103,7 @@ async function treasuremapFigure(): Promise<void> {
     const filling = await timeCliRender(repo, "seaworthy", 1, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
     const warm = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
     const off = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: "off" });
+    console.log(`node start-up alone (node -e 0): cpu_s(user+sys)=${((await timeBareNode(CLI_RUNS)) / 1000).toFixed(3)} loadavg_1m=${fmt(loadavg()[0]!)}`);
     console.log(treasuremapLine("seaworthy", "warm", warm, loadavg()[0]!));
     console.log(treasuremapLine("seaworthy", "filling", filling, loadavg()[0]!));
     console.log(treasuremapLine("seaworthy", "off", off, loadavg()[0]!));
