@@ -34,7 +34,7 @@ export const deckhandDivergence: Rule = {
 };
 
 function divergenceProblem(d: Divergence, site: string): Problem {
-  const show = (v: Json | undefined) => (v === undefined ? "nothing" : d.secret ? REDACTED : short(JSON.stringify(v)));
+  const show = (v: Json | undefined) => (v === undefined ? "no value" : d.secret ? REDACTED : short(JSON.stringify(v)));
   return {
     code: "S004",
     severity: "warning",
