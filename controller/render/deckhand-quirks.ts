@@ -61,3 +61,64 @@ export function deleteFirstEqual(data: Json, path: readonly Segment[]): Segment[
   };
   return search(data, undefined, []);
 }
+
+/**
+ * Deckhand substitutes into a pattern with `re.sub(pattern, str(value), dest)`, and re.sub reads
+ * backslash escapes in its replacement text: `\n` is a line break, `\1` and `\g<name>` are groups
+ * of the match, `\\` is one backslash, other escapes of ASCII letters are errors, the rest stay as
+ * written. A value holding backslashes (a Windows path, a regex, a password) so changes on the
+ * way in; `compat: deckhand` does the same. Throws a PythonEscapeError where re.sub fails.
+ */
+export function pythonReplacer(template: string): (match: string, ...rest: unknown[]) => string {
+  if (!template.includes("\\")) return () => template;
+  const parts: (string | { group: string | number })[] = [];
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c !== "\\") {
+      text += c;
+      continue;
+    }
+    const next = template[++i];
+    if (next === undefined) throw new PythonEscapeError("bad escape (end of pattern)");
+    const simple: Record<string, string> = { "\\": "\\", n: "\n", t: "\t", r: "\r", f: "\f", v: "\v", a: "\x07", b: "\b" };
+    if (next in simple) text += simple[next];
+    else if (next === "g") {
+      const m = /^<([^>]*)>/.exec(template.slice(i + 1));
+      if (!m) throw new PythonEscapeError("missing group name");
+      parts.push(text, { group: /^\d+$/.test(m[1]!) ? Number(m[1]) : m[1]! });
+      text = "";
+      i += m[0].length;
+    } else if (next === "0" || (/[0-7]/.test(next) && /^[0-7]{2}/.test(template.slice(i + 1)))) {
+      const m = /^[0-7]{1,3}/.exec(template.slice(i))!;
+      text += String.fromCharCode(parseInt(m[0], 8));
+      i += m[0].length - 1;
+    } else if (/[1-9]/.test(next)) {
+      const two = /^\d\d/.test(template.slice(i)) ? template.slice(i, i + 2) : next;
+      parts.push(text, { group: Number(two) });
+      text = "";
+      i += two.length - 1;
+    } else if (/[A-Za-z]/.test(next)) throw new PythonEscapeError(`bad escape \\${next}`);
+    else text += `\\${next}`;
+  }
+  parts.push(text);
+  return (match: string, ...rest: unknown[]) => {
+    const groupsAt = rest.findIndex((x) => typeof x === "number"); // (p1..pn, offset, string, groups?)
+    const groups = rest.slice(0, groupsAt) as (string | undefined)[];
+    const named = rest[groupsAt + 2] as Record<string, string | undefined> | undefined;
+    return parts
+      .map((p) => {
+        if (typeof p === "string") return p;
+        if (p.group === 0) return match;
+        const v = typeof p.group === "number" ? (p.group <= groups.length ? groups[p.group - 1] : invalid(p.group)) : named && p.group in named ? named[p.group] : invalid(p.group);
+        return v ?? "";
+      })
+      .join("");
+  };
+}
+
+function invalid(group: string | number): never {
+  throw new PythonEscapeError(`invalid group reference ${group}`);
+}
+
+export class PythonEscapeError extends Error {}

@@ -11,6 +11,7 @@ import { nodeName, type RenderNode } from "./model.js";
 import { newTrace, type QuirkTrace } from "./options.js";
 import { ancestorOf } from "./order.js";
 import { formatPath, getPath, parsePath, pathsOverlap, type Segment } from "./path.js";
+import { pythonStr } from "./python-str.js";
 
 export interface Divergence {
   /** The document as written (for its file:line). */
@@ -111,6 +112,10 @@ function causeOf(ctx: Context, n: RenderNode, path: Segment[], depth: number): s
         const there = [...srcPath, ...path.slice(destPath.length)];
         if (differsAt(ctx, src, there)) {
           return `substitution ${i} copies ${nodeName(src)} ${formatPath(there)}, which Deckhand renders differently: ${causeOf(ctx, src, there, depth + 1)}`;
+        }
+        const value = getPath(src.data, srcPath);
+        if (dest.pattern && value !== undefined && pythonStr(value).includes("\\")) {
+          return `Deckhand's re.sub: substitution ${i} writes a value with backslashes into pattern '${dest.pattern}', and re.sub reads them as escapes`;
         }
       }
     }

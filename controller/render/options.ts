@@ -8,7 +8,9 @@ import type { Segment } from "./path.js";
  * `deckhand` reproduces Deckhand's output exactly, including its two documented bugs:
  * substitution copies its source value shallowly (so a later substitution writing inside the
  * copied subtree writes through into the source and every other copy of it), and a layering
- * `delete` removes the first value equal to the one at the path, wherever it is.
+ * `delete` removes the first value equal to the one at the path, wherever it is. Also as
+ * Deckhand: re.sub's reading of backslash escapes in a value substituted into a pattern, and a
+ * plain-text search for the pattern with `recurse`.
  */
 export type RenderCompat = "deckhand";
 export const RENDER_COMPAT_MODES: readonly RenderCompat[] = ["deckhand"];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseText } from "../documents/parse.js";
 import { formatProblem, Problems } from "../problems/index.js";
-import { redactDocument, render } from "./index.js";
+import { deckhandDivergences, redactDocument, render } from "./index.js";
 
 const POLICY = `---
 schema: deckhand/LayeringPolicy/v1
@@ -421,6 +421,36 @@ describe("compat: deckhand", () => {
       doc("child", "site", "{}", { parent: "k: base", actions: "[{method: delete, path: '.b[0]'}]" });
     expect(runCompat(list).data.child).toEqual({ a: [{ n: 1 }], b: [{ n: 2 }] });
     expect(run(list).data.child).toEqual({ a: [{ n: 1 }, { n: 2 }], b: [] });
+  });
+
+  it("re.sub reads backslash escapes in the substituted value, as Deckhand's does; the default writes it as it is", () => {
+    const docs = (value: string) =>
+      doc("v", "site", `{path: '${value}'}`, { schema: "example/Site/v1" }) +
+      doc("c", "site", "{x: 'at <P> (<P>)'}", { subs: [["{schema: example/Site/v1, name: v, path: .path}", "{path: .x, pattern: '<(P)>'}"]] });
+    expect(runCompat(docs("C:\\new\\\\x [\\1]")).data.c).toEqual({ x: "at C:\new\\x [P] (C:\new\\x [P])" });
+    expect(run(docs("C:\\new\\\\x [\\1]")).data.c).toEqual({ x: "at C:\\new\\\\x [\\1] (C:\\new\\\\x [\\1])" });
+    expect(runCompat(docs("bad \\q")).errors).toEqual([
+      "test.yaml:24: UnknownSubstitutionError: [example/Kind/v1, site] c: substitution 0: re.sub cannot use the substituted value as its replacement: bad escape \\q",
+    ]);
+  });
+
+  it("the migration report names each differing value, both values and the cause", () => {
+    const problems = new Problems();
+    const text =
+      writeThrough +
+      doc("base", "global", "{flag: true, sub: {x: 1}}", { labels: "k: base", abstract: true }) +
+      doc("child", "site", "{}", { parent: "k: base", actions: "[{method: delete, path: .sub.x}]" }) +
+      doc("p", "site", "{path: 'a\\nb'}", { schema: "example/Site/v1" }) +
+      doc("q", "site", "{x: 'at <P>'}", { subs: [["{schema: example/Site/v1, name: p, path: .path}", "{path: .x, pattern: '<P>'}"]] });
+    const report = deckhandDivergences(parseText("test.yaml", POLICY + text, problems)).map((d) => [d.doc.metadata.name, d.path.join("."), d.deckhand, d.correct, d.cause]);
+    expect(problems.items).toEqual([]);
+    expect(report).toEqual([
+      ["endpoints", "api.port.node", 30000, 31900, expect.stringMatching(/^Deckhand's shallow copy: substitution 1 of \[example\/Kind\/v1, site\] chart writes \.values\.api\.port\.node/)],
+      ["later", "port", 30000, 31900, expect.stringMatching(/^substitution 1 copies \[example\/Endpoints\/v1, site\] endpoints \.api\.port\.node, which Deckhand renders differently: Deckhand's shallow copy/)],
+      ["child", "flag", undefined, true, expect.stringMatching(/^Deckhand's delete by value: layering action 0 \(delete \.sub\.x\) removes the first equal value, at \.flag/)],
+      ["child", "sub.x", 1, undefined, expect.stringMatching(/^Deckhand's delete by value/)],
+      ["q", "x", "at a\nb", "at a\\nb", expect.stringMatching(/^Deckhand's re\.sub: substitution 0 writes a value with backslashes/)],
+    ]);
   });
 
   it("a secret written through a shared copy is redacted in every document that holds it", () => {

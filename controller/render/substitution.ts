@@ -2,7 +2,7 @@
 // into the matches of a pattern; track values that came from encrypted documents.
 
 import { isEncrypted, type Json, type Substitution, type SubstitutionDestination } from "../documents/types.js";
-import { shallowCopy } from "./deckhand-quirks.js";
+import { PythonEscapeError, pythonReplacer, shallowCopy } from "./deckhand-quirks.js";
 import { clone, isMapping } from "./merge.js";
 import type { RenderNode } from "./model.js";
 import { recordWrite, type RenderOptions } from "./options.js";
@@ -97,15 +97,16 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
   const current = getPath(data, path);
   // Deckhand: re.sub(pattern, str(value), current). No match leaves the value as it is.
   const replacement = pythonStr(value);
+  const replacer = options.compat === "deckhand" ? pythonTemplate(replacement, fail) : () => replacement;
   if (typeof current === "string") {
     if (!matches(pattern, current)) return data;
     onWrite?.(parentOf(), path[path.length - 1]);
-    return setPath(data, path, current.replace(pattern, () => replacement));
+    return setPath(data, path, replaceAll(current, pattern, replacer, fail));
   }
   if (dest.recurse && (isMapping(current) || Array.isArray(current))) {
     // Deckhand looks for the pattern as plain text (`pattern in value`) before re.sub.
     const found = options.compat === "deckhand" ? (s: string) => s.includes(dest.pattern!) : (s: string) => matches(pattern, s);
-    replaceRecursively(current, pattern, found, replacement, 0, dest.recurse.depth ?? -1);
+    replaceRecursively(current, pattern, found, (s) => replaceAll(s, pattern, replacer, fail), 0, dest.recurse.depth ?? -1);
     onWrite?.(current, undefined);
     return data;
   }
@@ -116,17 +117,38 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
 }
 
 /** Replaces matches inside every string under `value` down to `maxDepth` (-1: no limit). */
-function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegExp, found: (s: string) => boolean, replacement: string, depth: number, maxDepth: number): void {
+function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegExp, found: (s: string) => boolean, replace: (s: string) => string, depth: number, maxDepth: number): void {
   if (depth === maxDepth) return;
   const visit = (v: Json, set: (x: Json) => void) => {
     if (typeof v === "string") {
-      if (found(v)) set(v.replace(pattern, () => replacement));
+      if (found(v)) set(replace(v));
     } else if (isMapping(v) || Array.isArray(v)) {
-      replaceRecursively(v, pattern, found, replacement, depth + 1, maxDepth);
+      replaceRecursively(v, pattern, found, replace, depth + 1, maxDepth);
     }
   };
   if (Array.isArray(value)) value.forEach((v, i) => visit(v, (x) => (value[i] = x)));
   else for (const k of Object.keys(value)) visit(value[k]!, (x) => (value[k] = x));
+}
+
+type Replacer = (match: string, ...rest: unknown[]) => string;
+
+/** re.sub's reading of the replacement text (compat: deckhand); a bad escape is Deckhand's UnknownSubstitutionError. */
+function pythonTemplate(replacement: string, fail: Fail): Replacer {
+  try {
+    return pythonReplacer(replacement);
+  } catch (e) {
+    throw fail("UnknownSubstitutionError", `re.sub cannot use the substituted value as its replacement: ${(e as Error).message}`);
+  }
+}
+
+function replaceAll(s: string, pattern: RegExp, replacer: Replacer, fail: Fail): string {
+  pattern.lastIndex = 0;
+  try {
+    return s.replace(pattern, replacer);
+  } catch (e) {
+    if (e instanceof PythonEscapeError) throw fail("UnknownSubstitutionError", `re.sub cannot use the substituted value as its replacement: ${e.message}`);
+    throw e;
+  }
 }
 
 const patterns = new Map<string, RegExp>();
