@@ -30,7 +30,9 @@ interface Entry {
 
 /** parseFile, through the cache in `dir`. */
 export function parseFileCached(file: SourceFile, dir: string, problems: Problems): SourceDocument[] {
-  const path = join(dir, parserKey(), `${createHash("sha256").update(file.text).digest("hex")}.json`);
+  const parser = parserKey();
+  if (!parser) return parseFile(file, problems);
+  const path = join(dir, parser, `${createHash("sha256").update(file.text).digest("hex")}.json`);
   const cached = read(path);
   if (cached) return restore(cached, file, problems);
   const found = new Problems();
@@ -108,14 +110,23 @@ function exists(dir: string): boolean {
   }
 }
 
-let key: string | undefined;
+let key: string | null | undefined;
 
 /**
  * The parser's identity: the code of documents/ (this build's) and js-yaml's version. Any
  * change to how files are parsed (a new limit, a new rule) gives new keys, so nothing stale is read.
  */
-function parserKey(): string {
-  if (key) return key;
+function parserKey(): string | null {
+  if (key !== undefined) return key;
+  try {
+    key = hashParser();
+  } catch {
+    key = null; // the parser's code cannot be read (e.g. bundled): no cache
+  }
+  return key;
+}
+
+function hashParser(): string {
   const hash = createHash("sha256");
   const here = dirname(fileURLToPath(import.meta.url));
   const documents = join(here, "..", "documents");
@@ -127,5 +138,5 @@ function parserKey(): string {
   } catch {
     hash.update("js-yaml");
   }
-  return (key = hash.digest("hex").slice(0, 16));
+  return hash.digest("hex").slice(0, 16);
 }
