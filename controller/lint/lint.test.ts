@@ -251,9 +251,12 @@ data: {}
     expect(report.map((l) => l.replace(/^(\S+): warning: S004: (site \S+): (\S+ \S+ \S+).*$/, "$1 $2 $3"))).toEqual([
       "site-manifests/site/edge-01/software/config/site-settings.yaml:17 site edge-01 [slipway/SiteSettings/v1] site-settings .features.legacy_api:",
       "site-manifests/site/edge-02/software/config/site-settings.yaml:22 site edge-02 [slipway/SiteSettings/v1] site-settings .features.legacy_api:",
+      "site-manifests/type/edge/software/charts/apps/frontend.yaml:25 site lab Deckhand cannot render",
       "site-manifests/type/edge/software/charts/infra/feature-flags.yaml:26 site edge-01 [armada/Chart/v1] feature-flags .values.data.legacy_api:",
       "site-manifests/type/edge/software/charts/infra/feature-flags.yaml:26 site edge-02 [armada/Chart/v1] feature-flags .values.data.legacy_api:",
     ]);
+    // In lab, replicas.frontend is gone for good, and the chart that substitutes it cannot render.
+    expect(report[2]).toContain("site lab: Deckhand cannot render this site, where the correct rendering can: SubstitutionSourceDataNotFound: [armada/Chart/v1, type] frontend: substitution 0: path '.replicas.frontend' was not found");
     expect(report[0]).toContain("Deckhand renders true, the documents say no value; inherited from [slipway/SiteSettings/v1, type] site-settings-edge: Deckhand's delete by value: layering action 2 (delete .features.legacy_api) removes the first equal value, at .replicas.frontend");
   });
 

@@ -4,7 +4,7 @@
 // Pure: renders the documents twice (correctly, and with compat: deckhand and its trace).
 
 import type { Json, SourceDocument } from "../documents/types.js";
-import { Problems } from "../problems/index.js";
+import { Problems, type Problem } from "../problems/index.js";
 import { renderWithNodes } from "./index.js";
 import { isMapping } from "./merge.js";
 import { nodeName, type RenderNode } from "./model.js";
@@ -27,13 +27,31 @@ export interface Divergence {
   secret: boolean;
 }
 
-/** Every place where Deckhand's rendering differs from the correct one; empty when either rendering fails. */
+export interface DeckhandReport {
+  divergences: Divergence[];
+  /** Errors of Deckhand's rendering that the correct one does not have: Deckhand could not render the site. */
+  deckhandOnlyErrors: Problem[];
+}
+
+/** Every place where Deckhand's rendering differs from the correct one (see deckhandReport). */
 export function deckhandDivergences(documents: SourceDocument[]): Divergence[] {
-  const correctRun = renderWithNodes(documents, new Problems());
+  return deckhandReport(documents).divergences;
+}
+
+/**
+ * Deckhand's rendering against the correct one: each value that differs, or, when Deckhand's
+ * rendering fails where the correct one does not, its errors. Empty when the documents do not
+ * render correctly either (the render errors say why).
+ */
+export function deckhandReport(documents: SourceDocument[]): DeckhandReport {
+  const correctProblems = new Problems();
+  const correctRun = renderWithNodes(documents, correctProblems);
   const trace = newTrace();
   const compatProblems = new Problems();
   const compatRun = renderWithNodes(documents, compatProblems, { compat: "deckhand", trace });
-  if (compatProblems.hasErrors || correctRun.nodes.length !== compatRun.nodes.length) return [];
+  if (correctProblems.hasErrors) return { divergences: [], deckhandOnlyErrors: [] };
+  if (compatProblems.hasErrors) return { divergences: [], deckhandOnlyErrors: compatProblems.errors };
+  if (correctRun.nodes.length !== compatRun.nodes.length) return { divergences: [], deckhandOnlyErrors: [] };
   const ctx: Context = { correct: byIndex(correctRun.nodes), compat: byIndex(compatRun.nodes), trace };
   const out: Divergence[] = [];
   for (const n of compatRun.nodes) {
@@ -50,7 +68,7 @@ export function deckhandDivergences(documents: SourceDocument[]): Divergence[] {
       });
     }
   }
-  return out;
+  return { divergences: out, deckhandOnlyErrors: [] };
 }
 
 interface Context {

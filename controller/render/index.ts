@@ -16,7 +16,7 @@ export { redactDocument, REDACTED, type OutputDocument } from "./redact.js";
 export type { RenderedDocument } from "../documents/types.js";
 export { newTrace, RENDER_COMPAT_MODES, type QuirkTrace, type RenderCompat, type RenderOptions } from "./options.js";
 export type { RenderNode } from "./model.js";
-export { deckhandDivergences, type Divergence } from "./divergence.js";
+export { deckhandDivergences, deckhandReport, type DeckhandReport, type Divergence } from "./divergence.js";
 
 export function render(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): RenderedDocument[] {
   return renderWithNodes(documents, problems, options).rendered;

@@ -1,11 +1,12 @@
 // S004, the migration report: for every site in scope, each value that Deckhand rendered
 // differently from the correct rendering (its shallow-copied substitution sources and its
-// delete by value), with both values and the substitution or action that causes it. A site
+// delete by value), with both values and the substitution or action that causes it; or, where
+// Deckhand's rendering fails and the correct one does not, Deckhand's errors. A site
 // deployed with Deckhand runs with Deckhand's values; `--compat deckhand` reproduces them.
 import { locatePath } from "../../documents/parse.js";
 import { docRef, type Json } from "../../documents/types.js";
 import { Problems, type Problem } from "../../problems/index.js";
-import { deckhandDivergences, REDACTED, type Divergence } from "../../render/index.js";
+import { deckhandReport, REDACTED, type Divergence } from "../../render/index.js";
 import { formatPath } from "../../render/path.js";
 import { checkEnvelopes } from "../../validate/index.js";
 import { siteFiles, type Rule } from "../model.js";
@@ -21,8 +22,12 @@ export const deckhandDivergence: Rule = {
     for (const site of repo.sites) {
       if (!site.exists || !site.siteType) continue;
       const documents = checkEnvelopes(siteFiles(repo, site).flatMap((f) => f.documents), new Problems());
-      for (const d of deckhandDivergences(documents)) {
-        const p = divergenceProblem(d, site.name);
+      const report = deckhandReport(documents);
+      const problems = [
+        ...report.deckhandOnlyErrors.map((e): Problem => ({ ...e, code: "S004", severity: "warning", message: `site ${site.name}: Deckhand cannot render this site, where the correct rendering can: ${e.code}: ${e.message}` })),
+        ...report.divergences.map((d) => divergenceProblem(d, site.name)),
+      ];
+      for (const p of problems) {
         const key = `${p.source?.file.path}\u0000${p.source?.offset}\u0000${p.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
