@@ -102,8 +102,14 @@ function causeOf(ctx: Context, n: RenderNode, path: Segment[], depth: number): s
   for (let j = path.length; j >= 1; j--) {
     const container = j === 1 ? n.data : getPath(n.data, path.slice(0, j - 1));
     if (typeof container !== "object" || container === null) continue;
-    const records = (ctx.trace.writes.get(container) ?? []).filter((r) => r.writer !== n && (r.key === undefined || (j <= path.length && r.key === path[j - 1])));
+    const here = formatPath(path.slice(0, j - 1));
+    const records = (ctx.trace.writes.get(container) ?? []).filter(
+      (r) => (r.key === undefined || r.key === path[j - 1]) && (r.writer !== n || formatPath(r.key === undefined ? r.destPath : r.destPath.slice(0, -1)) !== here),
+    );
     const last = records[records.length - 1];
+    if (last && last.writer === n) {
+      return `a YAML alias: substitution ${last.substitutionIndex} writes ${formatPath(last.destPath)}, which is the same value as this one (PyYAML shares an alias's value; the correct rendering copies it)`;
+    }
     if (last) {
       return `Deckhand's shallow copy: substitution ${last.substitutionIndex} of ${nodeName(last.writer)} writes ${formatPath(last.destPath)} into a copy that shares this value, and so changes it here too`;
     }

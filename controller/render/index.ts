@@ -46,7 +46,8 @@ function uniqueNodes(documents: SourceDocument[], found: Problem[], ownData: boo
       layerIndex: -1,
       abstract: !control && doc.metadata.layeringDefinition?.abstract === true,
       control,
-      data: ownData ? clone(doc.data) : doc.data,
+      // structuredClone keeps what a YAML alias shares within the document shared, as PyYAML does.
+      data: ownData ? structuredClone(doc.data) : doc.data,
       secretPaths: [],
       failed: false,
     };

@@ -434,6 +434,16 @@ describe("compat: deckhand", () => {
     ]);
   });
 
+  it("a YAML alias shares one value within a document, as PyYAML reads it; the default treats it as a copy", () => {
+    const docs =
+      doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
+      doc("c", "site", "{a: &x {k: 1}, b: *x}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .a.k}"]] });
+    expect(runCompat(docs).data.c).toEqual({ a: { k: "lab" }, b: { k: "lab" } });
+    expect(run(docs).data.c).toEqual({ a: { k: "lab" }, b: { k: 1 } });
+    const report = deckhandDivergences(parseText("test.yaml", POLICY + docs, new Problems()));
+    expect(report.map((d) => [d.path.join("."), d.deckhand, d.correct, d.cause])).toEqual([["b.k", "lab", 1, expect.stringMatching(/^a YAML alias: substitution 0 writes \.a\.k/)]]);
+  });
+
   it("the migration report names each differing value, both values and the cause", () => {
     const problems = new Problems();
     const text =

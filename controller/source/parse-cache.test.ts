@@ -51,11 +51,15 @@ describe("parseFileCached", () => {
     expect(direct.lines.some((l) => l.includes("DuplicateMappingKey"))).toBe(true);
   });
 
-  it("does not store what JSON cannot carry back (.nan, .inf)", () => {
-    const text = "schema: a/B/v1\nmetadata: {name: n}\ndata: {nan: .nan, inf: -.inf}\n";
+  it("does not store what JSON cannot carry back (.nan, .inf, an alias's shared object)", () => {
     const before = readdirSync(dir, { recursive: true }).length;
-    const docs = parse(text, true).docs;
+    const docs = parse("schema: a/B/v1\nmetadata: {name: n}\ndata: {nan: .nan, inf: -.inf}\n", true).docs;
     expect(docs[0]!.data).toEqual({ nan: NaN, inf: -Infinity });
+    const file = new SourceFile("site/a.yaml", "schema: a/B/v1\nmetadata: {name: n}\ndata: {a: &x {k: 1}, b: *x}\n");
+    for (let i = 0; i < 2; i++) {
+      const data = parseFileCached(file, dir, new Problems())[0]!.data as Record<string, unknown>;
+      expect(data.a).toBe(data.b);
+    }
     expect(readdirSync(dir, { recursive: true }).length).toBe(before);
   });
 

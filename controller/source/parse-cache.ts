@@ -56,7 +56,8 @@ function record(documents: SourceDocument[], problems: Problem[], file: SourceFi
   const docs: Entry["docs"] = [];
   for (const d of documents) {
     const chunk = chunkOf(d);
-    if (!chunk || !jsonSafe(d.metadata) || !jsonSafe(d.data)) return undefined;
+    const seen = new Set<object>();
+    if (!chunk || !jsonSafe(d.metadata, seen) || !jsonSafe(d.data, seen)) return undefined;
     docs.push({ schema: d.schema, metadata: d.metadata, data: d.data, source: d.source.offset, chunk: [chunk.offset, chunk.offset + chunk.text.length] });
   }
   const out: Entry["problems"] = [];
@@ -67,13 +68,19 @@ function record(documents: SourceDocument[], problems: Problem[], file: SourceFi
   return { docs, problems: out };
 }
 
-/** True when JSON gives back exactly this value. */
-function jsonSafe(v: unknown): boolean {
+/**
+ * True when JSON gives back exactly this value: finite numbers, plain objects, and no object
+ * reached twice (a YAML alias shares one object between two places, as PyYAML does; JSON would
+ * make two, and Deckhand's shallow copies can tell the difference).
+ */
+function jsonSafe(v: unknown, seen: Set<object>): boolean {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
-  if (Array.isArray(v)) return v.every(jsonSafe);
-  if (typeof v !== "object" || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  for (const k in v) if (!jsonSafe((v as Record<string, unknown>)[k])) return false;
+  if (typeof v !== "object" || seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) return v.every((x) => jsonSafe(x, seen));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) if (!jsonSafe((v as Record<string, unknown>)[k], seen)) return false;
   return true;
 }
 
