@@ -5,7 +5,7 @@
 import type { RenderedDocument, SourceDocument } from "../documents/types.js";
 import { chartsToFetch, planWorkflow, type Workflow } from "../plan/index.js";
 import type { Problems } from "../problems/index.js";
-import { render } from "../render/index.js";
+import { render, type RenderCompat } from "../render/index.js";
 import { fetchChartSources, type ChartSourceOptions } from "../source/chart-sources.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
@@ -17,13 +17,15 @@ export interface PlanDocumentsOptions {
   site?: string | undefined;
   /** How chart sources are fetched (cache, mirror rewrites, offline). */
   sources?: ChartSourceOptions | undefined;
+  /** `deckhand`: render exactly as Deckhand did (render/options.ts). */
+  compat?: RenderCompat | undefined;
 }
 
 export async function planDocuments(documents: SourceDocument[], options: PlanDocumentsOptions, problems: Problems): Promise<PlanOutcome> {
   if (problems.hasErrors) return { documents: [], failed: "render" };
   const valid = checkEnvelopes(documents, problems);
   if (problems.hasErrors) return { documents: [], failed: "render" };
-  const rendered = render(valid, problems);
+  const rendered = render(valid, problems, { compat: options.compat });
   if (problems.hasErrors) return { documents: [], failed: "render" };
   validateDocuments(rendered, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "validate" };

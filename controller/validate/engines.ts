@@ -4,6 +4,7 @@
 
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv";
+import { unresolvedRefKeyword, withLenientRefs } from "./lenient-refs.js";
 
 // ajv is loaded on first use, not at import: loading and warming it up costs ~100 ms,
 // which `slipway render` of valid documents never needs (see envelope.ts's fast path).
@@ -39,13 +40,19 @@ function builtinEngine(): AjvInstance {
  */
 function draft04Engine(): AjvDraft04Instance {
   const AjvDraft04 = ajvDraft04Class();
-  draft04 ??= new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  if (!draft04) {
+    draft04 = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+    draft04.addKeyword(unresolvedRefKeyword);
+  }
   return draft04;
 }
 
 function draft07Engine(): AjvInstance {
   const Ajv = ajvClass();
-  draft07 ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  if (!draft07) {
+    draft07 = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+    draft07.addKeyword(unresolvedRefKeyword);
+  }
   return draft07;
 }
 
@@ -57,7 +64,8 @@ function draft07Engine(): AjvInstance {
  */
 export function compileSchema(engine: Engine, schema: Record<string, unknown>): ValidateFunction {
   const { $schema: _s, $id: _id, id: _id04, ...rest } = schema;
-  const body = engine === "builtin" ? schema : rest;
+  // A DataSchema's dangling local $ref fails only where a value reaches it, as in Deckhand.
+  const body = engine === "builtin" ? schema : (withLenientRefs(rest) as Record<string, unknown>);
   switch (engine) {
     case "builtin":
       return builtinEngine().compile(body);

@@ -6,19 +6,20 @@ import { createDrivers } from "../../drivers/select.js";
 import type { Workflow } from "../../plan/types.js";
 import { pathsOverlap, parsePath } from "../../render/path.js";
 import { REDACTED } from "../../render/redact.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
-import { planSite } from "../site-pipeline.js";
+import { planSite, siteOptions } from "../site-pipeline.js";
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune] [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...SOURCE_OPTIONS, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false } }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
+  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...SOURCE_OPTIONS, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false }, ...COMPAT_OPTION }, usage);
+  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const drivers = createDrivers(driverConfig(values));

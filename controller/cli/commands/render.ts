@@ -2,19 +2,21 @@
 
 import { redactDocument } from "../../render/index.js";
 import { formatDocuments, printProblems, type OutputFormat } from "../output.js";
-import { renderSite } from "../site-pipeline.js";
+import { renderSite, siteOptions } from "../site-pipeline.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 
-export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets]";
+export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets] [--compat deckhand]";
 
 export async function renderCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
     site: { type: "string" },
     output: { type: "string", short: "o", default: "yaml" },
     "show-secrets": { type: "boolean", default: false },
+    ...COMPAT_OPTION,
   }, usage);
   const format = outputFormat(values.output as string);
-  const site = await renderSite(positionals, { site: values.site as string | undefined });
+  const site = await renderSite(positionals, siteOptions(values));
   printProblems(site.problems.items, io.stderr);
   if (site.problems.hasErrors) return 1;
   io.stdout(formatDocuments(site.documents.map((d) => redactDocument(d, values["show-secrets"] === true)), format));
