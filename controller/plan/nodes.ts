@@ -3,6 +3,9 @@
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { NodeSpec } from "../drivers/types.js";
 import type { Problems } from "../problems/index.js";
+import { locatePath } from "../documents/parse.js";
+import { BMC_SCHEMES } from "../validate/schemas/slipway.js";
+import { parseBmcAddress, shownAddress } from "./bmc-address.js";
 import { digestOf, sha256 } from "./digest.js";
 import { BAREMETAL_HOST, BAREMETAL_NODE, DocumentIndex, obj, origin } from "./documents.js";
 import type { NodeStep, Phase } from "./types.js";
@@ -24,9 +27,16 @@ export function baremetalPhase(index: DocumentIndex, problems: Problems, site?: 
   const hosts = index.all(BAREMETAL_HOST);
   const covered = new Set<string>();
   const steps: NodeStep[] = [];
+  const hostOf = new Map<string, RenderedDocument>();
   for (const host of hosts) {
     const step = nodeStep(host, index, problems, site);
     if (step) {
+      const first = hostOf.get(step.spec.name);
+      if (first) {
+        problems.error("DuplicateBaremetalHost", `${BAREMETAL_HOST} ${host.metadata.name} and ${first.metadata.name} (${origin(first).at}) both describe node '${step.spec.name}'; a node has one host`, { source: host.source, document: { schema: host.schema, name: host.metadata.name } });
+        continue;
+      }
+      hostOf.set(step.spec.name, host);
       steps.push(step);
       covered.add(step.spec.name);
     }
@@ -47,6 +57,11 @@ function nodeStep(host: RenderedDocument, index: DocumentIndex, problems: Proble
     return undefined;
   }
   const bmc = obj(d.bmc);
+  const address = parseBmcAddress(String(bmc.address), BMC_SCHEMES);
+  if (!address.ok) {
+    problems.error("InvalidBmcAddress", `${BAREMETAL_HOST} ${host.metadata.name}: BMC address "${shownAddress(String(bmc.address))}" is refused: ${address.reason}`, { source: locatePath(host, ["data", "bmc", "address"]), document: { schema: host.schema, name: host.metadata.name } });
+    return undefined;
+  }
   const spec: NodeSpec = {
     name: nodeName,
     ...(site ? { site } : {}),

@@ -5,9 +5,11 @@ import { resolve } from "node:path";
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { ReleaseSpec, WaitSpec } from "../drivers/types.js";
 import type { Problems } from "../problems/index.js";
+import { locatePath } from "../documents/parse.js";
 import { digestOf } from "./digest.js";
+import { namespaceProblem, releaseNameProblem } from "./names.js";
 import { CHART, CHART_GROUP, DEPLOYMENT_CONFIGURATION, DocumentIndex, MANIFEST, obj, origin, secretPathsUnder } from "./documents.js";
-import type { Phase, ReleaseStep } from "./types.js";
+import type { Phase, PlanInput, ReleaseStep } from "./types.js";
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
@@ -49,7 +51,7 @@ export function chartPath(chart: RenderedDocument, root: string): string | undef
   return resolve(root, source.location, typeof source.subpath === "string" && source.type === "local" ? source.subpath : ".");
 }
 
-export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, input: { root: string; chartDigests: ReadonlyMap<string, string> }, problems: Problems): Phase[] {
+export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, input: Pick<PlanInput, "root" | "chartDigests" | "outsideRepository">, problems: Problems): Phase[] {
   const data = obj(manifest.data);
   const prefix = typeof data.release_prefix === "string" ? data.release_prefix : "";
   const phases: Phase[] = [];
@@ -85,12 +87,17 @@ export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, 
   return phases;
 }
 
-function releaseStep(chart: RenderedDocument, prefix: string, group: string, input: { root: string; chartDigests: ReadonlyMap<string, string> }, problems: Problems): ReleaseStep | undefined {
+function releaseStep(chart: RenderedDocument, prefix: string, group: string, input: Pick<PlanInput, "root" | "chartDigests" | "outsideRepository">, problems: Problems): ReleaseStep | undefined {
   const d = obj(chart.data);
   const source = obj(d.source);
   const path = chartPath(chart, input.root);
   if (!path) {
     problems.error("UnsupportedChartSource", `chart ${chart.metadata.name}: source type '${String(source.type)}' is not supported (local or tar)`, { source: chart.source });
+    return undefined;
+  }
+  const outside = input.outsideRepository?.get(path);
+  if (outside !== undefined) {
+    problems.error("PathOutsideRepository", `chart ${chart.metadata.name}: source location '${String(source.location)}' resolves to ${outside}, outside the site's repository`, { source: locatePath(chart, ["data", "source", "location"]), document: { schema: chart.schema, name: chart.metadata.name } });
     return undefined;
   }
   const chartDigest = input.chartDigests.get(path);
@@ -100,12 +107,21 @@ function releaseStep(chart: RenderedDocument, prefix: string, group: string, inp
   }
   const release = typeof d.release === "string" ? d.release : chart.metadata.name;
   const name = prefix ? `${prefix}-${release}` : release;
+  const namespace = typeof d.namespace === "string" ? d.namespace : "default";
+  const badName = releaseNameProblem(name);
+  const badNamespace = namespaceProblem(namespace);
+  if (badName || badNamespace) {
+    const document = { schema: chart.schema, name: chart.metadata.name };
+    if (badName) problems.error("InvalidReleaseName", `chart ${chart.metadata.name}: ${badName}${prefix ? ` (release_prefix '${prefix}' + release '${release}')` : ""}`, { source: locatePath(chart, ["data", "release"]), document });
+    if (badNamespace) problems.error("InvalidNamespace", `chart ${chart.metadata.name}: ${badNamespace}`, { source: locatePath(chart, ["data", "namespace"]), document });
+    return undefined;
+  }
   const values = obj(d.values) as JsonObject;
   const timeout = seconds(obj(d.wait).timeout) ?? seconds(d.timeout) ?? DEFAULT_TIMEOUT_SECONDS;
   const test = obj(d.test);
   const spec: ReleaseSpec = {
     name,
-    namespace: typeof d.namespace === "string" ? d.namespace : "default",
+    namespace,
     chartPath: path,
     values,
     wait: waitSpec(obj(d.wait), timeout),

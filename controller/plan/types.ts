@@ -55,5 +55,7 @@ export interface PlanInput {
   root: string;
   /** Content digest of each chart path the documents use (see source/chart-digest). */
   chartDigests: ReadonlyMap<string, string>;
+  /** Chart paths that resolve outside the site's repository (path → what it resolves to): refused. */
+  outsideRepository?: ReadonlyMap<string, string>;
   site?: string;
 }

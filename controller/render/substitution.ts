@@ -2,6 +2,7 @@
 // into the matches of a pattern; track values that came from encrypted documents.
 
 import { isEncrypted, type Json, type Substitution, type SubstitutionDestination } from "../documents/types.js";
+import { compileLinear, LinearRegexError, type LinearRegex } from "../limits/linear-regex.js";
 import { clone, isMapping } from "./merge.js";
 import type { RenderNode } from "./model.js";
 import { formatPath, getPath, parsePath, pathsOverlap, setPath, type Segment } from "./path.js";
@@ -36,7 +37,7 @@ function substituteOne(node: RenderNode, sub: Substitution, index: number, looku
   }
   if (sub.src.pattern) {
     if (typeof value !== "string") throw fail("SubstitutionSourceDataNotFound", `src.pattern needs a string at '${sub.src.path}' of [${sub.src.schema}] ${sub.src.name}`);
-    const m = new RegExp(sub.src.pattern).exec(value);
+    const m = compile(sub.src.pattern, fail).exec(value);
     if (m) value = m[sub.src.match_group ?? 0] ?? "";
   }
   const secret = isEncrypted(src.doc) || src.secretPaths.some((p) => pathsOverlap(p, srcPath));
@@ -54,8 +55,8 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
   const current = getPath(data, path);
   const replacement = typeof value === "string" ? value : JSON.stringify(value);
   if (typeof current === "string") {
-    if (!matches(pattern, current)) throw fail("MissingDocumentPattern", `pattern '${dest.pattern}' was not found in the value at '${formatPath(path)}'`);
-    return setPath(data, path, current.replace(pattern, () => replacement));
+    if (!pattern.test(current)) throw fail("MissingDocumentPattern", `pattern '${dest.pattern}' was not found in the value at '${formatPath(path)}'`);
+    return setPath(data, path, pattern.replaceAll(current, replacement));
   }
   if (dest.recurse && (isMapping(current) || Array.isArray(current))) {
     const found = replaceRecursively(current, pattern, replacement, 0, dest.recurse.depth ?? -1);
@@ -69,14 +70,14 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
 }
 
 /** Replaces matches inside every string under `value` down to `maxDepth` (-1: no limit). */
-function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegExp, replacement: string, depth: number, maxDepth: number): boolean {
+function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: LinearRegex, replacement: string, depth: number, maxDepth: number): boolean {
   if (depth === maxDepth) return false;
   let found = false;
   const visit = (v: Json, set: (x: Json) => void) => {
     if (typeof v === "string") {
-      if (matches(pattern, v)) {
+      if (pattern.test(v)) {
         found = true;
-        set(v.replace(pattern, () => replacement));
+        set(pattern.replaceAll(v, replacement));
       }
     } else if (isMapping(v) || Array.isArray(v)) {
       if (replaceRecursively(v, pattern, replacement, depth + 1, maxDepth)) found = true;
@@ -87,28 +88,14 @@ function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegE
   return found;
 }
 
-const patterns = new Map<string, RegExp>();
-
-/** `test` on a global regex moves lastIndex; always start from the beginning. */
-function matches(re: RegExp, s: string): boolean {
-  re.lastIndex = 0;
-  const hit = re.test(s);
-  re.lastIndex = 0;
-  return hit;
-}
-
-function compile(source: string, fail: (c: string, m: string) => Error): RegExp {
-  let re = patterns.get(source);
-  if (!re) {
-    try {
-      re = new RegExp(source, "g");
-    } catch (e) {
-      throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
-    }
-    patterns.set(source, re);
+/** Patterns run on RE2 (linear time); one it cannot run is refused by name. */
+function compile(source: string, fail: (c: string, m: string) => Error): LinearRegex {
+  try {
+    return compileLinear(String(source));
+  } catch (e) {
+    if (e instanceof LinearRegexError) throw fail(e.code, e.message);
+    throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
   }
-  re.lastIndex = 0;
-  return re;
 }
 
 function safeParse(path: string, fail: (c: string, m: string) => Error): Segment[] {
