@@ -48,8 +48,11 @@ async function fileExists(path: string): Promise<boolean> {
   }
 }
 
-/** Reads site/<name>/site-definition.yaml and returns the site's type. */
-export async function readSiteDefinition(dir: string, name: string, displayPath: (p: string) => string, problems: Problems): Promise<SiteRef | undefined> {
+/**
+ * Reads site/<name>/site-definition.yaml and returns the site's type. With `requireType`
+ * (rendering the site), a type without a type/<type>/ folder is an error.
+ */
+export async function readSiteDefinition(dir: string, name: string, displayPath: (p: string) => string, problems: Problems, options: { requireType?: boolean } = {}): Promise<SiteRef | undefined> {
   const path = join(dir, "site", name, "site-definition.yaml");
   if (!isPlainSegment(name)) {
     problems.error(PATH_OUTSIDE_REPOSITORY, `site '${name}' is not a folder name under ${displayPath(join(dir, "site"))}: a site name is one path segment, without '/' or '..'`);
@@ -86,7 +89,7 @@ export async function readSiteDefinition(dir: string, name: string, displayPath:
     problems.error(PATH_OUTSIDE_REPOSITORY, `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' is not a folder name under type/: one path segment, without '/' or '..'`, where);
     return undefined;
   }
-  if (!(await isDirectory(join(dir, "type", type)))) {
+  if (options.requireType && !(await isDirectory(join(dir, "type", type)))) {
     const types = (await isDirectory(join(dir, "type"))) ? (await readdir(join(dir, "type"), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
     problems.error("SiteTypeNotFound", `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' has no folder ${displayPath(join(dir, "type", type))}; types in this repository: ${types.join(", ") || "none"}`, where);
     return undefined;

@@ -3,13 +3,13 @@
 import { diffWorkflow } from "../../diff/index.js";
 import { createDrivers } from "../../drivers/select.js";
 import { executeWorkflow } from "../../execute/index.js";
-import { parseCommand, type CommandIO } from "../args.js";
+import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { createProgress, formatSummary } from "../progress.js";
-import { planSite } from "../site-pipeline.js";
+import { hideSecrets, planSite } from "../site-pipeline.js";
 import { formatDiff } from "./diff.js";
 
 export const usage = "slipway apply PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]";
@@ -22,11 +22,14 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     prune: { type: "boolean", default: false },
     output: { type: "string", short: "o", default: "text" },
   }, usage);
+  if (values.output !== "text" && values.output !== "json") throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  const config = driverConfig(values, process.env, io.signal);
   const site = await planSite(positionals, { site: values.site as string | undefined });
+  hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;
-  const drivers = createDrivers(driverConfig(values));
+  const drivers = createDrivers(config);
   let observed;
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true });

@@ -11,16 +11,18 @@ import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
-import { planSite } from "../site-pipeline.js";
+import { hideSecrets, planSite } from "../site-pipeline.js";
 
 export const usage = "slipway diff PATH... [--site NAME] [--kube-context C] [--ironic-url U] [--prune]";
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false } }, usage);
+  const config = driverConfig(values, process.env, io.signal);
   const site = await planSite(positionals, { site: values.site as string | undefined });
+  hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
-  const drivers = createDrivers(driverConfig(values));
+  const drivers = createDrivers(config);
   const prune = values.prune === true;
   let diff: SiteDiff;
   const current = new Map<string, JsonObject | undefined>();

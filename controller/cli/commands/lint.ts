@@ -2,6 +2,7 @@
 
 import { lintRepository } from "../../lint/index.js";
 import { printProblems } from "../output.js";
+import { EXIT } from "../exit-codes.js";
 import { parseCommand, type CommandIO } from "../args.js";
 
 export const usage = "slipway lint PATH [--site NAME] [-x CODE]... [-w CODE]...";
@@ -20,5 +21,5 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   printProblems(problems, io.stderr);
   const errors = problems.filter((p) => p.severity === "error").length;
   io.stdout(`${errors} errors, ${problems.length - errors} warnings\n`);
-  return errors > 0 ? 1 : 0;
+  return errors > 0 ? EXIT.badInput : EXIT.ok;
 }

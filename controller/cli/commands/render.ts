@@ -2,7 +2,8 @@
 
 import { redactDocument } from "../../render/index.js";
 import { formatDocuments, printProblems, type OutputFormat } from "../output.js";
-import { renderSite } from "../site-pipeline.js";
+import { hideSecrets, renderSite } from "../site-pipeline.js";
+import { EXIT } from "../exit-codes.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 
 export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets]";
@@ -15,10 +16,11 @@ export async function renderCommand(argv: string[], io: CommandIO): Promise<numb
   }, usage);
   const format = outputFormat(values.output as string);
   const site = await renderSite(positionals, { site: values.site as string | undefined });
+  hideSecrets(io, site, values["show-secrets"] === true);
   printProblems(site.problems.items, io.stderr);
-  if (site.problems.hasErrors) return 1;
+  if (site.problems.hasErrors) return EXIT.badInput;
   io.stdout(formatDocuments(site.documents.map((d) => redactDocument(d, values["show-secrets"] === true)), format));
-  return 0;
+  return EXIT.ok;
 }
 
 export function outputFormat(value: string): OutputFormat {

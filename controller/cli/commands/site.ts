@@ -10,7 +10,7 @@ import { listYamlFiles } from "../../source/index.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
-import { renderSite } from "../site-pipeline.js";
+import { hideSecrets, renderSite } from "../site-pipeline.js";
 
 export const usage = "slipway site new NAME --from SITE [--repo DIR] [--set [DOC:]PATH=VALUE]... [--nodes FILE] [--dry-run]\n       slipway site diff A B [--repo DIR] [--show-secrets]";
 
@@ -74,8 +74,10 @@ async function siteDiff(argv: string[], io: CommandIO): Promise<number> {
   const [a, b] = positionals as [string, string];
   const repo = values.repo as string;
   const [ra, rb] = await Promise.all([renderSite([repo], { site: a }), renderSite([repo], { site: b })]);
+  hideSecrets(io, ra, values["show-secrets"] === true);
+  hideSecrets(io, rb, values["show-secrets"] === true);
   printProblems([...ra.problems.items, ...rb.problems.items], io.stderr);
-  if (ra.problems.hasErrors || rb.problems.hasErrors) return EXIT.failed;
+  if (ra.problems.hasErrors || rb.problems.hasErrors) return EXIT.badInput;
   const diffs = diffSites(ra.documents, rb.documents, values["show-secrets"] === true, { a, b });
   for (const d of diffs) {
     const id = `[${d.schema}] ${d.name}`;
