@@ -55,7 +55,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return EXIT.ok;
     }
     if (e instanceof UsageError) {
-      io.stderr(`slipway ${name}: ${e.message}\n`);
+      io.stderr(`slipway ${name}: ${e.message}${e.message.includes("usage: ") ? "" : `\nusage: ${module.usage}`}\n`);
       return EXIT.badInput;
     }
     // An I/O error on a path (a file the command was given, or one its options name): bad input.

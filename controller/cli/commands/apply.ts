@@ -34,7 +34,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true });
   } catch (e) {
-    io.stderr(`slipway apply: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
+    io.stderr(`slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
     return EXIT.failed;
   }
   const diff = diffWorkflow(workflow, observed);

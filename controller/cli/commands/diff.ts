@@ -33,7 +33,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
       if (step.kind === "release" && d?.kind === "release" && d.observed && d.action !== "none") current.set(step.id, await drivers.helm.values(step.spec.name, step.spec.namespace));
     }
   } catch (e) {
-    io.stderr(`slipway diff: cannot observe the current state: ${(e as Error).message}\n`);
+    io.stderr(`slipway diff: ObserveFailed: cannot observe the current state: ${(e as Error).message}\n`);
     return EXIT.failed;
   }
   io.stdout(formatDiff(site.workflow, diff, current, { prune }));

@@ -3,6 +3,8 @@
 import { lintRepository } from "../../lint/index.js";
 import { printProblems } from "../output.js";
 import { EXIT } from "../exit-codes.js";
+import { stat } from "node:fs/promises";
+import { ioFailure, kindOf } from "../../source/read-user-file.js";
 import { parseCommand, type CommandIO } from "../args.js";
 
 export const usage = "slipway lint PATH [--site NAME] [-x CODE]... [-w CODE]...";
@@ -13,6 +15,11 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     exclude: { type: "string", short: "x", multiple: true, default: [] },
     warn: { type: "string", short: "w", multiple: true, default: [] },
   }, usage);
+  const notAFolder = await folderProblem(positionals[0]!);
+  if (notAFolder) {
+    io.stderr(`${notAFolder.code}: ${notAFolder.message}\n`);
+    return EXIT.badInput;
+  }
   const problems = await lintRepository(positionals[0]!, {
     site: values.site as string | undefined,
     exclude: values.exclude as string[],
@@ -22,4 +29,14 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
   const errors = problems.filter((p) => p.severity === "error").length;
   io.stdout(`${errors} errors, ${problems.length - errors} warnings\n`);
   return errors > 0 ? EXIT.badInput : EXIT.ok;
+}
+
+/** lint reads a repository: a folder. Anything else is a named problem (a FIFO is never opened). */
+async function folderProblem(path: string): Promise<{ code: string; message: string } | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? undefined : { code: "NotADirectory", message: `${path} is a ${kindOf(info)}, not a site repository folder` };
+  } catch (e) {
+    return ioFailure(e, path);
+  }
 }

@@ -7,6 +7,7 @@ import { load } from "js-yaml";
 import { diffSites } from "../../fleet/site-diff.js";
 import { newSite, parseSet, PLACEHOLDER, type NodeInput } from "../../fleet/site-new.js";
 import { listYamlFiles } from "../../source/index.js";
+import { readUserFile } from "../../source/read-user-file.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
@@ -54,7 +55,20 @@ async function siteNew(argv: string[], io: CommandIO): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   });
-  const nodes = values.nodes ? (load(await readFile(values.nodes as string, "utf8")) as NodeInput[]) : undefined;
+  let nodes: NodeInput[] | undefined;
+  if (values.nodes) {
+    const read = await readUserFile(values.nodes as string, values.nodes as string);
+    if (!read.ok) {
+      io.stderr(`${read.code}: ${read.message}\n`);
+      return EXIT.badInput;
+    }
+    try {
+      nodes = load(read.text) as NodeInput[];
+    } catch (e) {
+      io.stderr(`${values.nodes as string}: InvalidYAML: ${(e as Error).message.split("\n")[0]}\n`);
+      return EXIT.badInput;
+    }
+  }
   const result = newSite({ from, name, files, sets, ...(nodes ? { nodes } : {}) });
   for (const s of result.unusedSets) io.stderr(`warning: --set ${s.document ? `${s.document}:` : ""}${s.path} matched no ${s.document ? "path" : PLACEHOLDER + " placeholder"}\n`);
   for (const f of result.files) {
