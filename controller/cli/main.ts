@@ -69,13 +69,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
-/** The process's output: every write scrubbed of the secrets the command has read. */
-export function processIO(signal?: AbortSignal): CommandIO {
+/** Output through `sinks`, every write scrubbed of the secrets the command has read. */
+export function scrubbedIO(sinks: Pick<CommandIO, "stdout" | "stderr" | "isTTY">, signal?: AbortSignal): CommandIO {
   const scrubber = createScrubber();
   return {
-    stdout: (s) => process.stdout.write(scrubber.scrub(s)),
-    stderr: (s) => process.stderr.write(scrubber.scrub(s)),
-    isTTY: process.stdout.isTTY === true,
+    stdout: (s) => sinks.stdout(scrubber.scrub(s)),
+    stderr: (s) => sinks.stderr(scrubber.scrub(s)),
+    isTTY: sinks.isTTY === true,
     redact: (values) => scrubber.add(values),
     ...(signal ? { signal } : {}),
   };
@@ -89,7 +89,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli/main.js")) {
   const abort = new AbortController();
-  const io = processIO(abort.signal);
+  const io = scrubbedIO({ stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: process.stdout.isTTY === true }, abort.signal);
   const finish = (code: number) => {
     process.exitCode = code;
     // Whatever a driver left running (a retry, a poll) is cancelled; should anything still
