@@ -1,6 +1,6 @@
 // Which of the paths a site's documents name (chart locations) lie inside its repository,
 // symlinks resolved. The repository is the git work tree the site folder is in, else the
-// site folder itself.
+// folder that holds the site folder (see repositoryRoot).
 
 import { isInside, realPathOf, repositoryRoot } from "./containment.js";
 

@@ -45,13 +45,15 @@ describe("containment", () => {
     expect(await load("lab", "no-such-type")).toEqual([expect.stringMatching(/site-definition\.yaml:8: SiteTypeNotFound: .*types in this repository: edge/)]);
     expect(await load("lab")).toEqual([]);
   });
-  it("chart paths outside the repository, symlinks resolved; a folder without .git is its own repository", async () => {
+  it("chart paths outside the repository, symlinks resolved; outside git, the folder holding the site folder is the repository", async () => {
+    const site = join(dir, "repo/site");
+    expect(await repositoryRoot(site)).toBe(join(dir, "repo"));
     const repo = join(dir, "repo");
-    expect(await repositoryRoot(repo)).toBe(repo);
-    const { inside, outside } = await containedPaths(repo, [join(repo, "charts/app"), join(repo, "charts/linked"), "/etc", join(repo, "../outside")]);
+    const { inside, outside } = await containedPaths(site, [join(repo, "charts/app"), join(repo, "charts/linked"), "/etc", join(repo, "../outside")]);
     expect(inside).toEqual([join(repo, "charts/app")]);
     expect([...outside.keys()]).toEqual([join(repo, "charts/linked"), "/etc", join(repo, "../outside")]);
     expect(outside.get(join(repo, "charts/linked"))).toBe(join(dir, "outside"));
+    expect((await containedPaths(repo, [join(repo, "charts/app")], repo)).inside).toEqual([join(repo, "charts/app")]);
   });
   it("a git work tree is the repository: charts beside the site folder are inside it", async () => {
     await mkdir(join(dir, "repo/.git"), { recursive: true });

@@ -42,7 +42,8 @@ async function isDirectoryPath(path: string): Promise<boolean> {
 
 /**
  * The repository a site folder belongs to: the nearest folder at or above it that holds
- * `.git` (charts beside the site folder are in the same repository), else the folder itself.
+ * `.git`; outside a git work tree, the folder that holds the site folder (the layout of
+ * this project and of a copy of it: `site-manifests/` with `charts/` beside it).
  */
 export async function repositoryRoot(start: string): Promise<string> {
   let real = await realPathOf(start);
@@ -54,6 +55,6 @@ export async function repositoryRoot(start: string): Promise<string> {
     } catch {
       // not here: one level up
     }
-    if (dirname(dir) === dir) return real;
+    if (dirname(dir) === dir) return dirname(real);
   }
 }
