@@ -53,9 +53,10 @@ describe("linear-time regular expressions", () => {
 });
 
 describe("list indexes in paths", () => {
-  it("an index one past the end appends; further is refused", () => {
+  it("an index up to the list's length + 1 pads; further is refused", () => {
     expect(setPath({ l: [1] }, parsePath(".l[1]"), 2)).toEqual({ l: [1, 2] });
-    expect(() => setPath({ l: [1] }, parsePath(".l[2]"), 2)).toThrow(PathIndexOutOfRange);
+    expect(setPath({ l: [1] }, parsePath(".l[2]"), 2)).toEqual({ l: [1, {}, 2] });
+    expect(() => setPath({ l: [1] }, parsePath(".l[3]"), 2)).toThrow(PathIndexOutOfRange);
     expect(() => setPath({}, parsePath(".l[99999999999]"), 2)).toThrow(/beyond the end of a list of 0/);
   });
   it("an index beyond a safe integer is refused when parsed", () => {

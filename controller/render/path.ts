@@ -9,7 +9,7 @@ const cache = new Map<string, Segment[]>();
 
 export class PathSyntaxError extends Error {}
 
-/** A list index more than one past the list's end. */
+/** A list index more than the list's length + 1. */
 export class PathIndexOutOfRange extends PathSyntaxError {}
 
 /** Segments of a path; `.` (or `$`) is the whole value: []. */
@@ -101,9 +101,10 @@ export function setPath(data: Json, segments: readonly Segment[], value: Json): 
     const nextSeg = segments[i + 1];
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) throw new PathSyntaxError(`cannot index a non-list with [${seg}]`);
-      // At most one element past the end: an index like [99999999999] must not grow a list without bound.
-      if (seg > cur.length) throw new PathIndexOutOfRange(`list index [${seg}] is beyond the end of a list of ${cur.length} (at most [${cur.length}], which appends)`);
-      if (cur.length === seg) cur.push({});
+      // Padding is bounded by the list's length + 1 (Deckhand pads with empty mappings): an
+      // index like [99999999999] must not grow a list without bound.
+      if (seg > cur.length + 1) throw new PathIndexOutOfRange(`list index [${seg}] is beyond the end of a list of ${cur.length} (at most [${cur.length + 1}])`);
+      while (cur.length <= seg) cur.push({});
       if (last) cur[seg] = value;
       else {
         if (!isContainer(cur[seg]!) || (typeof nextSeg === "number") !== Array.isArray(cur[seg])) {
