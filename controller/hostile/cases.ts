@@ -220,6 +220,9 @@ function containmentCases(): HostileCase[] {
     out.push({ name: `--site ${site}`, klass: "containment", argv: ["render", ".", "--site", site], exit: 3, code: "PathOutsideRepository" });
   }
   out.push({ name: "--site no-such-site", klass: "containment", argv: ["render", ".", "--site", "nope"], exit: 3, code: "SiteNotFound" });
+  out.push({ name: "lint --site ../../etc", klass: "containment", argv: ["lint", ".", "--site", "../../etc"], exit: 3, code: "PathOutsideRepository" });
+  out.push({ name: "site diff with a site ../lab", klass: "containment", argv: ["site", "diff", "lab", "../lab", "--repo", "."], exit: 3, code: "PathOutsideRepository" });
+  out.push({ name: "site new --from ../../etc", klass: "containment", argv: ["site", "new", "lab2", "--from", "../../etc", "--repo", ".", "--dry-run"], exit: 3, code: "PathOutsideRepository" });
   const outside = async (dir: string, what: string) => {
     const target = join(dir, "..", `${dir.split("/").pop()}-outside-${what.replace(/\W/g, "")}`);
     await mkdir(target, { recursive: true });
@@ -282,6 +285,7 @@ function ioCases(): HostileCase[] {
     { name: "lint of /dev/null", klass: "io", argv: ["lint", "/dev/null"], exit: 3, code: "NotADirectory" },
     { name: "lint of a FIFO", klass: "io", argv: ["lint", "pipe.yaml"], setup: fifo("pipe.yaml"), exit: 3, code: "NotADirectory" },
     { name: "lint of a missing path", klass: "io", argv: ["lint", "no-such-dir"], exit: 3, code: "SourceNotFound" },
+    { name: "lint with a FIFO as the site definition", klass: "io", argv: ["lint", ".", "--site", "lab"], setup: async (dir) => { await rm(join(dir, DEF)); execFileSync("mkfifo", [join(dir, DEF)]); }, exit: 3, code: "P010", at: DEF },
     { name: "--nodes names a missing file", klass: "io", argv: ["site", "new", "lab2", "--from", "lab", "--repo", ".", "--nodes", "no-such-nodes.yaml", "--dry-run"], exit: 3, code: "SourceNotFound" },
     { name: "--nodes is a FIFO", klass: "io", argv: ["site", "new", "lab2", "--from", "lab", "--repo", ".", "--nodes", "pipe.yaml", "--dry-run"], setup: fifo("pipe.yaml"), exit: 3, code: "NotARegularFile" },
     { name: "--nodes is /proc/self/mem", klass: "io", argv: ["site", "new", "lab2", "--from", "lab", "--repo", ".", "--nodes", "/proc/self/mem", "--dry-run"], exit: 3, code: "FileNotReadable" },

@@ -5,6 +5,7 @@ import { printProblems } from "../output.js";
 import { EXIT } from "../exit-codes.js";
 import { stat } from "node:fs/promises";
 import { ioFailure, kindOf } from "../../source/read-user-file.js";
+import { isPlainSegment, PATH_OUTSIDE_REPOSITORY } from "../../source/containment.js";
 import { parseCommand, type CommandIO } from "../args.js";
 
 export const usage = "slipway lint PATH [--site NAME] [-x CODE]... [-w CODE]...";
@@ -15,6 +16,11 @@ export async function lintCommand(argv: string[], io: CommandIO): Promise<number
     exclude: { type: "string", short: "x", multiple: true, default: [] },
     warn: { type: "string", short: "w", multiple: true, default: [] },
   }, usage);
+  const site = values.site as string | undefined;
+  if (site !== undefined && !isPlainSegment(site)) {
+    io.stderr(`${PATH_OUTSIDE_REPOSITORY}: site '${site}' is not a folder name under site/: a site name is one path segment, without '/' or '..'\n`);
+    return EXIT.badInput;
+  }
   const notAFolder = await folderProblem(positionals[0]!);
   if (notAFolder) {
     io.stderr(`${notAFolder.code}: ${notAFolder.message}\n`);

@@ -8,6 +8,7 @@ import { diffSites } from "../../fleet/site-diff.js";
 import { newSite, parseSet, PLACEHOLDER, type NodeInput } from "../../fleet/site-new.js";
 import { listYamlFiles } from "../../source/index.js";
 import { readUserFile } from "../../source/read-user-file.js";
+import { isPlainSegment, PATH_OUTSIDE_REPOSITORY } from "../../source/containment.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
@@ -33,6 +34,10 @@ async function siteNew(argv: string[], io: CommandIO): Promise<number> {
   const name = positionals[0]!;
   const from = values.from as string | undefined;
   if (!from) throw new UsageError(`--from SITE is required\nusage: ${usage}`);
+  if (!isPlainSegment(from)) {
+    io.stderr(`${PATH_OUTSIDE_REPOSITORY}: --from '${from}' is not a folder name under site/: a site name is one path segment, without '/' or '..'\n`);
+    return EXIT.badInput;
+  }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`site name '${name}' must be lowercase letters, digits and dashes`);
   const repo = values.repo as string;
   const fromDir = join(repo, "site", from);
