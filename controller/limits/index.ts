@@ -4,7 +4,6 @@
 // (SLIPWAY_MAX_FILE_BYTES, SLIPWAY_MAX_DOCUMENT_BYTES, SLIPWAY_MAX_ALIAS_NODES) raises them.
 
 export { aliasExpansionExceeded, ALIAS_EXPANSION_CODE } from "./alias-expansion.js";
-export { ajvRegExp, compileLinear, LinearRegexError, type LinearRegex } from "./linear-regex.js";
 export { aliasExpansionTooLarge, documentTooLarge, type LimitBreach } from "./document-limits.js";
 
 export interface Limits {

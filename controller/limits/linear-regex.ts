@@ -2,7 +2,13 @@
 // RE2JS, whose matching time is linear in the input: no pattern can make a command hang.
 // Patterns RE2 cannot run in linear time (backreferences, lookaround) are refused.
 
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+import type { RE2JS } from "re2js";
+
+// Loaded on first use: most commands on most sites compile no pattern, and every command would pay for it at start-up.
+const require = createRequire(import.meta.url);
+let engine: typeof RE2JS | undefined;
+const re2 = (): typeof RE2JS => (engine ??= (require("re2js") as typeof import("re2js")).RE2JS);
 
 export class LinearRegexError extends Error {
   readonly code = "UnsupportedRegularExpression";
@@ -23,7 +29,7 @@ function compiled(source: string): RE2JS {
   let re = cache.get(source);
   if (!re) {
     try {
-      re = RE2JS.compile(source);
+      re = re2().compile(source);
     } catch (e) {
       throw new LinearRegexError(`pattern '${source}' cannot be run in linear time (RE2 syntax: no backreferences or lookaround): ${(e as Error).message}`);
     }
