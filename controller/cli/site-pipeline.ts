@@ -9,6 +9,8 @@ import { render, type RenderCompat } from "../render/index.js";
 import { loadSource, parseCacheDir, type ChartSourceOptions, type LoadOptions, type SiteSource } from "../source/index.js";
 import { compatFrom } from "./compat-option.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
+import type { CommandIO } from "./args.js";
+import { secretValues } from "./secret-scrub.js";
 
 export interface RenderedSite {
   source: SiteSource;
@@ -45,4 +47,9 @@ export async function planSite(paths: string[], options: SiteOptions & { sources
   const source = await loadSource(paths, options, problems);
   const outcome = await planDocuments(source.documents, { root: source.root, site: source.site?.name, sources: options.sources, compat: options.compat }, problems);
   return "workflow" in outcome ? { source, documents: outcome.documents, problems, workflow: outcome.workflow } : { source, documents: outcome.documents, problems };
+}
+
+/** From here on, `io` prints none of the site's secret values (unless they are asked for). */
+export function hideSecrets(io: CommandIO, site: RenderedSite, showSecrets = false): void {
+  if (!showSecrets) io.redact?.(secretValues([...site.source.documents, ...site.documents]));
 }

@@ -6,6 +6,7 @@
 
 import jsyaml from "js-yaml";
 import type { Document as YamlDocument, Node, Tags } from "yaml";
+import { aliasExpansionTooLarge, documentTooLarge } from "../limits/index.js";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
 import { findDuplicateKeys, isDuplicateKeyError } from "./duplicate-keys.js";
@@ -38,10 +39,20 @@ export function parseFile(file: SourceFile, problems: Problems): SourceDocument[
   for (const chunk of splitDocuments(file.text)) {
     const text = chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)); // directives: we always read 1.1
     let value: unknown;
+    const tooLarge = documentTooLarge(text);
+    if (tooLarge) {
+      problems.error(tooLarge.code, tooLarge.message, { source: { file, offset: chunk.offset + firstContent(chunk.text) } });
+      continue;
+    }
     try {
       value = loadChunk(text, file, chunk, problems);
     } catch (e) {
       problems.error("InvalidYAML", yamlMessage(e), { source: { file, offset: chunk.offset + markOffset(e) } });
+      continue;
+    }
+    const bomb = aliasExpansionTooLarge(text, value);
+    if (bomb) {
+      problems.error(bomb.code, bomb.message, { source: { file, offset: chunk.offset + bomb.offset } });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document

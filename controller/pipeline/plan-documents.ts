@@ -15,6 +15,8 @@ export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workf
 export interface PlanDocumentsOptions {
   root: string;
   site?: string | undefined;
+  /** No chart may lie outside it (default: the git work tree of `root`, else the folder holding `root`). */
+  repository?: string | undefined;
   /** How chart sources are fetched (cache, mirror rewrites, offline). */
   sources?: ChartSourceOptions | undefined;
   /** `deckhand`: render exactly as Deckhand did (render/options.ts). */
@@ -29,7 +31,8 @@ export async function planDocuments(documents: SourceDocument[], options: PlanDo
   if (problems.hasErrors) return { documents: [], failed: "render" };
   validateDocuments(rendered, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "validate" };
-  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, options.sources ?? {}, problems);
+  const sources = { ...options.sources, ...(options.repository !== undefined ? { repository: options.repository } : {}) };
+  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, sources, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "source" };
   const workflow = planWorkflow({ documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) }, problems);
   return problems.hasErrors ? { documents: rendered, failed: "plan" } : { documents: rendered, workflow };

@@ -1,7 +1,7 @@
 // render: raw documents → the concrete documents of one site (Deckhand layering, then
 // substitution, in one dependency order). Pure: no I/O; problems are collected, not thrown.
 
-import { isControl, layerOf, type RenderedDocument, type SourceDocument } from "../documents/types.js";
+import { isControl, isEncrypted, layerOf, type RenderedDocument, type SourceDocument } from "../documents/types.js";
 import type { Problem, Problems } from "../problems/index.js";
 import { applyActions, assignLayers, checkReplacements, LayeringError, layerOrderOf, selectParents } from "./layering.js";
 import { clone, isMapping } from "./merge.js";
@@ -114,7 +114,8 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], optio
         compat: options.compat,
         onMisplacedDelete: trace && ((actionIndex, path, removedAt) => trace.deletes.push({ node: n, actionIndex, path, removedAt })),
       });
-      n.secretPaths = [...ancestor.secretPaths];
+      // Data inherited from an encrypted parent stays a secret in a cleartext child: all of it.
+      n.secretPaths = isEncrypted(ancestor.doc) && !isEncrypted(n.doc) ? [[]] : [...ancestor.secretPaths];
     } catch (e) {
       n.failed = true;
       if (e instanceof LayeringError) {

@@ -3,6 +3,7 @@
 
 import { isEncrypted, type Json, type Substitution, type SubstitutionDestination } from "../documents/types.js";
 import { PythonEscapeError, pythonReplacer, shallowCopy } from "./deckhand-quirks.js";
+import { compileLinear, LinearRegexError, type LinearRegex, type Replacer } from "../limits/linear-regex.js";
 import { clone, isMapping } from "./merge.js";
 import type { RenderNode } from "./model.js";
 import { recordWrite, type RenderOptions } from "./options.js";
@@ -41,7 +42,7 @@ function substituteOne(node: RenderNode, sub: Substitution, index: number, looku
   }
   if (sub.src.pattern) {
     if (typeof value !== "string") throw fail("SubstitutionSourceDataNotFound", `src.pattern needs a string at '${sub.src.path}' of [${sub.src.schema}] ${sub.src.name}`);
-    const m = new RegExp(sub.src.pattern).exec(value);
+    const m = compile(sub.src.pattern, fail).exec(value);
     if (m) value = m[sub.src.match_group ?? 0] ?? "";
   }
   const secret = isEncrypted(src.doc) || src.secretPaths.some((p) => pathsOverlap(p, srcPath));
@@ -99,13 +100,13 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
   const replacement = pythonStr(value);
   const replacer = options.compat === "deckhand" ? pythonTemplate(replacement, fail) : () => replacement;
   if (typeof current === "string") {
-    if (!matches(pattern, current)) return data;
+    if (!pattern.test(current)) return data;
     onWrite?.(parentOf(), path[path.length - 1]);
     return setPath(data, path, replaceAll(current, pattern, replacer, fail));
   }
   if (dest.recurse && (isMapping(current) || Array.isArray(current))) {
     // Deckhand looks for the pattern as plain text (`pattern in value`) before re.sub.
-    const found = options.compat === "deckhand" ? (s: string) => s.includes(dest.pattern!) : (s: string) => matches(pattern, s);
+    const found = options.compat === "deckhand" ? (s: string) => s.includes(dest.pattern!) : (s: string) => pattern.test(s);
     replaceRecursively(current, pattern, found, (s) => replaceAll(s, pattern, replacer, fail), 0, dest.recurse.depth ?? -1);
     onWrite?.(current, undefined);
     return data;
@@ -117,7 +118,7 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
 }
 
 /** Replaces matches inside every string under `value` down to `maxDepth` (-1: no limit). */
-function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegExp, found: (s: string) => boolean, replace: (s: string) => string, depth: number, maxDepth: number): void {
+function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: LinearRegex, found: (s: string) => boolean, replace: (s: string) => string, depth: number, maxDepth: number): void {
   if (depth === maxDepth) return;
   const visit = (v: Json, set: (x: Json) => void) => {
     if (typeof v === "string") {
@@ -130,8 +131,6 @@ function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegE
   else for (const k of Object.keys(value)) visit(value[k]!, (x) => (value[k] = x));
 }
 
-type Replacer = (match: string, ...rest: unknown[]) => string;
-
 /** re.sub's reading of the replacement text (compat: deckhand); a bad escape is Deckhand's UnknownSubstitutionError. */
 function pythonTemplate(replacement: string, fail: Fail): Replacer {
   try {
@@ -141,38 +140,23 @@ function pythonTemplate(replacement: string, fail: Fail): Replacer {
   }
 }
 
-function replaceAll(s: string, pattern: RegExp, replacer: Replacer, fail: Fail): string {
-  pattern.lastIndex = 0;
+function replaceAll(s: string, pattern: LinearRegex, replacer: Replacer, fail: Fail): string {
   try {
-    return s.replace(pattern, replacer);
+    return pattern.replaceAll(s, replacer);
   } catch (e) {
     if (e instanceof PythonEscapeError) throw fail("UnknownSubstitutionError", `re.sub cannot use the substituted value as its replacement: ${e.message}`);
     throw e;
   }
 }
 
-const patterns = new Map<string, RegExp>();
-
-/** `test` on a global regex moves lastIndex; always start from the beginning. */
-function matches(re: RegExp, s: string): boolean {
-  re.lastIndex = 0;
-  const hit = re.test(s);
-  re.lastIndex = 0;
-  return hit;
-}
-
-function compile(source: string, fail: Fail): RegExp {
-  let re = patterns.get(source);
-  if (!re) {
-    try {
-      re = new RegExp(source, "g");
-    } catch (e) {
-      throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
-    }
-    patterns.set(source, re);
+/** Patterns run on RE2 (linear time); one it cannot run is refused by name. */
+function compile(source: string, fail: Fail): LinearRegex {
+  try {
+    return compileLinear(String(source));
+  } catch (e) {
+    if (e instanceof LinearRegexError) throw fail(e.code, e.message);
+    throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
   }
-  re.lastIndex = 0;
-  return re;
 }
 
 function safeParse(path: string, fail: Fail): Segment[] {

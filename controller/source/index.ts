@@ -1,7 +1,6 @@
 // source: the files of a site (a file, a folder, or one site of a Pegleg repo), read and
 // parsed into documents. The only stage that reads the file system.
 
-import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { parseFile } from "../documents/parse.js";
@@ -10,6 +9,7 @@ import type { SourceDocument } from "../documents/types.js";
 import type { Problems } from "../problems/index.js";
 import { listYamlFiles } from "./list-files.js";
 import { parseFileCached } from "./parse-cache.js";
+import { ioFailure, kindOf, readUserFile } from "./read-user-file.js";
 import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } from "./pegleg.js";
 
 export { listYamlFiles } from "./list-files.js";
@@ -44,22 +44,30 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
     let info;
     try {
       info = await stat(abs);
-    } catch {
-      problems.error("SourceNotFound", `${p}: no such file or directory`);
+    } catch (e) {
+      const f = ioFailure(e, p);
+      problems.error(f.code, f.message);
       continue;
     }
-    if (info.isFile()) {
-      wanted.push(abs);
-    } else if (await isSiteRepo(abs)) {
-      const name = options.site ?? (await onlySite(abs, p, problems));
-      if (!name) continue;
-      site = await readSiteDefinition(abs, name, display, problems);
-      if (site) wanted.push(...(await siteFiles(abs, site)));
-    } else {
-      wanted.push(...(await listYamlFiles(abs)));
+    try {
+      if (info.isFile()) {
+        wanted.push(abs);
+      } else if (!info.isDirectory()) {
+        problems.error("NotARegularFile", `${p} is a ${kindOf(info)}, not a file or folder of site documents`);
+      } else if (await isSiteRepo(abs)) {
+        const name = options.site ?? (await onlySite(abs, p, problems));
+        if (!name) continue;
+        site = await readSiteDefinition(abs, name, display, problems, { requireType: true });
+        if (site) wanted.push(...(await siteFiles(abs, site, display, problems)));
+      } else {
+        wanted.push(...(await listYamlFiles(abs)));
+      }
+    } catch (e) {
+      const f = ioFailure(e, (e as NodeJS.ErrnoException).path ? display((e as NodeJS.ErrnoException).path!) : p);
+      problems.error(f.code, f.message);
     }
   }
-  const loaded = await Promise.all(wanted.map((abs) => loadFile(abs, options, problems)));
+  const loaded = (await Promise.all(wanted.map((abs) => loadFile(abs, options, problems)))).filter((l) => l !== undefined);
   const result: SiteSource = {
     root,
     files: loaded.map((l) => l.file),
@@ -80,9 +88,12 @@ async function loadFile(abs: string, options: LoadOptions, problems: Problems) {
   const cache = options.cache;
   const hit = cache?.get(abs);
   if (hit) return hit;
-  // Read synchronously: for hundreds of small files the promise machinery of fs/promises costs
-  // more than the reads themselves (the CLI reads nothing else meanwhile).
-  const file = new SourceFile(display(abs), readFileSync(abs, "utf8"));
+  const read = await readUserFile(abs, display(abs));
+  if (!read.ok) {
+    problems.error(read.code, read.message);
+    return undefined;
+  }
+  const file = new SourceFile(display(abs), read.text);
   const entry = { file, documents: options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems) };
   cache?.set(abs, entry);
   return entry;

@@ -4,13 +4,13 @@ import { diffWorkflow } from "../../diff/index.js";
 import { createDrivers } from "../../drivers/select.js";
 import { executeWorkflow } from "../../execute/index.js";
 import { COMPAT_OPTION } from "../compat-option.js";
-import { parseCommand, type CommandIO } from "../args.js";
+import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { createProgress, formatSummary } from "../progress.js";
-import { planSite, siteOptions } from "../site-pipeline.js";
+import { hideSecrets, planSite, siteOptions } from "../site-pipeline.js";
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 import { formatDiff } from "./diff.js";
 
@@ -26,16 +26,19 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     output: { type: "string", short: "o", default: "text" },
     ...COMPAT_OPTION,
   }, usage);
+  if (values.output !== "text" && values.output !== "json") throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  const config = driverConfig(values, process.env, io.signal);
   const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;
-  const drivers = createDrivers(driverConfig(values));
+  const drivers = createDrivers(config);
   let observed;
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true });
   } catch (e) {
-    io.stderr(`slipway apply: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
+    io.stderr(`slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
     return EXIT.failed;
   }
   const diff = diffWorkflow(workflow, observed);

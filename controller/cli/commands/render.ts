@@ -2,8 +2,9 @@
 
 import { redactDocument } from "../../render/index.js";
 import { formatDocuments, printProblems, type OutputFormat } from "../output.js";
-import { renderSite, siteOptions } from "../site-pipeline.js";
+import { hideSecrets, renderSite, siteOptions } from "../site-pipeline.js";
 import { COMPAT_OPTION } from "../compat-option.js";
+import { EXIT } from "../exit-codes.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 
 export const usage = "slipway render PATH... [--site NAME] [-o yaml|json] [--show-secrets] [--compat deckhand]";
@@ -17,10 +18,11 @@ export async function renderCommand(argv: string[], io: CommandIO): Promise<numb
   }, usage);
   const format = outputFormat(values.output as string);
   const site = await renderSite(positionals, siteOptions(values));
+  hideSecrets(io, site, values["show-secrets"] === true);
   printProblems(site.problems.items, io.stderr);
-  if (site.problems.hasErrors) return 1;
+  if (site.problems.hasErrors) return EXIT.badInput;
   io.stdout(formatDocuments(site.documents.map((d) => redactDocument(d, values["show-secrets"] === true)), format));
-  return 0;
+  return EXIT.ok;
 }
 
 export function outputFormat(value: string): OutputFormat {
