@@ -7,7 +7,7 @@ import { formatProblem, Problems } from "../problems/index.js";
 import { locationOutsideRepository, resolveChartLocation } from "./chart-location.js";
 import { isInside, isPlainSegment, repositoryRoot } from "./containment.js";
 import { loadSource } from "./index.js";
-import { readUserFile } from "./read-user-file.js";
+import { readUserFile, readUserFileSync } from "./read-user-file.js";
 
 let dir: string;
 const def = (type: string) => `schema: pegleg/SiteDefinition/v1\nmetadata:\n  schema: metadata/Document/v1\n  name: lab\n  storagePolicy: cleartext\n  layeringDefinition: {abstract: false, layer: site}\ndata:\n  site_type: ${type}\n`;
@@ -81,5 +81,11 @@ describe("reading a file the user named", () => {
     expect(await readUserFile("/dev/null", "/dev/null")).toMatchObject({ ok: false, code: "NotARegularFile" });
     expect(await readUserFile("/proc/self/mem", "/proc/self/mem")).toEqual({ ok: false, code: "FileNotReadable", message: "/proc/self/mem: input/output error (EIO)" });
     expect(await readUserFile(join(dir, "nope.yaml"), "nope.yaml")).toEqual({ ok: false, code: "SourceNotFound", message: "nope.yaml: no such file or directory" });
+  });
+  it("the synchronous read (a site's many files) makes the same checks", async () => {
+    for (const [abs, shown] of [[join(dir, "pipe.yaml"), "pipe.yaml"], ["/dev/null", "/dev/null"], ["/proc/self/mem", "/proc/self/mem"], [join(dir, "nope.yaml"), "nope.yaml"], [join(dir, "repo/site/lab/site-definition.yaml"), "def.yaml"]]) {
+      expect(readUserFileSync(abs!, shown!)).toEqual(await readUserFile(abs!, shown!));
+    }
+    expect(readUserFileSync(join(dir, "repo/site/lab/site-definition.yaml"), "def.yaml")).toMatchObject({ ok: true, text: expect.stringContaining("pegleg/SiteDefinition/v1") });
   });
 });
