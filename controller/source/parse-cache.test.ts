@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { locatePath, parseFile } from "../documents/parse.js";
 import { SourceFile } from "../documents/source-file.js";
+import { setLimits } from "../limits/index.js";
 import { formatProblem, Problems } from "../problems/index.js";
 import { parseCacheDir, parseFileCached } from "./parse-cache.js";
 
@@ -61,6 +62,41 @@ describe("parseFileCached", () => {
       expect(data.a).toBe(data.b);
     }
     expect(readdirSync(dir, { recursive: true }).length).toBe(before);
+  });
+
+  it("a cached parse holds to the limits: an alias bomb fails from the cache too, and an entry made under a raised limit is not read under the default", () => {
+    const entries = () => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".json")).length;
+    const run = (name: string, text: string) => {
+      const problems = new Problems();
+      const docs = parseFileCached(new SourceFile(`site/${name}.yaml`, text), dir, problems);
+      return { docs: docs.length, lines: problems.items.map(formatProblem) };
+    };
+    // 9^4 nodes once expanded (the parsed value shares its lists, so only a refusal is storable).
+    const bomb = "schema: a/B/v1\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    // 1,200 nodes and a scalar alias: over a limit of 1,000, and storable (nothing shared) when accepted.
+    const wide = `schema: a/B/v1\nmetadata: {name: wide}\ndata:\n  k: &k v\n  l: [*k, ${Array.from({ length: 1200 }, (_, i) => i).join(", ")}]\n`;
+    const previous = setLimits({ maxAliasNodes: 1000 });
+    try {
+      let before = entries();
+      const refused = run("bomb", bomb);
+      expect(refused.docs).toBe(0);
+      expect(refused.lines).toEqual([expect.stringMatching(/^site\/bomb\.yaml:5: InvalidYAML: alias expansion limit: .* more than 1000 nodes/)]);
+      expect(entries()).toBe(before + 1); // the refusal is stored ...
+      expect(run("bomb", bomb)).toEqual(refused); // ... and read back as a refusal
+      expect(entries()).toBe(before + 1);
+
+      before = entries();
+      const wideRefused = run("wide", wide);
+      expect(wideRefused.lines).toEqual([expect.stringContaining("InvalidYAML: alias expansion limit")]);
+      setLimits({ maxAliasNodes: 100_000 });
+      expect(run("wide", wide)).toEqual({ docs: 1, lines: [] });
+      expect(entries()).toBe(before + 2); // one entry per limit
+      setLimits({ maxAliasNodes: 1000 });
+      expect(run("wide", wide)).toEqual(wideRefused);
+      expect(run("bomb", bomb)).toEqual(refused);
+    } finally {
+      setLimits(previous);
+    }
   });
 
   it("lives under SLIPWAY_PARSE_CACHE or SLIPWAY_CACHE, and `off` turns it off", () => {

@@ -4,6 +4,10 @@
 // `slipway render` process (treasuremap seaworthy: ~60% of its CPU time); JSON.parse of the
 // same data is ~20x cheaper. Files whose values JSON cannot carry (.nan, .inf, !!binary) are
 // not stored. Best effort: a cache that cannot be read or written is simply not used.
+// The input limits a parse is held to (controller/limits: document size, alias expansion) are
+// part of the key, so an entry is only read under the limits it was made with: a file refused
+// under the default limits stays refused, and one accepted only under a raised limit is not
+// accepted from the cache once the limit is back.
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { chunkOf, documentFromChunk, parseFile } from "../documents/parse.js";
 import type { SourceFile } from "../documents/source-file.js";
 import type { SourceDocument } from "../documents/types.js";
+import { limits } from "../limits/index.js";
 import { Problems, type Problem } from "../problems/index.js";
 
 /** Where the command line keeps it: $SLIPWAY_PARSE_CACHE (`off` disables it), else ${SLIPWAY_CACHE:-~/.cache/slipway}/parsed. */
@@ -32,7 +37,9 @@ interface Entry {
 export function parseFileCached(file: SourceFile, dir: string, problems: Problems): SourceDocument[] {
   const parser = parserKey();
   if (!parser) return parseFile(file, problems);
-  const path = join(dir, parser, `${createHash("sha256").update(file.text).digest("hex")}.json`);
+  const { maxDocumentBytes, maxAliasNodes } = limits();
+  const name = createHash("sha256").update(`${maxDocumentBytes} ${maxAliasNodes}\n`).update(file.text).digest("hex");
+  const path = join(dir, parser, `${name}.json`);
   const cached = read(path);
   if (cached) return restore(cached, file, problems);
   const found = new Problems();
@@ -117,11 +124,15 @@ function exists(dir: string): boolean {
   }
 }
 
+/** The folders (beside this one) whose code decides what parseFile returns. */
+const PARSER_FOLDERS = ["documents", "limits"];
+
 let key: string | null | undefined;
 
 /**
- * The parser's identity: the code of documents/ (this build's) and js-yaml's version. Any
- * change to how files are parsed (a new limit, a new rule) gives new keys, so nothing stale is read.
+ * The parser's identity: the code of documents/ and of limits/ (this build's: the alias and
+ * size checks run inside parseFile) and js-yaml's version. Any change to how files are parsed
+ * (a new limit, a new rule) gives new keys, so nothing stale is read.
  */
 function parserKey(): string | null {
   if (key !== undefined) return key;
@@ -136,9 +147,11 @@ function parserKey(): string | null {
 function hashParser(): string {
   const hash = createHash("sha256");
   const here = dirname(fileURLToPath(import.meta.url));
-  const documents = join(here, "..", "documents");
-  for (const name of readdirSync(documents).filter((n) => /\.[cm]?[jt]s$/.test(n) && !n.includes(".test.")).sort()) {
-    hash.update(name).update(readFileSync(join(documents, name)));
+  for (const folder of PARSER_FOLDERS) {
+    const at = join(here, "..", folder);
+    for (const name of readdirSync(at).filter((n) => /\.[cm]?[jt]s$/.test(n) && !n.includes(".test.")).sort()) {
+      hash.update(`${folder}/${name}`).update(readFileSync(join(at, name)));
+    }
   }
   try {
     hash.update(readFileSync(createRequire(import.meta.url).resolve("js-yaml")));
