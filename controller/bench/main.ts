@@ -4,16 +4,19 @@
 //     RSS high-water mark is that run's own and repository generation is not counted, and is
 //     repeated (the median run by wall time is reported, with the spread);
 //  2. the targets: 50,000 documents in < 5 s and < 1 GiB, time(N=100) <= 11 x time(N=10);
-//  3. `slipway render` as a whole process on one ~420-document site: median wall time.
+//  3. `slipway render` as a whole process on one ~420-document site: median wall time;
+//  4. the same for Airship's treasuremap v1.9 seaworthy: CPU seconds (user + sys) and wall time
+//     (`node dist/controller/bench/main.js --treasuremap` runs only this one).
 
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { availableParallelism, loadavg } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLI_MAIN, timeCliRender } from "./cli-run.js";
+import { CLI_MAIN, timeBareNode, timeCliRender } from "./cli-run.js";
 import { medianRun, renderSites, type RenderRun } from "./render-run.js";
-import { cliLine, fmt, renderLine, TARGETS, targetLines, verdict } from "./report.js";
+import { cliLine, fmt, renderLine, TARGETS, targetLines, treasuremapLine, verdict } from "./report.js";
 import { createSyntheticRepo, type SyntheticRepo } from "./synthetic-repo.js";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -27,6 +30,7 @@ const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","), argv[3] === "shared");
+  if (argv[0] === "--treasuremap") return treasuremapFigure();
 
   console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`);
   const runs = new Map<number, RenderRun>();
@@ -49,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
   }
   for (const line of targetLines(runs.get(10)!, runs.get(100)!, repeatsOf.get(100))) console.log(line);
   await cliFigures();
+  await treasuremapFigure();
   // Wall times are only comparable on an otherwise idle machine; this says how idle it was.
   console.log(`end loadavg_1m=${fmt(loadavg()[0]!)}`);
 }
@@ -79,6 +84,32 @@ async function cliFigures(): Promise<void> {
   if (existsSync(example)) {
     const lab = await timeCliRender(example, "lab", CLI_RUNS);
     console.log(cliLine("site-manifests/lab", undefined, lab));
+  }
+}
+
+/** Airship's treasuremap v1.9 (../shared/airship, or SLIPWAY_AIRSHIP_DIR): `slipway render --site seaworthy`. */
+async function treasuremapFigure(): Promise<void> {
+  const airship = process.env.SLIPWAY_AIRSHIP_DIR ?? fileURLToPath(new URL("../../../../shared/airship", import.meta.url));
+  const repo = `${airship}/treasuremap-v1.9`;
+  if (!existsSync(`${repo}/site/seaworthy`)) {
+    console.log(`cli render treasuremap-v1.9/seaworthy FAILED: no treasuremap at ${repo} (set SLIPWAY_AIRSHIP_DIR)`);
+    return;
+  }
+  // The command line keeps parsed files in a content-addressed cache (source/parse-cache.ts):
+  // measured warm (the usual case: the repository was rendered before), on the run that fills
+  // it, and with it switched off.
+  const cache = await mkdtemp(join(tmpdir(), "slipway-bench-parse-"));
+  try {
+    const filling = await timeCliRender(repo, "seaworthy", 1, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
+    const warm = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
+    const off = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: "off" });
+    console.log(`node start-up alone (node -e 0): cpu_s(user+sys)=${((await timeBareNode(CLI_RUNS)) / 1000).toFixed(3)} loadavg_1m=${fmt(loadavg()[0]!)}`);
+    console.log(treasuremapLine("seaworthy", "warm", warm, loadavg()[0]!));
+    console.log(treasuremapLine("seaworthy", "filling", filling, loadavg()[0]!));
+    console.log(treasuremapLine("seaworthy", "off", off, loadavg()[0]!));
+    for (const run of [warm, filling, off]) if (run.firstError) console.log(`error cli ${run.firstError.replaceAll("\n", " | ")}`);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
   }
 }
 

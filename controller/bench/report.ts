@@ -13,6 +13,8 @@ export const TARGETS = {
   scaling: 11,
   /** One site of ~420 documents through the whole `slipway render` process. */
   cliMs: 400,
+  /** CPU seconds of `slipway render` for treasuremap seaworthy: Deckhand's 5.4 s / 20. */
+  treasuremapCpuS: 0.27,
 } as const;
 
 const MIB = 1024 * 1024;
@@ -61,6 +63,28 @@ export function targetLines(small: RenderRun, large: RenderRun, largeAll: Render
   ];
 }
 
+/**
+ * `slipway render` of treasuremap seaworthy as a whole process: CPU seconds (user + sys) and
+ * wall time, against the goal of 20x less CPU than Deckhand's engine (5.4 s on this machine class).
+ */
+export function treasuremapLine(site: string, parseCache: "warm" | "filling" | "off", run: CliRun, load: number): string {
+  const failed = run.exitCodes.some((c) => c !== 0);
+  const s = (ms: number) => (ms / 1000).toFixed(3);
+  return [
+    `cli render treasuremap-v1.9/${site}`,
+    `parse_cache=${parseCache}`,
+    `runs=${run.runs.length}`,
+    `cpu_s(user+sys)=${s(run.medianCpuMs)}`,
+    `cpu_min_s=${s(Math.min(...run.cpuMs))}`,
+    `wall_s=${s(run.medianMs)}`,
+    `wall_min_s=${s(Math.min(...run.runs))}`,
+    `goal_cpu_s=${TARGETS.treasuremapCpuS}`,
+    `deckhand_cpu_s=5.4`,
+    `loadavg_1m=${fmt(load)}`,
+    verdict(!failed && run.medianCpuMs / 1000 <= TARGETS.treasuremapCpuS, failed ? `exit codes ${[...new Set(run.exitCodes)].join(",")}` : undefined),
+  ].join(" ");
+}
+
 export function cliLine(label: string, docs: number | undefined, run: CliRun, limitMs?: number): string {
   const failed = run.exitCodes.some((c) => c !== 0);
   const parts = [
@@ -70,6 +94,7 @@ export function cliLine(label: string, docs: number | undefined, run: CliRun, li
     `median_ms=${fmt(run.medianMs)}`,
     `min_ms=${fmt(Math.min(...run.runs))}`,
     `max_ms=${fmt(Math.max(...run.runs))}`,
+    `cpu_median_ms=${fmt(run.medianCpuMs)}`,
   ];
   if (limitMs !== undefined) {
     parts.push(`limit_ms=${limitMs}`, verdict(!failed && run.medianMs < limitMs, failed ? `exit codes ${[...new Set(run.exitCodes)].join(",")}` : undefined));

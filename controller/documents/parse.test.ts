@@ -37,6 +37,17 @@ describe("parseText", () => {
     expect(parse("schema: a/B/v1\nmetadata: {name: x}\n").errors).toEqual(["f.yaml:1: InvalidDocumentFormat: [a/B/v1] x: the document has no `data` section"]);
   });
 
+  it("reads a repeated mapping key as PyYAML does: the last value wins, at the first key's place, with a warning naming both lines", () => {
+    const { docs, errors } = parse("schema: a/B/v1\nmetadata: {name: x}\ndata:\n  a: 1\n  b: {c: 1, c: 2}\n  a: 3\n---\nschema: a/B/v1\nmetadata: {name: y}\ndata: {}\n");
+    expect(docs.map((d) => d.metadata.name)).toEqual(["x", "y"]);
+    expect(docs[0]!.data).toEqual({ a: 3, b: { c: 2 } });
+    expect(Object.keys(docs[0]!.data as object)).toEqual(["a", "b"]);
+    expect(errors).toEqual([
+      "f.yaml:5: warning: DuplicateMappingKey: key 'c' is repeated in the same mapping (first at line 5); the value here wins, as PyYAML reads it",
+      "f.yaml:6: warning: DuplicateMappingKey: key 'a' is repeated in the same mapping (first at line 4); the value here wins, as PyYAML reads it",
+    ]);
+  });
+
   it("locates any path inside a document", () => {
     const { docs } = parse("schema: a/B/v1\nmetadata: {name: x}\ndata:\n  a:\n    - zero\n    - b: here\n");
     const at = (path: (string | number)[]) => docs[0]!.source.file.position(locatePath(docs[0]!, path).offset).line;

@@ -5,10 +5,13 @@
 // is built only when something asks for a position inside a document (an error, a lint).
 
 import jsyaml from "js-yaml";
-import { isMap, isScalar, isSeq, parseDocument, type Document as YamlDocument, type Node, type Tags } from "yaml";
+import type { Document as YamlDocument, Node, Tags } from "yaml";
+import { aliasExpansionTooLarge, documentTooLarge } from "../limits/index.js";
 import { Problems, type SourceRef } from "../problems/index.js";
 import { PYYAML_SCHEMA } from "./pyyaml-schema.js";
+import { findDuplicateKeys, isDuplicateKeyError } from "./duplicate-keys.js";
 import { SourceFile } from "./source-file.js";
+import { yamlLib } from "./yaml-lib.js";
 import { splitDocuments, type Chunk } from "./split.js";
 import type { Json, Metadata, SourceDocument } from "./types.js";
 
@@ -36,24 +39,73 @@ export function parseFile(file: SourceFile, problems: Problems): SourceDocument[
   for (const chunk of splitDocuments(file.text)) {
     const text = chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)); // directives: we always read 1.1
     let value: unknown;
+    const tooLarge = documentTooLarge(text);
+    if (tooLarge) {
+      problems.error(tooLarge.code, tooLarge.message, { source: { file, offset: chunk.offset + firstContent(chunk.text) } });
+      continue;
+    }
     try {
-      value = jsyaml.load(text, { schema: PYYAML_SCHEMA, json: false });
+      value = loadChunk(text, file, chunk, problems);
     } catch (e) {
       problems.error("InvalidYAML", yamlMessage(e), { source: { file, offset: chunk.offset + markOffset(e) } });
+      continue;
+    }
+    const bomb = aliasExpansionTooLarge(text, value);
+    if (bomb) {
+      problems.error(bomb.code, bomb.message, { source: { file, offset: chunk.offset + bomb.offset } });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document
     const source: SourceRef = { file, offset: chunk.offset + firstContent(chunk.text) };
     const located = withLazyNode({ source }, file, chunk);
     const doc = toEnvelope(value, located, problems);
-    if (doc) out.push(withLazyNode(doc, file, chunk));
+    if (doc) out.push(withChunk(withLazyNode(doc, file, chunk), chunk));
   }
   return out;
+}
+
+/** The YAML document (part of its file) each parsed document came from: what a parse cache stores. */
+const chunks = new WeakMap<SourceDocument, Chunk>();
+
+function withChunk(doc: SourceDocument, chunk: Chunk): SourceDocument {
+  chunks.set(doc, chunk);
+  return doc;
+}
+
+export function chunkOf(doc: SourceDocument): Chunk | undefined {
+  return chunks.get(doc);
+}
+
+/** A parsed document rebuilt from its envelope and chunk (as parseFile made it), e.g. from a cache. */
+export function documentFromChunk(envelope: Omit<SourceDocument, "node" | "source">, sourceOffset: number, file: SourceFile, chunk: Chunk): SourceDocument {
+  return withChunk(withLazyNode({ ...envelope, source: { file, offset: sourceOffset } }, file, chunk), chunk);
 }
 
 /** Parse YAML text that is known to hold documents (e.g. inline documents of a Site). */
 export function parseText(path: string, text: string, problems: Problems): SourceDocument[] {
   return parseFile(new SourceFile(path, text), problems);
+}
+
+/**
+ * One document's value. A repeated mapping key is read as PyYAML does (the last wins), with a
+ * warning naming both lines; see duplicate-keys.ts.
+ */
+function loadChunk(text: string, file: SourceFile, chunk: Chunk, problems: Problems): unknown {
+  try {
+    return jsyaml.load(text, { schema: PYYAML_SCHEMA, json: false });
+  } catch (e) {
+    if (!isDuplicateKeyError(e)) throw e;
+  }
+  const value = jsyaml.load(text, { schema: PYYAML_SCHEMA, json: true });
+  for (const dup of findDuplicateKeys(text, YAML_DOCUMENT_OPTIONS)) {
+    const firstLine = file.position(chunk.offset + dup.first).line;
+    problems.warning(
+      "DuplicateMappingKey",
+      `key '${dup.key}' is repeated in the same mapping (first at line ${firstLine}); the value here wins, as PyYAML reads it`,
+      { source: { file, offset: chunk.offset + dup.second } },
+    );
+  }
+  return value;
 }
 
 function yamlMessage(e: unknown): string {
@@ -81,7 +133,7 @@ function withLazyNode<T extends object>(doc: T, file: SourceFile, chunk: Chunk):
     get() {
       if (!node) {
         const pad = chunk.offset > 0 ? " ".repeat(chunk.offset - 1) + "\n" : "";
-        node = parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), YAML_DOCUMENT_OPTIONS);
+        node = yamlLib().parseDocument(pad + chunk.text.replace(/^%.*$/gm, (d) => " ".repeat(d.length)), YAML_DOCUMENT_OPTIONS);
       }
       return node;
     },
@@ -125,6 +177,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * node that exists along the path, or the document's start when nothing does.
  */
 export function locatePath(doc: Pick<SourceDocument, "source" | "node">, path: readonly (string | number)[]): SourceRef {
+  const { isMap, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.node.contents;
   let offset = doc.source.offset;
   for (const key of path) {

@@ -5,18 +5,23 @@
 
 import jsyaml from "js-yaml";
 
-const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+export const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+export const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+// Every plain scalar (every mapping key too) is tried against each implicit type in turn, so
+// each resolver first rules out by its first character what its pattern cannot match.
+const BOOL_FIRST = new Set("yYnNtTfFoO");
+const NUMBER_FIRST = new Set("+-.0123456789");
 
 const bool = new jsyaml.Type("tag:yaml.org,2002:bool", {
   kind: "scalar",
-  resolve: (s: string) => BOOL_TRUE.test(s) || BOOL_FALSE.test(s),
+  resolve: (s: string) => s.length >= 2 && s.length <= 5 && BOOL_FIRST.has(s[0]!) && (BOOL_TRUE.test(s) || BOOL_FALSE.test(s)),
   construct: (s: string) => BOOL_TRUE.test(s),
   predicate: (v: unknown) => typeof v === "boolean",
   represent: (v: object) => (v ? "true" : "false"),
 });
 
-const INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+export const INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
 function constructInt(s: string): number {
   let t = s.replace(/_/g, "");
@@ -35,13 +40,13 @@ function constructInt(s: string): number {
 
 const int = new jsyaml.Type("tag:yaml.org,2002:int", {
   kind: "scalar",
-  resolve: (s: string) => INT.test(s),
+  resolve: (s: string) => NUMBER_FIRST.has(s[0]!) && INT.test(s),
   construct: constructInt,
   predicate: (v: unknown) => typeof v === "number" && Number.isInteger(v),
   represent: (v: object) => String(v),
 });
 
-const FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+export const FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 function constructFloat(s: string): number {
   const t = s.replace(/_/g, "").toLowerCase();
@@ -56,7 +61,7 @@ function constructFloat(s: string): number {
 
 const float = new jsyaml.Type("tag:yaml.org,2002:float", {
   kind: "scalar",
-  resolve: (s: string) => FLOAT.test(s),
+  resolve: (s: string) => NUMBER_FIRST.has(s[0]!) && FLOAT.test(s),
   construct: constructFloat,
   predicate: (v: unknown) => typeof v === "number" && !Number.isInteger(v),
   represent: (v: object) => String(v),

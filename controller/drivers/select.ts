@@ -19,16 +19,18 @@ export interface DriverConfig {
   /** Called after every Ironic API request with its method and duration (metrics). */
   onIronicCall?: ((method: string, seconds: number) => void) | undefined;
   fake?: boolean;
+  /** Aborted when the run must stop (a fatal error): every driver call in flight is cancelled. */
+  signal?: AbortSignal | undefined;
 }
 
 export function createDrivers(config: DriverConfig): Drivers {
   if (config.fake) return { helm: createFakeHelmDriver(), ironic: createFakeIronicDriver() };
   const kube = { kubeconfigPath: config.kubeconfigPath, kubeContext: config.kubeContext };
-  const helm = createHelmDriver({ ...defined(kube), ...defined({ helmBinary: config.helmBinary }) });
+  const helm = createHelmDriver({ ...defined(kube), ...defined({ helmBinary: config.helmBinary, signal: config.signal }) });
   const ironic = config.ironic
     ? createIronicDriver({
         url: config.ironic.url,
-        ...defined({ username: config.ironic.username, password: config.ironic.password }),
+        ...defined({ username: config.ironic.username, password: config.ironic.password, signal: config.signal }),
         resolveCredentials: secretCredentials(kube, config.secretNamespace ?? "default"),
         ...(config.onIronicCall ? { fetch: timedFetch(config.onIronicCall) } : {}),
       })

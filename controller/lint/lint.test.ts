@@ -202,6 +202,37 @@ describe("lintRepository", () => {
       changes: { "site/lab/secrets/passphrases/ipmi.yaml": null, "site/lab/ipmi.yaml": BASE["site/lab/secrets/passphrases/ipmi.yaml"]! },
       want: ["<repo>/site/lab/ipmi.yaml:2: warning: S002: [deckhand/Passphrase/v1] ipmi-password is a secret (deckhand/Passphrase/v1) but is not stored under a secrets/ folder"],
     },
+    {
+      code: "S003",
+      name: "a mapping key written twice (a warning naming both lines; the last wins as in PyYAML)",
+      changes: { "site/lab/things.yaml": doc("example/Thing/v1", "thing-lab", "site", "  size: 3\n  color: red\n  size: 4\n") },
+      want: ["<repo>/site/lab/things.yaml:13: warning: S003: site/lab/things.yaml: key 'size' is repeated in the same mapping (first at line 11); the value here wins, as PyYAML reads it"],
+    },
+    {
+      code: "S004",
+      name: "the migration report: a value Deckhand's shallow copy changes, with both values and the substitution that does it (a warning)",
+      changes: {
+        "global/endpoints.yaml": doc("example/Thing/v1", "endpoints", "global", "  api:\n    port:\n      node: 31900\n"),
+        "global/ports.yaml": doc("example/Thing/v1", "ports", "global", "  drydock: 30000\n"),
+        "site/lab/chart.yaml": `---
+schema: example/Thing/v1
+metadata:
+  schema: metadata/Document/v1
+  name: chart
+  storagePolicy: cleartext
+  layeringDefinition: {layer: site}
+  substitutions:
+    - src: {schema: example/Thing/v1, name: endpoints, path: .api}
+      dest: {path: .values.api}
+    - src: {schema: example/Thing/v1, name: ports, path: .drydock}
+      dest: {path: .values.api.port.node}
+data: {}
+`,
+      },
+      want: [
+        "<repo>/global/endpoints.yaml:13: warning: S004: site lab: [example/Thing/v1] endpoints .api.port.node: Deckhand renders 30000, the documents say 31900; Deckhand's shallow copy: substitution 1 of [example/Thing/v1, site] chart writes .values.api.port.node into a copy that shares this value, and so changes it here too",
+      ],
+    },
   ];
 
   for (const row of rows) {
@@ -210,9 +241,23 @@ describe("lintRepository", () => {
     });
   }
 
-  it("finds nothing wrong in the example repository site-manifests/", async () => {
+  it("finds nothing wrong in the example repository site-manifests/, and reports where Deckhand would render it differently", async () => {
     const root = new URL("../../site-manifests", import.meta.url).pathname;
-    expect((await lintRepository(root)).map(formatProblem)).toEqual([]);
+    const problems = await lintRepository(root);
+    expect(problems.filter((p) => p.code !== "S004").map(formatProblem)).toEqual([]);
+    // edge's site-settings deletes features.legacy_api (true); Deckhand deletes the first value equal
+    // to it, and Python's True == 1: replicas.frontend goes instead, and legacy_api stays.
+    const report = problems.filter((p) => p.code === "S004").map(formatProblem);
+    expect(report.map((l) => l.replace(/^(\S+): warning: S004: (site \S+): (\S+ \S+ \S+).*$/, "$1 $2 $3"))).toEqual([
+      "site-manifests/site/edge-01/software/config/site-settings.yaml:17 site edge-01 [slipway/SiteSettings/v1] site-settings .features.legacy_api:",
+      "site-manifests/site/edge-02/software/config/site-settings.yaml:22 site edge-02 [slipway/SiteSettings/v1] site-settings .features.legacy_api:",
+      "site-manifests/type/edge/software/charts/apps/frontend.yaml:25 site lab Deckhand cannot render",
+      "site-manifests/type/edge/software/charts/infra/feature-flags.yaml:26 site edge-01 [armada/Chart/v1] feature-flags .values.data.legacy_api:",
+      "site-manifests/type/edge/software/charts/infra/feature-flags.yaml:26 site edge-02 [armada/Chart/v1] feature-flags .values.data.legacy_api:",
+    ]);
+    // In lab, replicas.frontend is gone for good, and the chart that substitutes it cannot render.
+    expect(report[2]).toContain("site lab: Deckhand cannot render this site, where the correct rendering can: SubstitutionSourceDataNotFound: [armada/Chart/v1, type] frontend: substitution 0: path '.replicas.frontend' was not found");
+    expect(report[0]).toContain("Deckhand renders true, the documents say no value; inherited from [slipway/SiteSettings/v1, type] site-settings-edge: Deckhand's delete by value: layering action 2 (delete .features.legacy_api) removes the first equal value, at .replicas.frontend");
   });
 
   it("drops excluded codes and downgrades warned ones", async () => {

@@ -1,12 +1,13 @@
 // Reading a repository for lint: the only file-system access of the lint stage.
 
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { isPlainObject, parseFile } from "../documents/parse.js";
 import { SourceFile } from "../documents/source-file.js";
 import { Problems } from "../problems/index.js";
 import { listYamlFiles, SITE_DEFINITION } from "../source/index.js";
 import { isDirectory } from "../source/pegleg.js";
+import { readUserFile } from "../source/read-user-file.js";
 import type { LintFile, LintRepo, SiteFolder } from "./model.js";
 
 export async function loadRepository(root: string, site?: string): Promise<LintRepo> {
@@ -34,12 +35,10 @@ export async function loadRepository(root: string, site?: string): Promise<LintR
 }
 
 async function readLintFile(root: string, path: string): Promise<LintFile | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return undefined;
-  }
+  // Like the render stage: type checked before opening (a FIFO would block), size limited.
+  const read = await readUserFile(path, display(path));
+  if (!read.ok) return undefined;
+  const text = read.text;
   const file = new SourceFile(display(path), text);
   const problems = new Problems();
   const documents = parseFile(file, problems);

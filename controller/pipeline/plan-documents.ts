@@ -5,7 +5,7 @@
 import type { RenderedDocument, SourceDocument } from "../documents/types.js";
 import { chartsToFetch, planWorkflow, type Workflow } from "../plan/index.js";
 import type { Problems } from "../problems/index.js";
-import { render } from "../render/index.js";
+import { render, type RenderCompat } from "../render/index.js";
 import { fetchChartSources, type ChartSourceOptions } from "../source/chart-sources.js";
 import { checkEnvelopes, validateDocuments } from "../validate/index.js";
 
@@ -15,19 +15,24 @@ export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workf
 export interface PlanDocumentsOptions {
   root: string;
   site?: string | undefined;
+  /** No chart may lie outside it (default: the git work tree of `root`, else the folder holding `root`). */
+  repository?: string | undefined;
   /** How chart sources are fetched (cache, mirror rewrites, offline). */
   sources?: ChartSourceOptions | undefined;
+  /** `deckhand`: render exactly as Deckhand did (render/options.ts). */
+  compat?: RenderCompat | undefined;
 }
 
 export async function planDocuments(documents: SourceDocument[], options: PlanDocumentsOptions, problems: Problems): Promise<PlanOutcome> {
   if (problems.hasErrors) return { documents: [], failed: "render" };
   const valid = checkEnvelopes(documents, problems);
   if (problems.hasErrors) return { documents: [], failed: "render" };
-  const rendered = render(valid, problems);
+  const rendered = render(valid, problems, { compat: options.compat });
   if (problems.hasErrors) return { documents: [], failed: "render" };
   validateDocuments(rendered, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "validate" };
-  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, options.sources ?? {}, problems);
+  const sources = { ...options.sources, ...(options.repository !== undefined ? { repository: options.repository } : {}) };
+  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, sources, problems);
   if (problems.hasErrors) return { documents: rendered, failed: "source" };
   const workflow = planWorkflow({ documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) }, problems);
   return problems.hasErrors ? { documents: rendered, failed: "plan" } : { documents: rendered, workflow };

@@ -12,7 +12,8 @@
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { BmcCredentials } from "../drivers/types.js";
 import type { Problems } from "../problems/index.js";
-import { drydockBmcAddress } from "./drydock-bmc.js";
+import { locatePath } from "../documents/parse.js";
+import { drydockBmcAddress, drydockOobScheme } from "./drydock-bmc.js";
 import { BAREMETAL_NODE, type DocumentIndex, obj } from "./documents.js";
 
 export const HOST_PROFILE = "drydock/HostProfile/v1";
@@ -57,7 +58,7 @@ export function drydockNodeFacts(node: RenderedDocument, index: DocumentIndex, p
     facts.unmanaged = "it has no oob block (oob.type) in itself or its host profiles";
     return facts;
   }
-  const scheme = drydockBmcAddress(type, "");
+  const scheme = drydockOobScheme(type);
   if ("unsupported" in scheme) {
     facts.unmanaged = scheme.unsupported;
     return facts;
@@ -70,13 +71,22 @@ export function drydockNodeFacts(node: RenderedDocument, index: DocumentIndex, p
   if (!index.get(NETWORK, network)) {
     problems.warning("NetworkNotFound", `${BAREMETAL_NODE} ${node.metadata.name}: oob.network '${network}' is not a ${NETWORK} among the rendered documents`, { source: node.source });
   }
-  const entry = (Array.isArray(obj(node.data).addressing) ? (obj(node.data).addressing as Json[]) : []).map(obj).find((a) => a.network === network);
+  const addressing = (Array.isArray(obj(node.data).addressing) ? (obj(node.data).addressing as Json[]) : []).map(obj);
+  const at = addressing.findIndex((a) => a.network === network);
+  const entry = addressing[at];
   if (!entry || typeof entry.address !== "string" || entry.address === "") {
     problems.error("OobAddressMissing", `${BAREMETAL_NODE} ${node.metadata.name} has no addressing entry for its oob network '${network}'`, { source: node.source });
     return undefined;
   }
   const bmc = drydockBmcAddress(type, entry.address);
   if ("unsupported" in bmc) return facts;
+  if ("invalid" in bmc) {
+    problems.error("InvalidBmcAddress", `${BAREMETAL_NODE} ${node.metadata.name}: BMC address "${bmc.shown}" (oob type '${type}' and its addressing on '${network}') is refused: ${bmc.invalid}`, {
+      source: locatePath(node, ["data", "addressing", at, "address"]),
+      document: { schema: node.schema, name: node.metadata.name },
+    });
+    return undefined;
+  }
   facts.bmc = { address: bmc.address };
   const account = oobField("account");
   const credential = oobField("credential");

@@ -129,4 +129,28 @@ describe("Drydock-native bare metal", () => {
       expect(r.problems.map((p) => p.replace(/^site\.yaml:\d+: /, ""))).toEqual([want]);
     }
   });
+  it("parses a Drydock-derived BMC address as a BaremetalHost's: credentials, whitespace or shell syntax in the oob addressing are InvalidBmcAddress at that line", () => {
+    const lines = BASE.split("\n");
+    // The node's data (its addressing) is written 3 lines below its name.
+    const at = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    for (const [address, reason] of [
+      ["root:pw@10.23.104.11", "it embeds credentials (user:password@)"],
+      ["10.23.104.11;reboot", "it holds shell syntax"],
+      ["10.23.104.11 x", "it holds whitespace"],
+      ["10.23.104.11:99999", "port '99999' is not a number from 1 to 65535"],
+    ]) {
+      const text = BASE.replace(node("n1", "10.23.104.11"), node("n1", address));
+      const r = plan(text);
+      expect(r.nodes).toEqual([]);
+      expect(r.problems).toEqual([expect.stringContaining(`site.yaml:${at("name: n1") + 3}: InvalidBmcAddress: drydock/BaremetalNode/v1 n1: BMC address "ipmi://`)]);
+      expect(r.problems[0]).toContain(reason);
+      expect(r.problems[0]).not.toContain(":pw@");
+    }
+    // The same address in a BaremetalHost is refused by the same parser.
+    const host = plan(BASE + doc("slipway/BaremetalHost/v1", "n1", "{node: n1, bmc: {address: 'ipmi://10.23.104.11;reboot', credentialsSecretRef: {name: n1-bmc}}}"));
+    expect(host.problems).toEqual([expect.stringMatching(/InvalidBmcAddress: slipway\/BaremetalHost\/v1 n1: BMC address "ipmi:\/\/10\.23\.104\.11;reboot" is refused: it holds shell syntax/)]);
+    // An IPv6 address and a port are fine.
+    expect(plan(BASE.replace(node("n1", "10.23.104.11"), node("n1", "fd00::11"))).nodes[0]!.spec.bmc.address).toBe("ipmi://[fd00::11]");
+    expect(plan(BASE.replace(node("n1", "10.23.104.11"), node("n1", "10.23.104.11:6230"))).nodes[0]!.spec.bmc.address).toBe("ipmi://10.23.104.11:6230");
+  });
 });

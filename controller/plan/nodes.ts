@@ -5,6 +5,9 @@
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { NodeSpec } from "../drivers/types.js";
 import { Problems } from "../problems/index.js";
+import { locatePath } from "../documents/parse.js";
+import { BMC_SCHEMES } from "../validate/schemas/slipway.js";
+import { parseBmcAddress, shownAddress } from "./bmc-address.js";
 import { digestOf, sha256 } from "./digest.js";
 import { BAREMETAL_HOST, BAREMETAL_NODE, DocumentIndex, obj, origin } from "./documents.js";
 import { drydockNodeFacts, type DrydockNodeFacts } from "./drydock-node.js";
@@ -33,9 +36,9 @@ export function baremetalPhase(index: DocumentIndex, problems: Problems, site?: 
       problems.error("NodeNotFound", `${BAREMETAL_HOST} ${host.metadata.name} extends ${BAREMETAL_NODE} '${nodeName}', which is not among the rendered documents`, { source: host.source });
       continue;
     }
-    const other = hosts.get(nodeName);
-    if (other) {
-      problems.error("DuplicateBaremetalHost", `${BAREMETAL_HOST} ${other.metadata.name} and ${host.metadata.name} both extend ${BAREMETAL_NODE} '${nodeName}'`, { source: host.source });
+    const first = hosts.get(nodeName);
+    if (first) {
+      problems.error("DuplicateBaremetalHost", `${BAREMETAL_HOST} ${host.metadata.name} and ${first.metadata.name} (${origin(first).at}) both extend ${BAREMETAL_NODE} '${nodeName}'; a node has one host`, { source: host.source, document: { schema: host.schema, name: host.metadata.name } });
       continue;
     }
     hosts.set(nodeName, host);
@@ -62,6 +65,14 @@ function nodeStep(node: RenderedDocument, facts: DrydockNodeFacts, host: Rendere
   if (!address) {
     problems.warning("NodeNotManaged", `${BAREMETAL_NODE} ${nodeName} is not enrolled: ${facts.unmanaged ?? "no BMC address"}${host ? "" : `; a ${BAREMETAL_HOST} can name its BMC`}`, { source: at.source });
     return undefined;
+  }
+  // An address the host names is parsed here; one derived from Drydock's oob block was parsed the same way (drydock-bmc.ts).
+  if (host && typeof bmc.address === "string") {
+    const parsed = parseBmcAddress(bmc.address, BMC_SCHEMES);
+    if (!parsed.ok) {
+      problems.error("InvalidBmcAddress", `${BAREMETAL_HOST} ${host.metadata.name}: BMC address "${shownAddress(bmc.address)}" is refused: ${parsed.reason}`, { source: locatePath(host, ["data", "bmc", "address"]), document: { schema: host.schema, name: host.metadata.name } });
+      return undefined;
+    }
   }
   const spec: NodeSpec = {
     name: nodeName,

@@ -4,8 +4,10 @@
 import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
 import type { ReleaseSpec, WaitSpec } from "../drivers/types.js";
 import type { Problems } from "../problems/index.js";
+import { locatePath } from "../documents/parse.js";
 import type { ChartRequest, FetchedChart } from "../source/chart-sources.js";
 import { digestOf } from "./digest.js";
+import { namespaceProblem, releaseNameProblem } from "./names.js";
 import { CHART, CHART_GROUP, DEPLOYMENT_CONFIGURATION, DocumentIndex, MANIFEST, obj, origin, secretPathsUnder } from "./documents.js";
 import type { Phase, ReleaseStep } from "./types.js";
 
@@ -35,7 +37,14 @@ export function chartsUsed(index: DocumentIndex, manifest: RenderedDocument, pro
     if (out.has(chart.metadata.name)) return;
     const d = obj(chart.data);
     const dependencies: string[] = [];
-    out.set(chart.metadata.name, { name: chart.metadata.name, chartName: typeof d.chart_name === "string" ? d.chart_name : chart.metadata.name, source: obj(d.source), dependencies, at: chart.source });
+    out.set(chart.metadata.name, {
+      name: chart.metadata.name,
+      chartName: typeof d.chart_name === "string" ? d.chart_name : chart.metadata.name,
+      source: obj(d.source),
+      dependencies,
+      at: chart.source,
+      locationAt: () => locatePath(chart, ["data", "source", "location"]),
+    });
     for (const dep of stringList(d.dependencies)) {
       const c = index.get(CHART, dep);
       if (!c) {
@@ -102,12 +111,21 @@ function releaseStep(chart: RenderedDocument, prefix: string, group: string, inp
   }
   const release = typeof d.release === "string" ? d.release : chart.metadata.name;
   const name = prefix ? `${prefix}-${release}` : release;
+  const namespace = typeof d.namespace === "string" ? d.namespace : "default";
+  const badName = releaseNameProblem(name);
+  const badNamespace = namespaceProblem(namespace);
+  if (badName || badNamespace) {
+    const document = { schema: chart.schema, name: chart.metadata.name };
+    if (badName) problems.error("InvalidReleaseName", `chart ${chart.metadata.name}: ${badName}${prefix ? ` (release_prefix '${prefix}' + release '${release}')` : ""}`, { source: locatePath(chart, ["data", "release"]), document });
+    if (badNamespace) problems.error("InvalidNamespace", `chart ${chart.metadata.name}: ${badNamespace}`, { source: locatePath(chart, ["data", "namespace"]), document });
+    return undefined;
+  }
   const values = obj(d.values) as JsonObject;
   const timeout = seconds(obj(d.wait).timeout) ?? seconds(d.timeout) ?? DEFAULT_TIMEOUT_SECONDS;
   const test = obj(d.test);
   const spec: ReleaseSpec = {
     name,
-    namespace: typeof d.namespace === "string" ? d.namespace : "default",
+    namespace,
     chartPath: fetched.path,
     values,
     wait: waitSpec(obj(d.wait), timeout),

@@ -1,27 +1,39 @@
 // render: raw documents → the concrete documents of one site (Deckhand layering, then
 // substitution, in one dependency order). Pure: no I/O; problems are collected, not thrown.
 
-import { isControl, layerOf, type RenderedDocument, type SourceDocument } from "../documents/types.js";
+import { isControl, isEncrypted, layerOf, type RenderedDocument, type SourceDocument } from "../documents/types.js";
 import type { Problem, Problems } from "../problems/index.js";
 import { applyActions, assignLayers, checkReplacements, LayeringError, layerOrderOf, selectParents } from "./layering.js";
 import { clone, isMapping } from "./merge.js";
 import { nodeName, problemAt, type RenderNode } from "./model.js";
 import { ancestorOf, dependenciesOf, renderOrder } from "./order.js";
+import { markSharedSecrets } from "./shared-secrets.js";
+import { newTrace, type RenderOptions } from "./options.js";
 import { formatPath, PathSyntaxError } from "./path.js";
 import { substituteAll, SubstitutionError, type SourceLookup } from "./substitution.js";
 
 export { redactDocument, REDACTED, type OutputDocument } from "./redact.js";
 export type { RenderedDocument } from "../documents/types.js";
+export { newTrace, RENDER_COMPAT_MODES, type QuirkTrace, type RenderCompat, type RenderOptions } from "./options.js";
+export type { RenderNode } from "./model.js";
+export { deckhandDivergences, deckhandReport, type DeckhandReport, type Divergence } from "./divergence.js";
 
-export function render(documents: SourceDocument[], problems: Problems): RenderedDocument[] {
-  const found: Problem[] = [];
-  const nodes = uniqueNodes(documents, found);
-  const rendered = renderNodes(nodes, found);
-  problems.addAll(found);
-  return rendered;
+export function render(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): RenderedDocument[] {
+  return renderWithNodes(documents, problems, options).rendered;
 }
 
-function uniqueNodes(documents: SourceDocument[], found: Problem[]): RenderNode[] {
+/** The rendered documents and every node behind them (abstract ones too), for comparing two renderings. */
+export function renderWithNodes(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): { rendered: RenderedDocument[]; nodes: RenderNode[] } {
+  const found: Problem[] = [];
+  // Deckhand's shallow copies let a substitution write into its source's data: never the input's.
+  const nodes = uniqueNodes(documents, found, options.compat === "deckhand");
+  // Deckhand mode always keeps a trace: its shared copies can carry secrets (shared-secrets.ts).
+  const rendered = renderNodes(nodes, found, options.compat === "deckhand" && !options.trace ? { ...options, trace: newTrace() } : options);
+  problems.addAll(found);
+  return { rendered, nodes };
+}
+
+function uniqueNodes(documents: SourceDocument[], found: Problem[], ownData: boolean): RenderNode[] {
   const seen = new Map<string, RenderNode>();
   const nodes: RenderNode[] = [];
   documents.forEach((doc, index) => {
@@ -34,7 +46,8 @@ function uniqueNodes(documents: SourceDocument[], found: Problem[]): RenderNode[
       layerIndex: -1,
       abstract: !control && doc.metadata.layeringDefinition?.abstract === true,
       control,
-      data: doc.data,
+      // structuredClone keeps what a YAML alias shares within the document shared, as PyYAML does.
+      data: ownData ? structuredClone(doc.data) : doc.data,
       secretPaths: [],
       failed: false,
     };
@@ -55,7 +68,7 @@ function where(n: RenderNode): string {
   return `${n.doc.source.file.path}:${line}`;
 }
 
-function renderNodes(nodes: RenderNode[], found: Problem[]): RenderedDocument[] {
+function renderNodes(nodes: RenderNode[], found: Problem[], options: RenderOptions): RenderedDocument[] {
   const layered = nodes.filter((n) => !n.control);
   if (layered.length > 0) {
     const order = layerOrderOf(nodes, found);
@@ -67,7 +80,8 @@ function renderNodes(nodes: RenderNode[], found: Problem[]): RenderedDocument[] 
     checkReplacements(layered, found);
   }
   const lookup = sourceLookup(nodes);
-  for (const n of renderOrder(nodes, lookup, found)) renderNode(n, lookup, found);
+  for (const n of renderOrder(nodes, lookup, found)) renderNode(n, lookup, found, options);
+  if (options.compat === "deckhand" && options.trace) markSharedSecrets(nodes, options.trace);
   return nodes.filter((n) => !n.abstract && !n.replacedBy && !n.failed).map(toRendered);
 }
 
@@ -85,7 +99,7 @@ function sourceLookup(nodes: RenderNode[]): SourceLookup {
   return (schema, name) => byName.get(`${schema}\u0000${name}`);
 }
 
-function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void {
+function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], options: RenderOptions): void {
   if (n.failed || n.control) return;
   if (dependenciesOf(n, lookup).some((d) => d.failed)) {
     n.failed = true; // the dependency's own problem explains it
@@ -95,8 +109,13 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void
   const actions = n.doc.metadata.layeringDefinition?.actions ?? [];
   if (ancestor && actions.length > 0) {
     try {
-      n.data = applyActions(ancestor.data, n.doc.data, actions);
-      n.secretPaths = [...ancestor.secretPaths];
+      const trace = options.trace;
+      n.data = applyActions(ancestor.data, n.doc.data, actions, {
+        compat: options.compat,
+        onMisplacedDelete: trace && ((actionIndex, path, removedAt) => trace.deletes.push({ node: n, actionIndex, path, removedAt })),
+      });
+      // Data inherited from an encrypted parent stays a secret in a cleartext child: all of it.
+      n.secretPaths = isEncrypted(ancestor.doc) && !isEncrypted(n.doc) ? [[]] : [...ancestor.secretPaths];
     } catch (e) {
       n.failed = true;
       if (e instanceof LayeringError) {
@@ -112,7 +131,7 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[]): void
   if ((n.doc.metadata.substitutions ?? []).length > 0) {
     if (n.data === n.doc.data) n.data = clone(n.data);
     try {
-      substituteAll(n, lookup);
+      substituteAll(n, lookup, options);
     } catch (e) {
       n.failed = true;
       if (e instanceof SubstitutionError) {

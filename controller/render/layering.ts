@@ -5,7 +5,9 @@ import { LAYERING_POLICY, type Json, type LayeringAction } from "../documents/ty
 import type { Problem } from "../problems/index.js";
 import { clone, deepMerge, isMapping } from "./merge.js";
 import { nodeName, problemAt, type RenderNode } from "./model.js";
-import { deletePath, getPath, parsePath, PathSyntaxError, setPath, type Segment } from "./path.js";
+import { deleteFirstEqual } from "./deckhand-quirks.js";
+import type { RenderOptions } from "./options.js";
+import { deletePath, formatPath, getPath, parsePath, PathSyntaxError, setPath, type Segment } from "./path.js";
 
 export interface LayerOrder {
   /** Layers that hold at least one document, top (most general) first. */
@@ -165,13 +167,20 @@ export class LayeringError extends Error {
 }
 
 /** Applies a child's actions, in order, to a copy of its parent's rendered data. */
-export function applyActions(parentData: Json, childData: Json, actions: LayeringAction[]): Json {
+export function applyActions(parentData: Json, childData: Json, actions: LayeringAction[], options: ActionOptions = {}): Json {
   let result: Json = clone(parentData) ?? {};
   if (result === null) result = {};
   actions.forEach((action, i) => {
-    result = applyAction(result, childData ?? {}, action, i);
+    result = applyAction(result, childData ?? {}, action, i, options);
   });
   return result;
+}
+
+export interface ActionOptions {
+  /** `deckhand`: a delete removes the first value equal to the one at its path (Deckhand's deep_delete). */
+  compat?: RenderOptions["compat"];
+  /** Called when such a delete removed something other than the value at its path. */
+  onMisplacedDelete?: (actionIndex: number, path: Segment[], removedAt: Segment[]) => void;
 }
 
 function actionSegments(action: LayeringAction, index: number): Segment[] {
@@ -186,13 +195,19 @@ function actionSegments(action: LayeringAction, index: number): Segment[] {
   }
 }
 
-function applyAction(overall: Json, child: Json, action: LayeringAction, index: number): Json {
+function applyAction(overall: Json, child: Json, action: LayeringAction, index: number, options: ActionOptions): Json {
   const path = actionSegments(action, index);
   const missing = (where: string) =>
     new LayeringError("MissingDocumentKey", `${action.method} action path '${action.path}' is not present in the ${where}`, index);
   switch (action.method) {
     case "delete": {
       if (path.length === 0) return {};
+      if (options.compat === "deckhand") {
+        if (getPath(overall, path) === undefined) throw missing("parent's data");
+        const removedAt = deleteFirstEqual(overall, path);
+        if (!removedAt || formatPath(removedAt) !== formatPath(path)) options.onMisplacedDelete?.(index, path, removedAt ?? []);
+        return overall;
+      }
       if (!deletePath(overall, path)) throw missing("parent's data");
       return overall;
     }

@@ -9,6 +9,9 @@ const cache = new Map<string, Segment[]>();
 
 export class PathSyntaxError extends Error {}
 
+/** A list index more than the list's length + 1. */
+export class PathIndexOutOfRange extends PathSyntaxError {}
+
 /** Segments of a path; `.` (or `$`) is the whole value: []. */
 export function parsePath(path: string): Segment[] {
   const hit = cache.get(path);
@@ -46,7 +49,10 @@ function parseUncached(path: string): Segment[] {
       const end = s.indexOf("]", i);
       if (end === -1) throw new PathSyntaxError(`unterminated [ in path ${path}`);
       const inner = s.slice(i + 1, end).trim();
-      if (/^\d+$/.test(inner)) out.push(Number(inner));
+      if (/^\d+$/.test(inner)) {
+        if (!Number.isSafeInteger(Number(inner))) throw new PathIndexOutOfRange(`list index [${inner}] is too large in path ${path}`);
+        out.push(Number(inner));
+      }
       else if (/^(['"]).*\1$/.test(inner)) out.push(inner.slice(1, -1));
       else throw new PathSyntaxError(`unsupported index [${inner}] in path ${path}`);
       i = end + 1;
@@ -95,6 +101,9 @@ export function setPath(data: Json, segments: readonly Segment[], value: Json): 
     const nextSeg = segments[i + 1];
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) throw new PathSyntaxError(`cannot index a non-list with [${seg}]`);
+      // Padding is bounded by the list's length + 1 (Deckhand pads with empty mappings): an
+      // index like [99999999999] must not grow a list without bound.
+      if (seg > cur.length + 1) throw new PathIndexOutOfRange(`list index [${seg}] is beyond the end of a list of ${cur.length} (at most [${cur.length + 1}])`);
       while (cur.length <= seg) cur.push({});
       if (last) cur[seg] = value;
       else {

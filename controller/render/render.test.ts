@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseText } from "../documents/parse.js";
 import { formatProblem, Problems } from "../problems/index.js";
-import { redactDocument, render } from "./index.js";
+import { deckhandDivergences, redactDocument, render } from "./index.js";
 
 const POLICY = `---
 schema: deckhand/LayeringPolicy/v1
@@ -258,14 +258,62 @@ describe("substitution", () => {
       doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
         doc("a", "site", "{}", { subs: [["{schema: example/Site/v1, name: nope, path: .name}", "{path: .x}"]] }) +
         doc("b", "site", "{}", { subs: [["{schema: example/Site/v1, name: v, path: .missing}", "{path: .x}"]] }) +
-        doc("c", "site", "{x: no-marker}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .x, pattern: MARKER}"]] }),
+        doc("c", "site", "{x: 5}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .x, pattern: MARKER}"]] }) +
+        doc("d", "site", "{}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .x, pattern: MARKER}"]] }),
     );
     expect(r.errors).toEqual([
       "test.yaml:24: SubstitutionSourceNotFound: [example/Kind/v1, site] a: substitution 0: source document [example/Site/v1] nope was not found among the concrete documents",
       "test.yaml:36: SubstitutionSourceDataNotFound: [example/Kind/v1, site] b: substitution 0: path '.missing' was not found in source document [example/Site/v1] v",
-      "test.yaml:48: MissingDocumentPattern: [example/Kind/v1, site] c: substitution 0: pattern 'MARKER' was not found in the value at '.x'",
+      "test.yaml:48: MissingDocumentPattern: [example/Kind/v1, site] c: substitution 0: pattern 'MARKER' needs a string at '.x'",
+      "test.yaml:60: MissingDocumentPattern: [example/Kind/v1, site] d: substitution 0: '.x' does not exist, so pattern 'MARKER' cannot be found in it",
     ]);
     expect(Object.keys(r.data)).toEqual(["v"]);
+  });
+
+  it("a dest.pattern absent from the destination string leaves it unchanged, as Deckhand does", () => {
+    const r = run(
+      doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
+        doc("c", "site", "{x: no-marker, deep: {a: no-marker-either}}", {
+          subs: [
+            ["{schema: example/Site/v1, name: v, path: .name}", "{path: .x, pattern: MARKER}"],
+            ["{schema: example/Site/v1, name: v, path: .name}", "{path: .deep, pattern: MARKER, recurse: {depth: -1}}"],
+          ],
+        }),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.data.c).toEqual({ x: "no-marker", deep: { a: "no-marker-either" } });
+  });
+
+  it("a scalar substituted into a pattern is written as Python's str() writes it", () => {
+    const values = "{t: true, f: false, i: 42, neg: -7, fl: 1.5, small: 0.00001, big: 12345678901234567890.0, half: .5, l: [1, 'a', true], m: {k: \"it's\"}}";
+    const keys = ["t", "f", "i", "neg", "fl", "small", "big", "half", "l", "m"];
+    const r = run(
+      doc("v", "site", values, { schema: "example/Values/v1" }) +
+        doc("c", "site", `{${keys.map((k) => `${k}: '<X>'`).join(", ")}}`, {
+          subs: keys.map((k) => [`{schema: example/Values/v1, name: v, path: .${k}}`, `{path: .${k}, pattern: '<X>'}`] as [string, string]),
+        }),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.data.c).toEqual({ t: "True", f: "False", i: "42", neg: "-7", fl: "1.5", small: "1e-05", big: "1.2345678901234567e+19", half: "0.5", l: "[1, 'a', True]", m: '{\'k\': "it\'s"}' });
+  });
+
+  it("a dest path through a value that is not a mapping is UnknownSubstitutionError, not an overwrite", () => {
+    const through = ["{s: text}", "{s: [1, 2]}", "{s: 3}", "{s: true}", "{s: null}"];
+    for (const data of through) {
+      const r = run(
+        doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
+          doc("c", "site", data, { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .s.inner.leaf}"]] }),
+      );
+      expect(r.errors, data).toHaveLength(1);
+      expect(r.errors[0], data).toMatch(/^test\.yaml:24: UnknownSubstitutionError: \[example\/Kind\/v1, site\] c: substitution 0: destination path '\.s\.inner\.leaf' runs through '\.s', which is (a string|a list|a number|a boolean|null), not a mapping$/);
+      expect(r.data.c, data).toBeUndefined();
+    }
+    const ok = run(
+      doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
+        doc("c", "site", "{s: {other: 1}, l: [{a: 1}]}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "[{path: .s.inner.leaf}, {path: '.l[0].b'}, {path: '.l[2].c'}]"]] }),
+    );
+    expect(ok.errors).toEqual([]);
+    expect(ok.data.c).toEqual({ s: { other: 1, inner: { leaf: "lab" } }, l: [{ a: 1, b: "lab" }, {}, { c: "lab" }] });
   });
 
   it("an abstract document is never a source", () => {
@@ -317,5 +365,117 @@ describe("secrets", () => {
     const host = run(secretDocs).rendered.find((d) => d.metadata.name === "host")!;
     expect(host.data).toEqual({ bmc: { url: "http://admin:s3cr3t-value@10.0.0.1", password: "s3cr3t-value" } });
     expect(redactDocument(host, true).data).toEqual(host.data);
+  });
+});
+
+describe("compat: deckhand", () => {
+  function runCompat(text: string) {
+    const problems = new Problems();
+    const docs = parseText("test.yaml", POLICY + text, problems);
+    const rendered = render(docs, problems, { compat: "deckhand" });
+    const data = Object.fromEntries(rendered.filter((d) => d.schema !== "deckhand/LayeringPolicy/v1").map((d) => [d.metadata.name, redactDocument(d).data]));
+    return { data, errors: problems.items.map(formatProblem) };
+  }
+
+  const writeThrough =
+    doc("endpoints", "site", "{api: {port: {node: 31900}, host: h}}", { schema: "example/Endpoints/v1" }) +
+    doc("ports", "site", "{drydock: 30000}", { schema: "example/Ports/v1" }) +
+    doc("chart", "site", "{}", {
+      subs: [
+        ["{schema: example/Endpoints/v1, name: endpoints, path: .api}", "{path: .values.api}"],
+        ["{schema: example/Ports/v1, name: ports, path: .drydock}", "{path: .values.api.port.node}"],
+        ["{schema: example/Ports/v1, name: ports, path: .drydock}", "{path: .values.api.host}"],
+      ],
+    }) +
+    doc("later", "site", "{}", {
+      subs: [
+        ["{schema: example/Kind/v1, name: chart, path: .values}", "{path: .after}"],
+        ["{schema: example/Endpoints/v1, name: endpoints, path: .api.port.node}", "{path: .port}"],
+      ],
+    });
+
+  it("a substitution copies its source shallowly, so a later write inside the copy writes through into the source", () => {
+    const compat = runCompat(writeThrough);
+    expect(compat.errors).toEqual([]);
+    // .api.host is one level below the copied value: the copy's own key, not shared.
+    expect(compat.data.endpoints).toEqual({ api: { port: { node: 30000 }, host: "h" } });
+    expect(compat.data.later).toEqual({ after: { api: { port: { node: 30000 }, host: 30000 } }, port: 30000 });
+    const correct = run(writeThrough);
+    expect(correct.data.endpoints).toEqual({ api: { port: { node: 31900 }, host: "h" } });
+    expect(correct.data.later).toEqual({ after: { api: { port: { node: 30000 }, host: 30000 } }, port: 31900 });
+  });
+
+  it("src.deepcopy: true makes Deckhand copy deeply", () => {
+    const compat = runCompat(writeThrough.replace("path: .api}", "path: .api, deepcopy: true}"));
+    expect(compat.errors).toEqual([]);
+    expect(compat.data.endpoints).toEqual({ api: { port: { node: 31900 }, host: "h" } });
+  });
+
+  it("a delete removes the first value equal (as Python's == has it) to the one at its path", () => {
+    const docs =
+      doc("base", "global", "{flag: true, list: [0, 1], sub: {x: 1, y: 2}}", { labels: "k: base", abstract: true }) +
+      doc("child", "site", "{}", { parent: "k: base", actions: "[{method: delete, path: .sub.x}]" });
+    expect(runCompat(docs).data.child).toEqual({ list: [0, 1], sub: { x: 1, y: 2 } });
+    expect(run(docs).data.child).toEqual({ flag: true, list: [0, 1], sub: { y: 2 } });
+    const list = doc("base", "global", "{a: [{n: 1}, {n: 2}], b: [{n: 2}]}", { labels: "k: base", abstract: true }) +
+      doc("child", "site", "{}", { parent: "k: base", actions: "[{method: delete, path: '.b[0]'}]" });
+    expect(runCompat(list).data.child).toEqual({ a: [{ n: 1 }], b: [{ n: 2 }] });
+    expect(run(list).data.child).toEqual({ a: [{ n: 1 }, { n: 2 }], b: [] });
+  });
+
+  it("re.sub reads backslash escapes in the substituted value, as Deckhand's does; the default writes it as it is", () => {
+    const docs = (value: string) =>
+      doc("v", "site", `{path: '${value}'}`, { schema: "example/Site/v1" }) +
+      doc("c", "site", "{x: 'at <P> (<P>)'}", { subs: [["{schema: example/Site/v1, name: v, path: .path}", "{path: .x, pattern: '<(P)>'}"]] });
+    expect(runCompat(docs("C:\\new\\\\x [\\1]")).data.c).toEqual({ x: "at C:\new\\x [P] (C:\new\\x [P])" });
+    expect(run(docs("C:\\new\\\\x [\\1]")).data.c).toEqual({ x: "at C:\\new\\\\x [\\1] (C:\\new\\\\x [\\1])" });
+    expect(runCompat(docs("bad \\q")).errors).toEqual([
+      "test.yaml:24: UnknownSubstitutionError: [example/Kind/v1, site] c: substitution 0: re.sub cannot use the substituted value as its replacement: bad escape \\q",
+    ]);
+  });
+
+  it("a YAML alias shares one value within a document, as PyYAML reads it; the default treats it as a copy", () => {
+    const docs =
+      doc("v", "site", "{name: lab}", { schema: "example/Site/v1" }) +
+      doc("c", "site", "{a: &x {k: 1}, b: *x}", { subs: [["{schema: example/Site/v1, name: v, path: .name}", "{path: .a.k}"]] });
+    expect(runCompat(docs).data.c).toEqual({ a: { k: "lab" }, b: { k: "lab" } });
+    expect(run(docs).data.c).toEqual({ a: { k: "lab" }, b: { k: 1 } });
+    const report = deckhandDivergences(parseText("test.yaml", POLICY + docs, new Problems()));
+    expect(report.map((d) => [d.path.join("."), d.deckhand, d.correct, d.cause])).toEqual([["b.k", "lab", 1, expect.stringMatching(/^a YAML alias: substitution 0 writes \.a\.k/)]]);
+  });
+
+  it("the migration report names each differing value, both values and the cause", () => {
+    const problems = new Problems();
+    const text =
+      writeThrough +
+      doc("base", "global", "{flag: true, sub: {x: 1}}", { labels: "k: base", abstract: true }) +
+      doc("child", "site", "{}", { parent: "k: base", actions: "[{method: delete, path: .sub.x}]" }) +
+      doc("p", "site", "{path: 'a\\nb'}", { schema: "example/Site/v1" }) +
+      doc("q", "site", "{x: 'at <P>'}", { subs: [["{schema: example/Site/v1, name: p, path: .path}", "{path: .x, pattern: '<P>'}"]] });
+    const report = deckhandDivergences(parseText("test.yaml", POLICY + text, problems)).map((d) => [d.doc.metadata.name, d.path.join("."), d.deckhand, d.correct, d.cause]);
+    expect(problems.items).toEqual([]);
+    expect(report).toEqual([
+      ["endpoints", "api.port.node", 30000, 31900, expect.stringMatching(/^Deckhand's shallow copy: substitution 1 of \[example\/Kind\/v1, site\] chart writes \.values\.api\.port\.node/)],
+      ["later", "port", 30000, 31900, expect.stringMatching(/^substitution 1 copies \[example\/Endpoints\/v1, site\] endpoints \.api\.port\.node, which Deckhand renders differently: Deckhand's shallow copy/)],
+      ["child", "flag", undefined, true, expect.stringMatching(/^Deckhand's delete by value: layering action 0 \(delete \.sub\.x\) removes the first equal value, at \.flag/)],
+      ["child", "sub.x", 1, undefined, expect.stringMatching(/^Deckhand's delete by value/)],
+      ["q", "x", "at a\nb", "at a\\nb", expect.stringMatching(/^Deckhand's re\.sub: substitution 0 writes a value with backslashes/)],
+    ]);
+  });
+
+  it("a secret written through a shared copy is redacted in every document that holds it", () => {
+    const r = runCompat(
+      doc("pw", "site", "s3cr3t", { schema: "deckhand/Passphrase/v1", encrypted: true }) +
+        doc("endpoints", "site", "{api: {auth: {password: none}}}", { schema: "example/Endpoints/v1" }) +
+        doc("chart", "site", "{}", {
+          subs: [
+            ["{schema: example/Endpoints/v1, name: endpoints, path: .api}", "{path: .api}"],
+            ["{schema: deckhand/Passphrase/v1, name: pw, path: .}", "{path: .api.auth.password}"],
+          ],
+        }),
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.data.endpoints).toEqual({ api: { auth: { password: "[redacted]" } } });
+    expect(JSON.stringify(r.data)).not.toContain("s3cr3t");
   });
 });

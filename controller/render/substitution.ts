@@ -2,9 +2,13 @@
 // into the matches of a pattern; track values that came from encrypted documents.
 
 import { isEncrypted, type Json, type Substitution, type SubstitutionDestination } from "../documents/types.js";
+import { PythonEscapeError, pythonReplacer, shallowCopy } from "./deckhand-quirks.js";
+import { compileLinear, LinearRegexError, type LinearRegex, type Replacer } from "../limits/linear-regex.js";
 import { clone, isMapping } from "./merge.js";
 import type { RenderNode } from "./model.js";
+import { recordWrite, type RenderOptions } from "./options.js";
 import { formatPath, getPath, parsePath, pathsOverlap, setPath, type Segment } from "./path.js";
+import { pythonStr } from "./python-str.js";
 
 export class SubstitutionError extends Error {
   constructor(
@@ -19,14 +23,16 @@ export class SubstitutionError extends Error {
 /** Looks up a source by (schema, name) among concrete documents, following replacements. */
 export type SourceLookup = (schema: string, name: string) => RenderNode | undefined;
 
+type Fail = (code: string, message: string) => Error;
+
 /** Applies every substitution of `node`, in order, to its rendered data. */
-export function substituteAll(node: RenderNode, lookup: SourceLookup): void {
+export function substituteAll(node: RenderNode, lookup: SourceLookup, options: RenderOptions = {}): void {
   const subs = node.doc.metadata.substitutions ?? [];
-  subs.forEach((sub, i) => substituteOne(node, sub, i, lookup));
+  subs.forEach((sub, i) => substituteOne(node, sub, i, lookup, options));
 }
 
-function substituteOne(node: RenderNode, sub: Substitution, index: number, lookup: SourceLookup): void {
-  const fail = (code: string, message: string) => new SubstitutionError(code, message, index);
+function substituteOne(node: RenderNode, sub: Substitution, index: number, lookup: SourceLookup, options: RenderOptions): void {
+  const fail: Fail = (code, message) => new SubstitutionError(code, message, index);
   const src = lookup(sub.src.schema, sub.src.name);
   if (!src) throw fail("SubstitutionSourceNotFound", `source document [${sub.src.schema}] ${sub.src.name} was not found among the concrete documents`);
   const srcPath = safeParse(sub.src.path, fail);
@@ -36,30 +42,73 @@ function substituteOne(node: RenderNode, sub: Substitution, index: number, looku
   }
   if (sub.src.pattern) {
     if (typeof value !== "string") throw fail("SubstitutionSourceDataNotFound", `src.pattern needs a string at '${sub.src.path}' of [${sub.src.schema}] ${sub.src.name}`);
-    const m = new RegExp(sub.src.pattern).exec(value);
+    const m = compile(sub.src.pattern, fail).exec(value);
     if (m) value = m[sub.src.match_group ?? 0] ?? "";
   }
   const secret = isEncrypted(src.doc) || src.secretPaths.some((p) => pathsOverlap(p, srcPath));
+  // Deckhand copies the source value shallowly unless the substitution asks for `src.deepcopy`.
+  const copy = options.compat === "deckhand" && (sub.src as { deepcopy?: unknown }).deepcopy !== true ? shallowCopy : clone;
   const dests = Array.isArray(sub.dest) ? sub.dest : [sub.dest];
   for (const dest of dests) {
     const destPath = safeParse(dest.path, fail);
-    node.data = substituteInto(node.data, destPath, clone(value), dest, fail);
+    checkDestination(node.data, destPath, dest.path, fail);
+    const write = { writer: node, substitutionIndex: index, destPath, secret };
+    const trace = options.trace;
+    node.data = substituteInto(node.data, destPath, copy(value), dest, options, fail, trace && ((container, key) => recordWrite(trace, container, { ...write, key })));
     if (secret) node.secretPaths.push(destPath);
   }
 }
 
-function substituteInto(data: Json, path: Segment[], value: Json, dest: SubstitutionDestination, fail: (c: string, m: string) => Error): Json {
-  if (!dest.pattern) return setPath(data ?? {}, path, value);
+/**
+ * A destination path may create what is missing, but not run through a value that is not a
+ * mapping (or a list, for an index): Deckhand raises UnknownSubstitutionError there, rather
+ * than replacing the value with a mapping.
+ */
+function checkDestination(data: Json, path: Segment[], text: string, fail: Fail): void {
+  let cur: Json | undefined = data;
+  for (let i = 0; i < path.length; i++) {
+    if (cur === undefined || (cur === null && i === 0)) return; // created from here on
+    const seg = path[i]!;
+    const fits = typeof seg === "number" ? Array.isArray(cur) : isMapping(cur);
+    if (!fits) {
+      const at = i === 0 ? "the document's data" : `'${formatPath(path.slice(0, i))}'`;
+      throw fail("UnknownSubstitutionError", `destination path '${text}' runs through ${at}, which is ${describe(cur)}, not a ${typeof seg === "number" ? "list" : "mapping"}`);
+    }
+    cur = Array.isArray(cur) ? cur[seg as number] : (cur as { [k: string]: Json })[seg as string];
+  }
+}
+
+function describe(v: Json): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+
+type OnWrite = ((container: Json | undefined, key: Segment | undefined) => void) | undefined;
+
+function substituteInto(data: Json, path: Segment[], value: Json, dest: SubstitutionDestination, options: RenderOptions, fail: Fail, onWrite: OnWrite): Json {
+  const parentOf = () => (path.length > 0 ? getPath(data, path.slice(0, -1)) : undefined);
+  if (!dest.pattern) {
+    const out = setPath(data ?? {}, path, value);
+    onWrite?.(path.length > 0 ? getPath(out, path.slice(0, -1)) : undefined, path[path.length - 1]);
+    return out;
+  }
   const pattern = compile(dest.pattern, fail);
   const current = getPath(data, path);
-  const replacement = typeof value === "string" ? value : JSON.stringify(value);
+  // Deckhand: re.sub(pattern, str(value), current). No match leaves the value as it is.
+  const replacement = pythonStr(value);
+  const replacer = options.compat === "deckhand" ? pythonTemplate(replacement, fail) : () => replacement;
   if (typeof current === "string") {
-    if (!matches(pattern, current)) throw fail("MissingDocumentPattern", `pattern '${dest.pattern}' was not found in the value at '${formatPath(path)}'`);
-    return setPath(data, path, current.replace(pattern, () => replacement));
+    if (!pattern.test(current)) return data;
+    onWrite?.(parentOf(), path[path.length - 1]);
+    return setPath(data, path, replaceAll(current, pattern, replacer, fail));
   }
   if (dest.recurse && (isMapping(current) || Array.isArray(current))) {
-    const found = replaceRecursively(current, pattern, replacement, 0, dest.recurse.depth ?? -1);
-    if (!found) throw fail("MissingDocumentPattern", `pattern '${dest.pattern}' was not found under '${formatPath(path)}'`);
+    // Deckhand looks for the pattern as plain text (`pattern in value`) before re.sub.
+    const found = options.compat === "deckhand" ? (s: string) => s.includes(dest.pattern!) : (s: string) => pattern.test(s);
+    replaceRecursively(current, pattern, found, (s) => replaceAll(s, pattern, replacer, fail), 0, dest.recurse.depth ?? -1);
+    onWrite?.(current, undefined);
     return data;
   }
   throw fail(
@@ -69,49 +118,48 @@ function substituteInto(data: Json, path: Segment[], value: Json, dest: Substitu
 }
 
 /** Replaces matches inside every string under `value` down to `maxDepth` (-1: no limit). */
-function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: RegExp, replacement: string, depth: number, maxDepth: number): boolean {
-  if (depth === maxDepth) return false;
-  let found = false;
+function replaceRecursively(value: Json[] | { [k: string]: Json }, pattern: LinearRegex, found: (s: string) => boolean, replace: (s: string) => string, depth: number, maxDepth: number): void {
+  if (depth === maxDepth) return;
   const visit = (v: Json, set: (x: Json) => void) => {
     if (typeof v === "string") {
-      if (matches(pattern, v)) {
-        found = true;
-        set(v.replace(pattern, () => replacement));
-      }
+      if (found(v)) set(replace(v));
     } else if (isMapping(v) || Array.isArray(v)) {
-      if (replaceRecursively(v, pattern, replacement, depth + 1, maxDepth)) found = true;
+      replaceRecursively(v, pattern, found, replace, depth + 1, maxDepth);
     }
   };
   if (Array.isArray(value)) value.forEach((v, i) => visit(v, (x) => (value[i] = x)));
   else for (const k of Object.keys(value)) visit(value[k]!, (x) => (value[k] = x));
-  return found;
 }
 
-const patterns = new Map<string, RegExp>();
-
-/** `test` on a global regex moves lastIndex; always start from the beginning. */
-function matches(re: RegExp, s: string): boolean {
-  re.lastIndex = 0;
-  const hit = re.test(s);
-  re.lastIndex = 0;
-  return hit;
-}
-
-function compile(source: string, fail: (c: string, m: string) => Error): RegExp {
-  let re = patterns.get(source);
-  if (!re) {
-    try {
-      re = new RegExp(source, "g");
-    } catch (e) {
-      throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
-    }
-    patterns.set(source, re);
+/** re.sub's reading of the replacement text (compat: deckhand); a bad escape is Deckhand's UnknownSubstitutionError. */
+function pythonTemplate(replacement: string, fail: Fail): Replacer {
+  try {
+    return pythonReplacer(replacement);
+  } catch (e) {
+    throw fail("UnknownSubstitutionError", `re.sub cannot use the substituted value as its replacement: ${(e as Error).message}`);
   }
-  re.lastIndex = 0;
-  return re;
 }
 
-function safeParse(path: string, fail: (c: string, m: string) => Error): Segment[] {
+function replaceAll(s: string, pattern: LinearRegex, replacer: Replacer, fail: Fail): string {
+  try {
+    return pattern.replaceAll(s, replacer);
+  } catch (e) {
+    if (e instanceof PythonEscapeError) throw fail("UnknownSubstitutionError", `re.sub cannot use the substituted value as its replacement: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Patterns run on RE2 (linear time); one it cannot run is refused by name. */
+function compile(source: string, fail: Fail): LinearRegex {
+  try {
+    return compileLinear(String(source));
+  } catch (e) {
+    if (e instanceof LinearRegexError) throw fail(e.code, e.message);
+    throw fail("InvalidDocumentFormat", `invalid pattern '${source}': ${(e as Error).message}`);
+  }
+}
+
+function safeParse(path: string, fail: Fail): Segment[] {
   try {
     return parsePath(String(path));
   } catch (e) {

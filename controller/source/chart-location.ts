@@ -1,6 +1,7 @@
 // Where an armada/Chart/v1 `source` points, resolved: Armada's three types, mirror rewrites
 // applied (git's insteadOf: the longest matching prefix wins), local paths made absolute.
-// Pure: no I/O. Every chart location Slipway reads is resolved here and nowhere else.
+// Every chart location Slipway reads is resolved here and nowhere else. resolveChartLocation
+// is pure; locationOutsideRepository resolves symlinks (realpath), the only I/O here.
 //   local  location (+ subpath): a folder, relative to the site repository
 //   tar    location: an http(s) URL or a file path (relative to the repository); subpath inside it
 //   git    location (a URL git accepts), reference (branch, tag or commit; Armada's default
@@ -8,6 +9,7 @@
 
 import { isAbsolute, resolve } from "node:path";
 import type { Json } from "../documents/types.js";
+import { isInside, realPathOf } from "./containment.js";
 
 export type ChartLocation =
   | { type: "local"; dir: string }
@@ -19,7 +21,8 @@ export interface SourceRewrite {
   replacement: string;
 }
 
-export type ResolvedLocation = { location: ChartLocation; warning?: { code: string; message: string } } | { error: { code: string; message: string } };
+/** `rewritten`: a mirror rewrite (the operator's, not the document's) chose the location. */
+export type ResolvedLocation = { location: ChartLocation; rewritten?: true; warning?: { code: string; message: string } } | { error: { code: string; message: string } };
 
 const TARBALL = /\.(tgz|tar\.gz|tar)$/i;
 
@@ -78,19 +81,43 @@ export function resolveChartLocation(source: { [k: string]: Json }, root: string
   const subpath = typeof source.subpath === "string" && source.subpath !== "" ? source.subpath : ".";
   const proxy = typeof source.proxy_server === "string" && source.proxy_server !== "" ? { proxyServer: source.proxy_server } : {};
   if (type === "local") return { location: { type: "local", dir: resolve(root, raw, subpath) } };
+  const rewritten = rewriteLocation(raw, rewrites);
+  const byRewrite = rewritten !== raw ? { rewritten: true as const } : {};
   if (type === "git") {
     const reference = typeof source.reference === "string" && source.reference !== "" ? source.reference : "master";
     const auth = typeof source.auth_method === "string" && source.auth_method !== "" ? { authMethod: source.auth_method } : {};
-    return { location: { type: "git", url: rewriteLocation(raw, rewrites), reference, subpath, ...auth, ...proxy } };
+    return { location: { type: "git", url: rewritten, reference, subpath, ...auth, ...proxy }, ...byRewrite };
   }
-  const tar = (): ChartLocation => {
-    const url = rewriteLocation(raw, rewrites);
-    return { type: "tar", url: isUrl(url) || isAbsolute(url) ? url : resolve(root, url), subpath, ...proxy };
-  };
-  if (type === "tar") return { location: tar() };
+  const tar: ChartLocation = { type: "tar", url: isUrl(rewritten) || isAbsolute(rewritten) ? rewritten : resolve(root, rewritten), subpath, ...proxy };
+  if (type === "tar") return { location: tar, ...byRewrite };
   // Armada refuses any other type. A tarball location is read as one (treasuremap v1.9's calico chart says `type: calico`).
   if (TARBALL.test(raw)) {
-    return { location: tar(), warning: { code: "UnknownChartSourceType", message: `source type '${String(type)}' is not one of local, tar, git; its location is a tarball, so it is read as tar` } };
+    return { location: tar, ...byRewrite, warning: { code: "UnknownChartSourceType", message: `source type '${String(type)}' is not one of local, tar, git; its location is a tarball, so it is read as tar` } };
   }
   return { error: { code: "UnsupportedChartSource", message: `source type '${String(type)}' is not one of local, tar, git` } };
+}
+
+/**
+ * The path on this machine a location reads because its document says so: a local folder, or a
+ * tar file given as a path (or file:// URL). None for network URLs and for a location a rewrite
+ * chose: a mirror the operator configured may lie anywhere.
+ */
+export function documentPath(resolved: { location: ChartLocation; rewritten?: true }): string | undefined {
+  const { location } = resolved;
+  if (location.type === "local") return location.dir;
+  if (resolved.rewritten || location.type !== "tar") return undefined;
+  if (location.url.startsWith("file://")) return location.url.slice("file://".length);
+  return isUrl(location.url) ? undefined : location.url;
+}
+
+/**
+ * What a local or tar-file location resolves to (symlinks followed) when that lies outside
+ * `repository` (a real path, see containment.ts repositoryRoot); undefined when it is inside
+ * or the location is not a path of the document's.
+ */
+export async function locationOutsideRepository(resolved: { location: ChartLocation; rewritten?: true }, repository: string): Promise<string | undefined> {
+  const path = documentPath(resolved);
+  if (path === undefined) return undefined;
+  const real = await realPathOf(path);
+  return isInside(repository, real) ? undefined : real;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,5 +183,42 @@ describe("chart sources", () => {
     const broken = await planOnce(`${server.url}/git/missing.git`);
     expect(broken.outcome).toMatchObject({ failed: "source" });
     expect(broken.problems[0]).toMatch(/^site\.yaml:\d+: ChartSourceUnavailable: http:\/\/127\.0\.0\.1:\d+\/git\/missing\.git: /);
+  });
+  it("a local folder or tar file outside the site's repository is PathOutsideRepository at source.location, named by its document; a subpath out of a tarball too; a mirror rewrite may point anywhere", async () => {
+    const cache = join(work, "cache-contain");
+    const repoDir = join(work, "contain-repo");
+    await writeTree(join(repoDir, "charts"), chartFiles("app", "app", "inside"));
+    await mkdir(join(repoDir, ".git"), { recursive: true });
+    await symlink(join(work, "tar-src"), join(repoDir, "charts", "linked"));
+    const text = (source: string) =>
+      "---\nschema: deckhand/LayeringPolicy/v1\nmetadata: {schema: metadata/Control/v1, name: lp}\ndata: {layerOrder: [site]}\n" +
+      "---\nschema: armada/Manifest/v1\nmetadata: {schema: metadata/Document/v1, name: m, storagePolicy: cleartext, layeringDefinition: {layer: site}}\ndata: {release_prefix: p, chart_groups: [g]}\n" +
+      "---\nschema: armada/ChartGroup/v1\nmetadata: {schema: metadata/Document/v1, name: g, storagePolicy: cleartext, layeringDefinition: {layer: site}}\ndata: {chart_group: [app]}\n" +
+      "---\nschema: armada/Chart/v1\nmetadata: {schema: metadata/Document/v1, name: app, storagePolicy: cleartext, layeringDefinition: {layer: site}}\n" +
+      `data:\n  chart_name: app\n  release: app\n  namespace: ns\n  values: {}\n  dependencies: []\n  source:\n    ${source}\n`;
+    const planOnce = async (source: string, rewrites: { prefix: string; replacement: string }[] = []) => {
+      const problems = new Problems();
+      const documents = parseText("site.yaml", text(source), problems);
+      const outcome = await planDocuments(documents, { root: repoDir, sources: { cacheDir: cache, rewrites } }, problems);
+      return { outcome, problems: problems.items.map((p) => formatProblem(p).replaceAll(work, "WORK")) };
+    };
+    expect((await planOnce("{type: local, location: charts/app}")).problems).toEqual([]);
+    // The document starts at line 14, `source:` is line 22 and its location is written on line 23.
+    expect((await planOnce("{type: local, location: /etc}")).problems).toEqual(["site.yaml:23: PathOutsideRepository: chart app: source location '/etc' resolves to /etc, outside the site's repository"]);
+    expect((await planOnce("{type: local, location: charts, subpath: ../../tar-src}")).problems).toEqual(["site.yaml:23: PathOutsideRepository: chart app: source location 'charts' resolves to WORK/tar-src, outside the site's repository"]);
+    expect((await planOnce("{type: local, location: charts/linked}")).problems).toEqual(["site.yaml:23: PathOutsideRepository: chart app: source location 'charts/linked' resolves to WORK/tar-src, outside the site's repository"]);
+    expect((await planOnce("{type: tar, location: /etc/passwd}")).problems).toEqual(["site.yaml:23: PathOutsideRepository: chart app: source location '/etc/passwd' resolves to /etc/passwd, outside the site's repository"]);
+    const fileUrl = await planOnce("{type: tar, location: 'file:///etc/passwd'}");
+    expect(fileUrl.outcome).toMatchObject({ failed: "source" });
+    expect(fileUrl.problems).toEqual([expect.stringContaining("PathOutsideRepository: chart app: source location 'file:///etc/passwd' resolves to /etc/passwd")]);
+    const escape = await planOnce(`{type: tar, location: '${server.url}/charts/ingress.tgz', subpath: ../../../..}`);
+    expect(escape.problems).toEqual([expect.stringMatching(/^site\.yaml:\d+: PathOutsideRepository: chart app: source subpath '\.\.\/\.\.\/\.\.\/\.\.' leads outside http:/)]);
+    // An operator's rewrite to a mirror folder outside the repository is theirs to make.
+    const tgz = join(work, "mirror", "ingress.tgz");
+    await mkdir(join(work, "mirror"), { recursive: true });
+    await writeTree(join(work, "mirror-src"), chartFiles("ingress", "ingress", "mirrored"));
+    await writeFile(tgz, await tarball(join(work, "mirror-src")));
+    const mirrored = await planOnce("{type: tar, location: 'https://charts.example.invalid/ingress.tgz', subpath: ingress}", [{ prefix: "https://charts.example.invalid/", replacement: `${join(work, "mirror")}/` }]);
+    expect(mirrored.problems).toEqual([]);
   });
 });

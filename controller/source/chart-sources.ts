@@ -4,6 +4,9 @@
 // A chart with Armada `dependencies` is composed in the cache: its folder with each
 // dependency copied into charts/<chart_name>, so Helm sees the subcharts Armada would add.
 // Problems name the chart document's file:line: `ChartSourceUnavailable: <url>: <reason>`.
+// No chart is read from outside the site's repository (a local folder or a tar file the
+// document names, symlinks resolved: PathOutsideRepository), nor from outside what was fetched
+// (a subpath leading out of a tarball or checkout).
 
 import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -14,7 +17,8 @@ import { digestOf } from "../plan/digest.js";
 import type { Problems, SourceRef } from "../problems/index.js";
 import { chartDigest } from "./chart-digest.js";
 import { fetchGitChart } from "./chart-git.js";
-import { locationKey, resolveChartLocation, shownLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
+import { locationKey, locationOutsideRepository, resolveChartLocation, shownLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
+import { isInside, PATH_OUTSIDE_REPOSITORY, realPathOf, repositoryRoot } from "./containment.js";
 import { fetchTar, type FetchedTree } from "./chart-tar.js";
 
 /** One armada/Chart/v1 the plan needs, as the plan stage lists it. */
@@ -27,6 +31,8 @@ export interface ChartRequest {
   /** Names of the armada/Chart/v1 documents it depends on. */
   dependencies: string[];
   at: SourceRef;
+  /** Where `source.location` is written, for problems about it (computed on demand: it builds the document's node tree). */
+  locationAt?: () => SourceRef;
 }
 
 /** A chart ready for Helm: its folder (or .tgz) and the digest of its content. */
@@ -48,10 +54,14 @@ export interface ChartSourceOptions {
   offline?: boolean;
   /** The private key for git sources with `auth_method: SSH` (SLIPWAY_GIT_SSH_KEY). */
   sshKeyPath?: string;
+  /** No local chart or tar file may lie outside it (default: the git work tree of the site root, else the folder holding it). */
+  repository?: string;
   /** Parallel fetches (default 4). */
   concurrency?: number;
   timeoutMs?: number;
 }
+
+const CHART_SCHEMA = "armada/Chart/v1";
 
 export function defaultChartCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.SLIPWAY_CACHE || join(env.HOME || homedir(), ".cache", "slipway"), "charts");
@@ -62,6 +72,7 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
   const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
   const trees = new Map<string, Promise<(FetchedTree & { commit?: string }) | Error>>();
   const located = new Map<string, ChartLocation>();
+  let repository: Promise<string> | undefined;
   for (const r of requests) {
     const resolved = resolveChartLocation(r.source, root, options.rewrites ?? []);
     if ("error" in resolved) {
@@ -69,6 +80,12 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
       continue;
     }
     if (resolved.warning) problems.warning(resolved.warning.code, `chart ${r.name}: ${resolved.warning.message}`, { source: r.at });
+    repository ??= options.repository !== undefined ? realPathOf(options.repository) : repositoryRoot(root);
+    const outside = await locationOutsideRepository(resolved, await repository);
+    if (outside !== undefined) {
+      problems.error(PATH_OUTSIDE_REPOSITORY, `chart ${r.name}: source location '${String(r.source.location)}' resolves to ${outside}, outside the site's repository`, { source: r.locationAt?.() ?? r.at, document: { schema: CHART_SCHEMA, name: r.name } });
+      continue;
+    }
     const location = resolved.location;
     located.set(r.name, location);
     const key = locationKey(location);
@@ -91,6 +108,10 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
       problems.warning("ChartSourceOffline", `${shown}: using the cached copy (${tree.offline})`, { source: r.at });
     }
     const path = location.type === "local" ? location.dir : join(tree.dir, location.subpath);
+    if (location.type !== "local" && !isInside(await realPathOf(tree.dir), await realPathOf(path))) {
+      problems.error(PATH_OUTSIDE_REPOSITORY, `chart ${r.name}: source subpath '${location.subpath}' leads outside ${shown}`, { source: r.at, document: { schema: CHART_SCHEMA, name: r.name } });
+      continue;
+    }
     const digest = await chartDigest(path);
     if (!digest) {
       problems.error("ChartSourceUnavailable", `${shown}: no chart at ${location.type === "local" ? path : `subpath '${location.subpath}'`}`, { source: r.at });

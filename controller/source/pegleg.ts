@@ -1,12 +1,14 @@
 // The Pegleg repository layout: global/, type/<type>/, site/<site>/site-definition.yaml.
 // A site is rendered from the files of global/, its type and itself.
 
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isPlainObject, parseFile } from "../documents/parse.js";
+import { isPlainObject, locatePath, parseFile } from "../documents/parse.js";
 import { SourceFile } from "../documents/source-file.js";
 import type { Problems } from "../problems/index.js";
+import { isInside, isPlainSegment, PATH_OUTSIDE_REPOSITORY, realInside, realPathOf } from "./containment.js";
 import { listYamlFiles } from "./list-files.js";
+import { readUserFile } from "./read-user-file.js";
 
 export const SITE_DEFINITION = "pegleg/SiteDefinition/v1";
 
@@ -46,15 +48,31 @@ async function fileExists(path: string): Promise<boolean> {
   }
 }
 
-/** Reads site/<name>/site-definition.yaml and returns the site's type. */
-export async function readSiteDefinition(dir: string, name: string, displayPath: (p: string) => string, problems: Problems): Promise<SiteRef | undefined> {
+/**
+ * Reads site/<name>/site-definition.yaml and returns the site's type. With `requireType`
+ * (rendering the site), a type without a type/<type>/ folder is an error.
+ */
+export async function readSiteDefinition(dir: string, name: string, displayPath: (p: string) => string, problems: Problems, options: { requireType?: boolean } = {}): Promise<SiteRef | undefined> {
   const path = join(dir, "site", name, "site-definition.yaml");
+  if (!isPlainSegment(name)) {
+    problems.error(PATH_OUTSIDE_REPOSITORY, `site '${name}' is not a folder name under ${displayPath(join(dir, "site"))}: a site name is one path segment, without '/' or '..'`);
+    return undefined;
+  }
+  if (!(await realInside(dir, path))) {
+    problems.error(PATH_OUTSIDE_REPOSITORY, `site '${name}': ${displayPath(path)} resolves (through a symbolic link) to ${await realPathOf(path)}, outside the repository ${displayPath(dir)}`);
+    return undefined;
+  }
   if (!(await fileExists(path))) {
     const sites = (await isDirectory(join(dir, "site"))) ? await listSites(dir) : [];
     problems.error("SiteNotFound", `site '${name}' has no ${displayPath(path)}; sites in this repository: ${sites.join(", ") || "none"}`);
     return undefined;
   }
-  const file = new SourceFile(displayPath(path), await readFile(path, "utf8"));
+  const read = await readUserFile(path, displayPath(path));
+  if (!read.ok) {
+    problems.error(read.code, read.message);
+    return undefined;
+  }
+  const file = new SourceFile(displayPath(path), read.text);
   const docs = parseFile(file, problems);
   const def = docs.find((d) => d.schema === SITE_DEFINITION);
   if (!def) {
@@ -66,13 +84,33 @@ export async function readSiteDefinition(dir: string, name: string, displayPath:
     problems.error("InvalidDocumentFormat", `${SITE_DEFINITION} ${def.metadata.name} has no data.site_type`, { source: def.source });
     return undefined;
   }
+  const where = { source: locatePath(def, ["data", "site_type"]), document: { schema: def.schema, name: def.metadata.name } };
+  if (!isPlainSegment(type)) {
+    problems.error(PATH_OUTSIDE_REPOSITORY, `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' is not a folder name under type/: one path segment, without '/' or '..'`, where);
+    return undefined;
+  }
+  if (options.requireType && !(await isDirectory(join(dir, "type", type)))) {
+    const types = (await isDirectory(join(dir, "type"))) ? (await readdir(join(dir, "type"), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+    problems.error("SiteTypeNotFound", `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' has no folder ${displayPath(join(dir, "type", type))}; types in this repository: ${types.join(", ") || "none"}`, where);
+    return undefined;
+  }
   return { name, type };
 }
 
-/** The files a site is rendered from, in layer order: global/, type/<type>/, site/<name>/. */
-export async function siteFiles(dir: string, site: SiteRef): Promise<string[]> {
+/**
+ * The files a site is rendered from, in layer order: global/, type/<type>/, site/<name>/.
+ * A folder that resolves (by a symbolic link) outside the repository is a problem, not read.
+ */
+export async function siteFiles(dir: string, site: SiteRef, displayPath: (p: string) => string = (p) => p, problems?: Problems): Promise<string[]> {
   const folders = [join(dir, "global"), join(dir, "type", site.type), join(dir, "site", site.name)];
   const out: string[] = [];
-  for (const f of folders) if (await isDirectory(f)) out.push(...(await listYamlFiles(f)));
+  const root = await realPathOf(dir);
+  for (const f of folders) {
+    if (!(await isDirectory(f))) continue;
+    // listYamlFiles follows no symbolic link below a folder, so the folder's own real path decides.
+    const real = await realPathOf(f);
+    if (isInside(root, real)) out.push(...(await listYamlFiles(f)));
+    else problems?.error(PATH_OUTSIDE_REPOSITORY, `${displayPath(f)} resolves (through a symbolic link) to ${real}, outside the repository ${displayPath(dir)}`);
+  }
   return out;
 }

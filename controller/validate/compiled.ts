@@ -3,7 +3,7 @@
 // documents it validates.
 
 import { createHash } from "node:crypto";
-import { compileSchema, type Engine, type ValidateFunction } from "./engines.js";
+import { compileSchema, schemaErrors, type Engine, type ValidateFunction } from "./engines.js";
 import type { JsonSchema } from "./schemas/index.js";
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; reason: string };
@@ -31,6 +31,9 @@ export function compiled(engine: Engine, name: string, schema: JsonSchema, conte
 
 function tryCompile(engine: Engine, schema: JsonSchema): Compiled {
   compiles++;
+  // A site's schema is checked against its meta-schema first (the built-in ones are known good).
+  const invalid = engine === "builtin" ? undefined : schemaErrors(engine, schema as Record<string, unknown>);
+  if (invalid) return { ok: false, reason: invalid };
   try {
     return { ok: true, validate: compileSchema(engine, schema as Record<string, unknown>) };
   } catch (e) {

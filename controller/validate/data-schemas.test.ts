@@ -98,11 +98,23 @@ describe("validateDocuments: the site's DataSchema documents", () => {
     ]);
   });
 
-  it("reports a DataSchema with a $ref that resolves to nothing, once a document needs it", () => {
-    const text = dataSchema("example/Thing/v1", "  type: object\n  properties:\n    size: {$ref: '#/definitions/size'}\n") + thing("example/Thing/v1", "  size: 1\n");
-    expect(validate(text)).toEqual([
-      "global/schemas.yaml:6: InvalidDataSchema: [deckhand/DataSchema/v1] example/Thing/v1: data is not a valid JSON Schema: can't resolve reference #/definitions/size from id #",
+  it("a $ref that resolves to nothing is an error only where a value reaches it, as in Deckhand (jsonschema resolves lazily)", () => {
+    const schema = "  type: object\n  properties:\n    size: {$ref: '#/definitions/size'}\n    name: {$ref: '#/definitions/name'}\n  definitions:\n    name: {type: string}\n";
+    expect(validate(dataSchema("example/Thing/v1", schema) + thing("example/Thing/v1", "  name: x\n"))).toEqual([]);
+    expect(validate(dataSchema("example/Thing/v1", schema) + thing("example/Thing/v1", "  name: 5\n"))).toEqual([
+      "global/schemas.yaml:22: SchemaValidationError: [example/Thing/v1] thing-1: data.name must be string, not integer (DataSchema example/Thing/v1)",
     ]);
+    expect(validate(dataSchema("example/Thing/v1", schema) + thing("example/Thing/v1", "  size: 1\n"))).toEqual([
+      "global/schemas.yaml:22: SchemaValidationError: [example/Thing/v1] thing-1: data.size can't resolve reference #/definitions/size (DataSchema example/Thing/v1)",
+    ]);
+  });
+
+  it("a DataSchema no document uses is neither checked nor compiled", () => {
+    const before = compileCount();
+    expect(validate(dataSchema("example/Unused/v1", "  type: object\n  properties:\n    size:\n      type: 12\n") + thing("example/Thing/v1", "  size: 1\n"))).toEqual([
+      "global/schemas.yaml:12: warning: UnknownDocumentSchema: no schema is known for example/Thing/v1: [example/Thing/v1] thing-1 is not validated",
+    ]);
+    expect(compileCount()).toBe(before);
   });
 
   it("rejects a DataSchema whose data is not a mapping", () => {

@@ -1,7 +1,7 @@
 // Validation of rendered documents' `data` against every schema that applies to them.
 
-import { isMap, isScalar, isSeq } from "yaml";
 import { locatePath } from "../documents/parse.js";
+import { yamlLib } from "../documents/yaml-lib.js";
 import { docRef, type RenderedDocument } from "../documents/types.js";
 import { describeDocument, type Problems } from "../problems/index.js";
 import { describeError, formatPath, pruneBranchErrors } from "./errors.js";
@@ -65,6 +65,7 @@ function validateOne(doc: ValidatedDocument, entry: SchemaEntry, problems: Probl
 
 /** Whether `path` exists in the document's own source (rendering may have brought it in). */
 function writtenIn(doc: ValidatedDocument, path: readonly (string | number)[]): boolean {
+  const { isMap, isScalar, isSeq } = yamlLib(); // loaded only when there is an error to explain
   let node: unknown = doc.node.contents;
   for (const key of path) {
     if (isMap(node)) node = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key))?.value;

@@ -1,9 +1,12 @@
 // The JSON Schema engines: ajv 8 (draft-07, with formats) for Slipway's built-in schemas and
 // ajv-draft-04 for the repository's own DataSchema documents, which Deckhand always checks
 // with a draft-04 validator. One instance of each per process: compiling is the slow part.
+// Every `pattern` runs on RE2 (limits/linear-regex.ts): linear time, whatever the pattern.
 
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv";
+import { unresolvedRefKeyword, withLenientRefs } from "./lenient-refs.js";
+import { ajvRegExp } from "../limits/linear-regex.js";
 
 // ajv is loaded on first use, not at import: loading and warming it up costs ~100 ms,
 // which `slipway render` of valid documents never needs (see envelope.ts's fast path).
@@ -27,7 +30,7 @@ let draft07: AjvInstance | undefined;
 function builtinEngine(): AjvInstance {
   if (!builtin) {
     const Ajv = ajvClass();
-    builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, verbose: true, addUsedSchema: false });
+    builtin = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, verbose: true, addUsedSchema: false, code: { regExp: ajvRegExp } });
     addFormats(builtin);
   }
   return builtin;
@@ -39,13 +42,19 @@ function builtinEngine(): AjvInstance {
  */
 function draft04Engine(): AjvDraft04Instance {
   const AjvDraft04 = ajvDraft04Class();
-  draft04 ??= new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  if (!draft04) {
+    draft04 = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false, code: { regExp: ajvRegExp } });
+    draft04.addKeyword(unresolvedRefKeyword);
+  }
   return draft04;
 }
 
 function draft07Engine(): AjvInstance {
   const Ajv = ajvClass();
-  draft07 ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false });
+  if (!draft07) {
+    draft07 = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, addUsedSchema: false, code: { regExp: ajvRegExp } });
+    draft07.addKeyword(unresolvedRefKeyword);
+  }
   return draft07;
 }
 
@@ -57,7 +66,8 @@ function draft07Engine(): AjvInstance {
  */
 export function compileSchema(engine: Engine, schema: Record<string, unknown>): ValidateFunction {
   const { $schema: _s, $id: _id, id: _id04, ...rest } = schema;
-  const body = engine === "builtin" ? schema : rest;
+  // A DataSchema's dangling local $ref fails only where a value reaches it, as in Deckhand.
+  const body = engine === "builtin" ? schema : (withLenientRefs(rest) as Record<string, unknown>);
   switch (engine) {
     case "builtin":
       return builtinEngine().compile(body);

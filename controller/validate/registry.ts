@@ -10,7 +10,7 @@ import { DATA_SCHEMA, docRef, isControl, type RenderedDocument } from "../docume
 type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
 import { describeDocument, type Problems } from "../problems/index.js";
 import { compiled, hashOf } from "./compiled.js";
-import { engineForDataSchema, schemaErrors, type Engine, type ValidateFunction } from "./engines.js";
+import { engineForDataSchema, type Engine, type ValidateFunction } from "./engines.js";
 import { builtinSchemas, type JsonSchema } from "./schemas/index.js";
 
 export interface SchemaEntry {
@@ -55,8 +55,7 @@ export function buildRegistry(documents: readonly ValidatedDocument[], extraSche
   for (const doc of documents) {
     if (doc.schema !== DATA_SCHEMA) continue;
     const candidate = dataSchemaCandidate(doc, problems);
-    if (candidate === "broken") broken.add(doc.metadata.name);
-    else if (candidate && /\/v\d+$/.test(candidate.name)) exact.set(candidate.name, candidate);
+    if (candidate && /\/v\d+$/.test(candidate.name)) exact.set(candidate.name, candidate);
     else if (candidate) prefixed.push(candidate);
   }
 
@@ -94,7 +93,7 @@ export function buildRegistry(documents: readonly ValidatedDocument[], extraSche
 }
 
 /** A DataSchema document as a schema to use, or a problem saying why it cannot be one. */
-function dataSchemaCandidate(doc: ValidatedDocument, problems: Problems): Candidate | "broken" | undefined {
+function dataSchemaCandidate(doc: ValidatedDocument, problems: Problems): Candidate | undefined {
   const name = doc.metadata.name;
   const where = { source: locatePath(doc, ["metadata", "name"]), document: docRef(doc) };
   const label = describeDocument({ schema: doc.schema, name });
@@ -109,13 +108,8 @@ function dataSchemaCandidate(doc: ValidatedDocument, problems: Problems): Candid
   }
   if (typeof doc.data !== "object" || doc.data === null || Array.isArray(doc.data)) return undefined; // data shape: built-in deckhand/DataSchema/v1
   const schema = doc.data as JsonSchema;
-  const engine = engineForDataSchema(schema);
-  const invalid = schemaErrors(engine, schema);
-  if (invalid) {
-    reportInvalid(doc, invalid, problems);
-    return "broken";
-  }
-  return { name, origin: "DataSchema", engine, schema, contentKey: hashOf(schema), doc };
+  // Checked against its meta-schema and compiled only when a document needs it (entryOf).
+  return { name, origin: "DataSchema", engine: engineForDataSchema(schema), schema, contentKey: hashOf(schema), doc };
 }
 
 function reportInvalid(doc: ValidatedDocument, reason: string, problems: Problems): void {

@@ -3,17 +3,18 @@
 import { diffWorkflow } from "../../diff/index.js";
 import { createDrivers } from "../../drivers/select.js";
 import { executeWorkflow } from "../../execute/index.js";
-import { parseCommand, type CommandIO } from "../args.js";
+import { COMPAT_OPTION } from "../compat-option.js";
+import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
 import { createProgress, formatSummary } from "../progress.js";
-import { planSite } from "../site-pipeline.js";
+import { hideSecrets, planSite, siteOptions } from "../site-pipeline.js";
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 import { formatDiff } from "./diff.js";
 
-export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]`;
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
@@ -23,17 +24,21 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     "dry-run": { type: "boolean", default: false },
     prune: { type: "boolean", default: false },
     output: { type: "string", short: "o", default: "text" },
+    ...COMPAT_OPTION,
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
+  if (values.output !== "text" && values.output !== "json") throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  const config = driverConfig(values, process.env, io.signal);
+  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;
-  const drivers = createDrivers(driverConfig(values));
+  const drivers = createDrivers(config);
   let observed;
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true });
   } catch (e) {
-    io.stderr(`slipway apply: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
+    io.stderr(`slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
     return EXIT.failed;
   }
   const diff = diffWorkflow(workflow, observed);

@@ -6,22 +6,25 @@ import { createDrivers } from "../../drivers/select.js";
 import type { Workflow } from "../../plan/types.js";
 import { pathsOverlap, parsePath } from "../../render/path.js";
 import { REDACTED } from "../../render/redact.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, type CommandIO } from "../args.js";
 import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
 import { EXIT } from "../exit-codes.js";
 import { observeSite } from "../observe.js";
 import { printProblems } from "../output.js";
-import { planSite } from "../site-pipeline.js";
+import { hideSecrets, planSite, siteOptions } from "../site-pipeline.js";
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune] [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...SOURCE_OPTIONS, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false } }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
+  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...SOURCE_OPTIONS, ...DRIVER_OPTIONS, prune: { type: "boolean", default: false }, ...COMPAT_OPTION }, usage);
+  const config = driverConfig(values, process.env, io.signal);
+  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
-  const drivers = createDrivers(driverConfig(values));
+  const drivers = createDrivers(config);
   const prune = values.prune === true;
   let diff: SiteDiff;
   const current = new Map<string, JsonObject | undefined>();
@@ -32,7 +35,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
       if (step.kind === "release" && d?.kind === "release" && d.observed && d.action !== "none") current.set(step.id, await drivers.helm.values(step.spec.name, step.spec.namespace));
     }
   } catch (e) {
-    io.stderr(`slipway diff: cannot observe the current state: ${(e as Error).message}\n`);
+    io.stderr(`slipway diff: ObserveFailed: cannot observe the current state: ${(e as Error).message}\n`);
     return EXIT.failed;
   }
   io.stdout(formatDiff(site.workflow, diff, current, { prune }));

@@ -1,13 +1,14 @@
 // slipway plan PATH --site NAME [-o text|json] [--graph mermaid|dot] [--show-secrets]
 
 import { formatGraph, redactStep, type GraphFormat } from "../../plan/index.js";
+import { COMPAT_OPTION } from "../compat-option.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
-import { planSite } from "../site-pipeline.js";
+import { hideSecrets, planSite, siteOptions } from "../site-pipeline.js";
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
 
-export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets]`;
+export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets] [--compat deckhand]`;
 
 export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
@@ -16,13 +17,16 @@ export async function planCommand(argv: string[], io: CommandIO): Promise<number
     output: { type: "string", short: "o", default: "text" },
     graph: { type: "string" },
     "show-secrets": { type: "boolean", default: false },
+    ...COMPAT_OPTION,
   }, usage);
-  const site = await planSite(positionals, { site: values.site as string | undefined, sources: sourceOptions(values) });
+  if (values.output !== "text" && values.output !== "json") throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  if (values.graph !== undefined && values.graph !== "mermaid" && values.graph !== "dot") throw new UsageError(`--graph must be mermaid or dot\nusage: ${usage}`);
+  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  hideSecrets(io, site, values["show-secrets"] === true);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = { ...site.workflow, phases: site.workflow.phases.map((p) => ({ ...p, steps: p.steps.map((s) => redactStep(s, values["show-secrets"] === true)) })) };
   if (values.graph !== undefined) {
-    if (values.graph !== "mermaid" && values.graph !== "dot") throw new UsageError("--graph must be mermaid or dot");
     io.stdout(formatGraph(workflow, values.graph as GraphFormat));
   } else if (values.output === "json") {
     io.stdout(JSON.stringify(workflow, null, 2) + "\n");

@@ -7,10 +7,12 @@ import { load } from "js-yaml";
 import { diffSites } from "../../fleet/site-diff.js";
 import { newSite, parseSet, PLACEHOLDER, type NodeInput } from "../../fleet/site-new.js";
 import { listYamlFiles } from "../../source/index.js";
+import { readUserFile } from "../../source/read-user-file.js";
+import { isPlainSegment, PATH_OUTSIDE_REPOSITORY } from "../../source/containment.js";
 import { parseCommand, UsageError, type CommandIO } from "../args.js";
 import { EXIT } from "../exit-codes.js";
 import { printProblems } from "../output.js";
-import { renderSite } from "../site-pipeline.js";
+import { hideSecrets, renderSite } from "../site-pipeline.js";
 
 export const usage = "slipway site new NAME --from SITE [--repo DIR] [--set [DOC:]PATH=VALUE]... [--nodes FILE] [--dry-run]\n       slipway site diff A B [--repo DIR] [--show-secrets]";
 
@@ -32,6 +34,10 @@ async function siteNew(argv: string[], io: CommandIO): Promise<number> {
   const name = positionals[0]!;
   const from = values.from as string | undefined;
   if (!from) throw new UsageError(`--from SITE is required\nusage: ${usage}`);
+  if (!isPlainSegment(from)) {
+    io.stderr(`${PATH_OUTSIDE_REPOSITORY}: --from '${from}' is not a folder name under site/: a site name is one path segment, without '/' or '..'\n`);
+    return EXIT.badInput;
+  }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`site name '${name}' must be lowercase letters, digits and dashes`);
   const repo = values.repo as string;
   const fromDir = join(repo, "site", from);
@@ -54,7 +60,20 @@ async function siteNew(argv: string[], io: CommandIO): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   });
-  const nodes = values.nodes ? (load(await readFile(values.nodes as string, "utf8")) as NodeInput[]) : undefined;
+  let nodes: NodeInput[] | undefined;
+  if (values.nodes) {
+    const read = await readUserFile(values.nodes as string, values.nodes as string);
+    if (!read.ok) {
+      io.stderr(`${read.code}: ${read.message}\n`);
+      return EXIT.badInput;
+    }
+    try {
+      nodes = load(read.text) as NodeInput[];
+    } catch (e) {
+      io.stderr(`${values.nodes as string}: InvalidYAML: ${(e as Error).message.split("\n")[0]}\n`);
+      return EXIT.badInput;
+    }
+  }
   const result = newSite({ from, name, files, sets, ...(nodes ? { nodes } : {}) });
   for (const s of result.unusedSets) io.stderr(`warning: --set ${s.document ? `${s.document}:` : ""}${s.path} matched no ${s.document ? "path" : PLACEHOLDER + " placeholder"}\n`);
   for (const f of result.files) {
@@ -74,8 +93,10 @@ async function siteDiff(argv: string[], io: CommandIO): Promise<number> {
   const [a, b] = positionals as [string, string];
   const repo = values.repo as string;
   const [ra, rb] = await Promise.all([renderSite([repo], { site: a }), renderSite([repo], { site: b })]);
+  hideSecrets(io, ra, values["show-secrets"] === true);
+  hideSecrets(io, rb, values["show-secrets"] === true);
   printProblems([...ra.problems.items, ...rb.problems.items], io.stderr);
-  if (ra.problems.hasErrors || rb.problems.hasErrors) return EXIT.failed;
+  if (ra.problems.hasErrors || rb.problems.hasErrors) return EXIT.badInput;
   const diffs = diffSites(ra.documents, rb.documents, values["show-secrets"] === true, { a, b });
   for (const d of diffs) {
     const id = `[${d.schema}] ${d.name}`;

@@ -12,6 +12,8 @@ export interface HelmOptions {
   kubeconfigPath?: string;
   /** Passed to helm as --kube-context and used by the Kubernetes API client. */
   kubeContext?: string;
+  /** Aborted: a running helm process is terminated (execa's cancelSignal). */
+  signal?: AbortSignal;
 }
 
 /** One helm invocation, as an action file describes it. */
@@ -74,6 +76,7 @@ export function createHelmRunner(options: HelmOptions): HelmRunner {
       // The observer reads release Secrets: make sure helm stores them there.
       env: { HELM_DRIVER: "secret" },
       ...(call.timeoutSeconds ? { timeout: (call.timeoutSeconds + 60) * 1000 } : {}),
+      ...(options.signal ? { cancelSignal: options.signal } : {}),
     });
     const durationMs = Math.round(performance.now() - started);
     const base = { action: call.action, release: call.release, namespace: call.namespace, durationMs };

@@ -35,9 +35,11 @@ export interface IronicClientOptions {
   maxApiVersion?: string;
   /** Per-request timeout (a timed-out request counts as a connection failure). */
   requestTimeoutMs?: number;
+  /** Aborted: the request in flight and every retry are cancelled (an IronicError of kind "aborted"). */
+  signal?: AbortSignal;
 }
 
-export type IronicErrorKind = "unreachable" | "unavailable" | "locked" | "http" | "version";
+export type IronicErrorKind = "unreachable" | "unavailable" | "locked" | "http" | "version" | "aborted";
 
 /** A failed call to Ironic. `message` is safe to log: no credentials, no request body. */
 export class IronicError extends Error {
@@ -73,6 +75,41 @@ export interface IronicClient {
 }
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `sleep`, ended early (rejected with the signal's reason) when `signal` is aborted; the timer does not outlive it. */
+export function abortableSleep(sleep: Sleep, signal: AbortSignal | undefined): Sleep {
+  if (!signal) return sleep;
+  return (ms) => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (sleep === realSleep) {
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      sleep(ms).then(
+        () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        (e: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+      );
+    });
+  };
+}
 
 /** The URL without user info, query or trailing slash. */
 export function safeBaseUrl(url: string): string {
@@ -122,7 +159,9 @@ const LOCKED = /\block(ed)?\b|please retry/i;
 export function createIronicClient(options: IronicClientOptions): IronicClient {
   const baseUrl = safeBaseUrl(options.url);
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const sleep = options.sleep ?? realSleep;
+  const signal = options.signal;
+  const sleep = abortableSleep(options.sleep ?? realSleep, signal);
+  const aborted = (method: string, path: string) => new IronicError(`${method} ${path} cancelled: ${String(signal?.reason instanceof Error ? signal.reason.message : (signal?.reason ?? "aborted"))}`, "aborted");
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const auth =
@@ -144,12 +183,15 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
     let locked = 0;
     let waitedMs = 0;
     for (;;) {
+      if (signal?.aborted) throw aborted(method, path);
       let res: Response;
       try {
-        const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const init: RequestInit = { method, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
         if (body !== undefined) init.body = body;
         res = await doFetch(`${baseUrl}${path}`, init);
       } catch (err) {
+        if (signal?.aborted) throw aborted(method, path);
         down += 1;
         if (down >= policy.attempts) {
           throw new IronicError(
@@ -160,7 +202,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
         }
         const ms = delay(down - 1);
         waitedMs += ms;
-        await sleep(ms);
+        await sleep(ms).catch(() => Promise.reject(aborted(method, path)));
         continue;
       }
       const text = await res.text();
@@ -178,7 +220,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
         }
         const ms = delay(down - 1);
         waitedMs += ms;
-        await sleep(ms);
+        await sleep(ms).catch(() => Promise.reject(aborted(method, path)));
         continue;
       }
       if (res.status === 409 && LOCKED.test(ironicFault(text))) {
@@ -191,7 +233,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
             ironicFault(text),
           );
         }
-        await sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(locked - 1, 3)));
+        await sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(locked - 1, 3))).catch(() => Promise.reject(aborted(method, path)));
         continue;
       }
       return { status: res.status, text, requestId };

@@ -1,7 +1,7 @@
 // createIronicDriver: the real IronicDriver, over Ironic's REST API.
 import type { IronicDriver, NodeProgress } from "../types.js";
 import { ironicApi, observe } from "./api.js";
-import { createIronicClient, type FetchLike, type RetryPolicy, type Sleep } from "./client.js";
+import { abortableSleep, createIronicClient, type FetchLike, type RetryPolicy, type Sleep } from "./client.js";
 import { type CredentialResolver, ensureNode, type ReconcileOptions, removeNode } from "./reconcile.js";
 
 export interface IronicDriverOptions {
@@ -26,10 +26,12 @@ export interface IronicDriverOptions {
   maxApiVersion?: string;
   /** Called for every write request the driver issues (node name, action). */
   onWrite?: (node: string, action: string) => void;
+  /** Aborted: requests, retries and polls in flight are cancelled. */
+  signal?: AbortSignal;
 }
 
 export function createIronicDriver(options: IronicDriverOptions): IronicDriver {
-  const sleep: Sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const sleep: Sleep = abortableSleep(options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), options.signal);
   const client = createIronicClient({
     url: options.url,
     username: options.username,
@@ -38,6 +40,7 @@ export function createIronicDriver(options: IronicDriverOptions): IronicDriver {
     sleep,
     retry: options.retry,
     maxApiVersion: options.maxApiVersion,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const api = ironicApi(client);
   const pollIntervalMs = options.pollIntervalMs ?? 1000;

@@ -6,6 +6,7 @@ import { DATA_SCHEMA } from "../../documents/types.js";
 import { Problems, formatProblem, type Problem } from "../../problems/index.js";
 import { render } from "../../render/index.js";
 import { checkEnvelopes, validateDocuments } from "../../validate/index.js";
+import { DUPLICATE_KEY_PROBLEM } from "./duplicate-keys.js";
 import { siteFiles, type LintRepo, type Rule } from "../model.js";
 
 export const deckhandRejects: Rule = {
@@ -29,7 +30,7 @@ export const deckhandRejects: Rule = {
 function envelopeProblems(repo: LintRepo): Problem[] {
   const problems = new Problems();
   for (const f of repo.files) {
-    problems.addAll(f.parseProblems.filter((p) => p.code !== "InvalidYAML")); // P007 reports those
+    problems.addAll(f.parseProblems.filter((p) => p.code !== "InvalidYAML" && p.code !== DUPLICATE_KEY_PROBLEM)); // P007 and S003 report those
     checkEnvelopes(f.documents, problems);
   }
   return problems.items;

@@ -2,6 +2,8 @@
 import type { Rule } from "../model.js";
 import { duplicateDataSchema } from "./data-schemas.js";
 import { deckhandRejects } from "./deckhand.js";
+import { deckhandDivergence } from "./deckhand-divergence.js";
+import { duplicateMappingKey } from "./duplicate-keys.js";
 import { invalidYaml, missingHeader } from "./files.js";
 import { layerMismatch } from "./layer.js";
 import { unresolvedPlaceholder } from "./placeholders.js";
@@ -21,4 +23,6 @@ export const RULES: readonly Rule[] = [
   invalidSiteDefinition,
   unresolvedPlaceholder,
   secretOutsideSecrets,
+  duplicateMappingKey,
+  deckhandDivergence,
 ];

@@ -26,6 +26,7 @@ export const FULL_SITE_SPEC: Deep<Omit<SiteSpec, "source">> & { source: { git: D
   deletionPolicy: "Delete",
   concurrency: { helm: 4, ironic: 8 },
   sourceRewrites: [{ prefix: "https://opendev.org/openstack/", replacement: "https://mirror.example.test/openstack/" }],
+  render: { compat: "deckhand" },
 };
 
 export const FULL_SITE_STATUS: Deep<SiteStatus> = {

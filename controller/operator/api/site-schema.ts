@@ -3,6 +3,7 @@
 // and the controller (validate.ts). It describes the TypeScript types in ./types.ts; a
 // unit test checks that every field of those types is here and nothing else.
 
+import { RENDER_COMPAT_MODES } from "../../render/options.js";
 import { CEL } from "./cel-rules.js";
 import {
   arr,
@@ -134,6 +135,12 @@ export function siteSpecSchema(path = "spec"): Schema {
         ),
         { maxItems: 64 },
       ),
+      render: obj("How the documents are rendered.", {
+        compat: str(
+          "deckhand: render exactly as Airship's Deckhand did, its two documented bugs included (shallow-copied substitution sources, delete by value), for a site deployed with Deckhand; unset: the correct rendering.",
+          { enum: [...RENDER_COMPAT_MODES] },
+        ),
+      }),
     },
     ["source"],
   );

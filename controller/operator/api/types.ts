@@ -1,6 +1,8 @@
 // The Site custom resource (slipway.dev/v1alpha1): spec is intent, status is observation.
 // The JSON Schema in ./site-schema.ts describes the same shape for ajv and for the CRD.
 
+import type { RenderCompat } from "../../render/options.js";
+
 export const GROUP = "slipway.dev";
 export const VERSION = "v1alpha1";
 export const SITE_KIND = "Site";
@@ -54,6 +56,8 @@ export interface SiteSpec {
   concurrency?: { helm?: number; ironic?: number };
   /** Chart source locations rewritten by prefix (git's insteadOf), for mirrors. */
   sourceRewrites?: { prefix: string; replacement: string }[];
+  /** `compat: deckhand` renders exactly as Deckhand did, bugs included (render/options.ts). */
+  render?: { compat?: RenderCompat };
 }
 
 export type ConditionStatus = "True" | "False" | "Unknown";

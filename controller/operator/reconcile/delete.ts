@@ -56,7 +56,7 @@ export async function lastAppliedWorkflow(deps: ReconcileDeps, site: Site, log: 
   try {
     const fetched = await deps.fetchSource(site, commit ? { commit } : {});
     const problems = fetched.problems;
-    const planned = await planDocuments(fetched.documents, { root: fetched.root, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] } }, problems);
+    const planned = await planDocuments(fetched.documents, { root: fetched.root, repository: fetched.repository, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] }, compat: site.spec.render?.compat }, problems);
     if ("workflow" in planned) return planned.workflow;
     log.warn("the last applied revision no longer plans; deleting what status recorded", { problems: problems.errors.length });
   } catch (e) {

@@ -134,6 +134,34 @@ describe("reconcileSite", () => {
     expect(s.status?.history?.map((h) => h.revision)).toEqual([s.status?.lastAppliedRevision, first]);
   });
 
+  it("spec.render.compat: deckhand renders as Deckhand did (here: its delete by value), the default correctly", async () => {
+    // cfg-0 inherits from an abstract parent and deletes .values.extra ("one"); Deckhand deletes the
+    // first value equal to it, .values.data.value, instead.
+    const documents = (): Record<string, unknown>[] => {
+      const docs = testDocuments({ name: "s", releases: 1, nodes: 0 });
+      const policy = docs[0] as { data: { layerOrder: string[] } };
+      policy.data.layerOrder = ["global", "site"];
+      const chart = docs.find((d) => d.schema === "armada/Chart/v1") as { metadata: Record<string, unknown>; data: { values: Record<string, unknown> } };
+      const parent = structuredClone(chart);
+      parent.metadata = { ...parent.metadata, name: "cfg-base", labels: { base: "cfg" }, layeringDefinition: { abstract: true, layer: "global" } };
+      parent.data.values = { ...parent.data.values, extra: "one" };
+      chart.metadata = { ...chart.metadata, layeringDefinition: { abstract: false, layer: "site", parentSelector: { base: "cfg" }, actions: [{ method: "delete", path: ".values.extra" }] } };
+      chart.data = { values: {} } as typeof chart.data;
+      return [...docs, parent];
+    };
+    const installed = async (compat: "deckhand" | undefined) => {
+      const t = setup({ nodes: 0, releases: 1, spec: compat ? { render: { compat } } : {} });
+      const site = t.get();
+      site.spec.source.inline!.documents = documents();
+      t.store.put(site);
+      const r = await t.run();
+      expect(r, JSON.stringify(r.kind === "retry" ? r.error.message : t.get().status?.conditions)).toMatchObject({ kind: "done" });
+      return t.helm.values("s-cfg-0", "default");
+    };
+    expect(await installed(undefined)).toEqual({ data: { index: "0", value: "one" } });
+    expect(await installed("deckhand")).toEqual({ data: { index: "0" }, extra: "one" });
+  });
+
   it("a render error stalls the Site with file:line and changes nothing", async () => {
     const t = setup();
     await t.run();

@@ -87,7 +87,7 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
   const log = baseLog.child({ revision });
 
   // 2. render → validate → plan
-  const planned = await planDocuments(fetched.documents, { root: fetched.root, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] } }, fetched.problems);
+  const planned = await planDocuments(fetched.documents, { root: fetched.root, repository: fetched.repository, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] }, compat: site.spec.render?.compat }, fetched.problems);
   if (!("workflow" in planned)) {
     const reason = planned.failed === "validate" ? "ValidationFailed" : planned.failed === "plan" ? "PlanFailed" : planned.failed === "source" ? "ChartSourceUnavailable" : "RenderFailed";
     return stall(deps, site, writer, log, reason, problemText(fetched.problems), revision);

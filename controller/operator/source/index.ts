@@ -32,7 +32,7 @@ export async function fetchSiteSource(site: Site, options: FetchOptions): Promis
     const ref = options.commit ? { ...git.ref, commit: options.commit } : git.ref;
     const checkout = await fetchGit({ ...git, ...(ref ? { ref } : {}) }, { ...options.git, ...(auth ? { auth } : {}) });
     const tree = await loadTree(checkout.dir, git.path, site.spec.siteName, problems);
-    return { revision: checkout.revision, root: tree.root, documents: tree.documents, problems, ...(tree.site ? { site: tree.site } : {}) };
+    return { revision: checkout.revision, root: tree.root, repository: checkout.dir, documents: tree.documents, problems, ...(tree.site ? { site: tree.site } : {}) };
   }
   if (inline) {
     const { documents, revision } = parseInline(await inlineTexts(inline, namespace, options.reader), problems);

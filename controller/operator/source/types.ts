@@ -9,6 +9,8 @@ export interface FetchedSource {
   revision: string;
   /** Folder `local` chart locations are relative to. */
   root: string;
+  /** The checkout's top folder: no chart location may lead outside it. */
+  repository?: string;
   documents: SourceDocument[];
   /** The Pegleg site rendered, when the source is a site repository. */
   site?: string;
