@@ -6,6 +6,9 @@
 //   tar    location: an http(s) URL or a file path (relative to the repository); subpath inside it
 //   git    location (a URL git accepts), reference (branch, tag or commit; Armada's default
 //          `master`), subpath inside the checkout; auth_method (SSH) and proxy_server optional
+// A rewrite whose prefix holds `#` is matched against a git source's `location#reference`, so
+// a mirror that lacks a pinned commit (a stand-in, a fork) can be given with another reference:
+// `https://opendev.org/openstack/openstack-helm-infra#97ce6d7…=https://mirror/osh-infra#main`.
 
 import { isAbsolute, resolve } from "node:path";
 import type { Json } from "../documents/types.js";
@@ -52,6 +55,21 @@ export function rewriteLocation(location: string, rewrites: readonly SourceRewri
   return best ? best.replacement + location.slice(best.prefix.length) : location;
 }
 
+/** A git source's location and reference rewritten: prefixes holding `#` see `location#reference`, the others the location alone. */
+export function rewriteGitSource(location: string, reference: string, rewrites: readonly SourceRewrite[]): { url: string; reference: string } {
+  const pinned = `${location}#${reference}`;
+  let best: SourceRewrite | undefined;
+  for (const r of rewrites) {
+    const subject = r.prefix.includes("#") ? pinned : location;
+    if (subject.startsWith(r.prefix) && (!best || r.prefix.length > best.prefix.length)) best = r;
+  }
+  if (!best) return { url: location, reference };
+  if (!best.prefix.includes("#")) return { url: best.replacement + location.slice(best.prefix.length), reference };
+  const out = best.replacement + pinned.slice(best.prefix.length);
+  const i = out.lastIndexOf("#");
+  return i < 0 ? { url: out, reference } : { url: out.slice(0, i), reference: out.slice(i + 1) || reference };
+}
+
 export function isUrl(location: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[^/]+@[^/:]+:/.test(location);
 }
@@ -81,13 +99,14 @@ export function resolveChartLocation(source: { [k: string]: Json }, root: string
   const subpath = typeof source.subpath === "string" && source.subpath !== "" ? source.subpath : ".";
   const proxy = typeof source.proxy_server === "string" && source.proxy_server !== "" ? { proxyServer: source.proxy_server } : {};
   if (type === "local") return { location: { type: "local", dir: resolve(root, raw, subpath) } };
+  if (type === "git") {
+    const pinned = typeof source.reference === "string" && source.reference !== "" ? source.reference : "master";
+    const { url, reference } = rewriteGitSource(raw, pinned, rewrites);
+    const auth = typeof source.auth_method === "string" && source.auth_method !== "" ? { authMethod: source.auth_method } : {};
+    return { location: { type: "git", url, reference, subpath, ...auth, ...proxy }, ...(url !== raw || reference !== pinned ? { rewritten: true as const } : {}) };
+  }
   const rewritten = rewriteLocation(raw, rewrites);
   const byRewrite = rewritten !== raw ? { rewritten: true as const } : {};
-  if (type === "git") {
-    const reference = typeof source.reference === "string" && source.reference !== "" ? source.reference : "master";
-    const auth = typeof source.auth_method === "string" && source.auth_method !== "" ? { authMethod: source.auth_method } : {};
-    return { location: { type: "git", url: rewritten, reference, subpath, ...auth, ...proxy }, ...byRewrite };
-  }
   const tar: ChartLocation = { type: "tar", url: isUrl(rewritten) || isAbsolute(rewritten) ? rewritten : resolve(root, rewritten), subpath, ...proxy };
   if (type === "tar") return { location: tar, ...byRewrite };
   // Armada refuses any other type. A tarball location is read as one (treasuremap v1.9's calico chart says `type: calico`).

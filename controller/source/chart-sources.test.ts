@@ -6,7 +6,7 @@ import { SourceFile } from "../documents/source-file.js";
 import { parseText } from "../documents/parse.js";
 import { planDocuments } from "../pipeline/plan-documents.js";
 import { formatProblem, Problems } from "../problems/index.js";
-import { rewriteLocation, rewritesFromEnv } from "./chart-location.js";
+import { rewriteGitSource, rewriteLocation, rewritesFromEnv } from "./chart-location.js";
 import { fetchChartSources, type ChartRequest } from "./chart-sources.js";
 import { chartFiles, git, startServer, tarball, writeTree, type TestServer } from "./test-servers.js";
 
@@ -118,6 +118,22 @@ describe("chart sources", () => {
     const r = await fetchAll([request("htk", { type: "git", location: "https://opendev.org/openstack/osh-infra.git", reference: firstCommit, subpath: "helm-toolkit" })], join(work, "cache-rewrite"), { rewrites });
     expect(r.problems).toEqual([]);
     expect(await readFile(join(r.charts.get("htk")!.path, "Chart.yaml"), "utf8")).toContain("helm-toolkit");
+  });
+
+  it("a rewrite whose prefix holds '#' matches a git source's location#reference and may pin another reference (a mirror without the pinned commit)", async () => {
+    const pin = "97ce6d7d8e9a090c748800d69a57bbd9af698b60";
+    const rewrites = [
+      { prefix: "https://opendev.org/openstack/", replacement: "https://wrong.example/" },
+      { prefix: `https://opendev.org/openstack/osh-infra.git#${pin}`, replacement: `${server.url}/git/osh-infra.git#${firstCommit}` },
+    ];
+    expect(rewriteGitSource("https://opendev.org/openstack/osh-infra.git", pin, rewrites)).toEqual({ url: `${server.url}/git/osh-infra.git`, reference: firstCommit });
+    // another reference of the same location: only the location prefix matches
+    expect(rewriteGitSource("https://opendev.org/openstack/osh-infra.git", "master", rewrites)).toEqual({ url: "https://wrong.example/osh-infra.git", reference: "master" });
+    // a replacement without '#' keeps the reference
+    expect(rewriteGitSource("https://a/x", "v1", [{ prefix: "https://a/x#v1", replacement: "https://b/y" }])).toEqual({ url: "https://b/y", reference: "v1" });
+    const r = await fetchAll([request("htk", { type: "git", location: "https://opendev.org/openstack/osh-infra.git", reference: pin, subpath: "helm-toolkit" })], join(work, "cache-rewrite-pin"), { rewrites });
+    expect(r.problems).toEqual([]);
+    expect(r.charts.get("htk")!.commit).toBe(firstCommit);
   });
 
   it("composes Armada dependencies into charts/<chart_name>, and their content is in the digest", async () => {
