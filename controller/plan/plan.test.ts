@@ -75,6 +75,18 @@ describe("planWorkflow", () => {
     expect(c.origin.at).toMatch(/^site\.yaml:\d+$/);
   });
 
+  it.each([
+    ["no test key", "", true, 600],
+    ["test.timeout only (treasuremap's neutron)", ", test: {timeout: 500}", true, 500],
+    ["test.enabled: false", ", test: {enabled: false}", false, 600],
+    ["the older boolean test: false", ", test: false", false, 600],
+    ["the older boolean test: true", ", test: true", true, 600],
+  ])("runs a chart's helm tests as Armada does, unless its document turns them off: %s", (_what, extra, enabled, timeoutSeconds) => {
+    const d = plan(BASE.replace("source: {type: local, location: charts/d, subpath: .}, values: {}", `source: {type: local, location: charts/d, subpath: .}, values: {}${extra}`)).workflow.phases[2]!.steps[1]!;
+    if (d.kind !== "release") throw new Error("expected a release step");
+    expect(d.spec.test).toEqual({ enabled, timeoutSeconds });
+  });
+
   it("turns a BaremetalHost into a node spec with its credentials, and never prints the password", () => {
     const n = plan(BASE).workflow.phases[0]!.steps[0]!;
     if (n.kind !== "node") throw new Error("expected a node step");

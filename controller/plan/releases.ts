@@ -129,7 +129,7 @@ function releaseStep(chart: RenderedDocument, prefix: string, group: string, inp
     chartPath: fetched.path,
     values,
     wait: waitSpec(obj(d.wait), timeout),
-    test: { enabled: test.enabled === true, timeoutSeconds: seconds(test.timeout) ?? timeout },
+    test: { enabled: testEnabled(d.test), timeoutSeconds: seconds(test.timeout) ?? timeout },
     preUpgradeDelete: preUpgradeDelete(obj(obj(obj(d.upgrade).pre))),
     protected: d.protected !== undefined && d.protected !== null && d.protected !== false,
     timeoutSeconds: timeout,
@@ -160,6 +160,15 @@ function waitSpec(w: { [k: string]: Json }, timeout: number): WaitSpec {
     });
   }
   return spec;
+}
+
+/**
+ * Armada runs a chart's helm tests unless its document turns them off: `test.enabled: false`,
+ * or the older boolean `test: false` (armada/handlers/test.py: enabled by default).
+ */
+function testEnabled(test: Json | undefined): boolean {
+  if (typeof test === "boolean") return test;
+  return obj(test).enabled !== false;
 }
 
 function preUpgradeDelete(pre: { [k: string]: Json }): ReleaseSpec["preUpgradeDelete"] {
