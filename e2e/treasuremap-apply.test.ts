@@ -299,7 +299,8 @@ describe("treasuremap v1.9 airskiff applied with slipway apply", () => {
       for (const r of await helmList()) {
         await execa(kube().helm, ["--kubeconfig", kube().kubeconfig, "uninstall", r.name, "-n", r.namespace, "--wait", "--timeout", "120s"], { env: kube().vars, extendEnv: false, reject: false });
       }
-      await kubectl("delete", "namespace", NAMESPACE, "--wait=false", "--ignore-not-found");
+      // Waited for, so the next run does not meet a Terminating namespace.
+      await kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s", "--ignore-not-found");
     } finally {
       await server?.close();
       await rm(work, { recursive: true, force: true });
