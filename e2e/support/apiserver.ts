@@ -106,22 +106,29 @@ const KIND_RESTART_SCRIPT = `
 set -euo pipefail
 m=/etc/kubernetes/manifests/kube-apiserver.yaml keep=/etc/kubernetes/kube-apiserver.yaml.e2e-stopped
 [[ -f $m ]] || { echo "no $m on this node" >&2; exit 1; }
+old=$(pgrep -x kube-apiserver | head -n1)
 mv "$m" "$keep"
-trap 'mv -f "$keep" "$m"' EXIT
+trap '[[ -f $keep ]] && mv -f "$keep" "$m"' EXIT
 for ((i = 0; i < 600; i++)); do pgrep -x kube-apiserver >/dev/null || break; sleep 0.1; done
 pgrep -x kube-apiserver >/dev/null && { echo "kube-apiserver still runs 60 s after its manifest was moved" >&2; exit 1; }
 sleep "$1"
+mv -f "$keep" "$m"
+for ((i = 0; i < 600; i++)); do new=$(pgrep -x kube-apiserver | head -n1 || true); [[ -n $new ]] && break; sleep 0.1; done
+echo "$old \${new:-0}"
 `;
 
 async function restartKindApiserver(kubeconfig: string, cluster: string, options: RestartOptions): Promise<RestartResult> {
   const start = Date.now();
-  await promisify(execFile)("docker", ["exec", `${cluster}-control-plane`, "bash", "-c", KIND_RESTART_SCRIPT, "restart-apiserver", ((options.downMs ?? 0) / 1000).toFixed(3)], {
-    encoding: "utf8",
-    timeout: 180_000 + (options.downMs ?? 0),
-  });
+  const { stdout } = await promisify(execFile)(
+    "docker",
+    ["exec", `${cluster}-control-plane`, "bash", "-c", KIND_RESTART_SCRIPT, "restart-apiserver", ((options.downMs ?? 0) / 1000).toFixed(3)],
+    { encoding: "utf8", timeout: 180_000 + (options.downMs ?? 0) },
+  );
+  const [oldPid, newPid] = stdout.trim().split(/\s+/).map(Number) as [number, number];
   const downMs = Date.now() - start;
   await waitForReady(kubeconfig, options.readyTimeoutMs ?? 120_000);
-  return { oldPid: 0, newPid: 0, downMs, readyAfterMs: Date.now() - start };
+  // Process IDs as the control-plane node sees them.
+  return { oldPid, newPid, downMs, readyAfterMs: Date.now() - start };
 }
 
 /**
