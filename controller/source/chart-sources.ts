@@ -8,13 +8,14 @@
 // document names, symlinks resolved: PathOutsideRepository), nor from outside what was fetched
 // (a subpath leading out of a tarball or checkout).
 
-import { cp, mkdir, rename, rm, stat } from "node:fs/promises";
+import { cp, mkdir, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import PQueue from "p-queue";
 import type { Json } from "../documents/types.js";
 import { digestOf } from "../plan/digest.js";
 import type { Problems, SourceRef } from "../problems/index.js";
+import { exists, publishEntry } from "./cache-entry.js";
 import { chartDigest } from "./chart-digest.js";
 import { fetchGitChart } from "./chart-git.js";
 import { locationKey, locationOutsideRepository, resolveChartLocation, shownLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
@@ -189,17 +190,8 @@ async function writeComposed(dir: string, chart: string, deps: Array<[string, Fe
       await rm(join(tmp, "charts", name), { recursive: true, force: true });
       await cp(dep.path, join(tmp, "charts", name), { recursive: true });
     }
-    await rename(tmp, dir).catch(async (e: unknown) => {
-      if (!(await exists(dir))) throw e;
-    });
+    await publishEntry(tmp, dir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }

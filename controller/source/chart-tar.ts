@@ -4,9 +4,10 @@
 // cannot be read (offline), that tree is used and the caller is told so.
 
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
+import { exists, publishEntry } from "./cache-entry.js";
 import { httpGet } from "./http-get.js";
 import { isUrl } from "./chart-location.js";
 
@@ -50,17 +51,8 @@ async function extract(bytes: Buffer, base: string, dir: string): Promise<void> 
     // -a is not needed: GNU tar detects gzip from the bytes; --no-same-owner keeps files ours.
     const r = await execa("tar", ["-xf", archive, "-C", tree, "--no-same-owner", "--no-same-permissions"], { reject: false, stdin: "ignore" });
     if (r.failed) throw new Error(`not a tar archive (${String(r.stderr).trim().split("\n")[0] ?? "tar failed"})`);
-    await rename(tree, dir).catch(async (e: unknown) => {
-      if (!(await exists(dir))) throw e; // another run extracted the same bytes first
-    });
+    await publishEntry(tree, dir); // another run may have extracted the same bytes first
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }
