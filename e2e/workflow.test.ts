@@ -3,7 +3,7 @@
 // Each run works on its own copy of site-manifests with unique release names, namespaces,
 // node names and MACs, and removes what it made.
 import { execa } from "execa";
-import { chmod, cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -27,7 +27,8 @@ async function workdir(): Promise<string> {
   if (work) return work;
   const dir = await mkdtemp(path.join(tmpdir(), "slipway-e2e-wf-"));
   await cp(path.join(repoRoot, "site-manifests"), path.join(dir, "site-manifests"), { recursive: true });
-  await symlink(path.join(repoRoot, "charts"), path.join(dir, "charts"));
+  // A copy, not a symlink: chart locations are followed through symlinks and must stay inside the repository.
+  await cp(path.join(repoRoot, "charts"), path.join(dir, "charts"), { recursive: true });
   await rewrite(dir, (text) =>
     text
       .replace(/\bedge-(?=[a-z])/g, `${prefix}-`)
