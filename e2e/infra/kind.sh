@@ -40,10 +40,12 @@ IMAGE_REPO=slipway.local/k8s
 log() { echo "[kind] $*" >&2; }
 die() { echo "[kind] ERROR: $*" >&2; exit 1; }
 
-versions() { bash "$HERE/kube.sh" versions; }
-K8S_VERSION=$(versions | sed -n 's/.*kubernetes=\([^ ]*\).*/\1/p')
-ETCD_VERSION=$(versions | sed -n 's/.*etcd=\([^ ]*\).*/\1/p')
-images_name() { bash "$HERE/images.sh" names | sed -n "s/^$1=//p"; }
+# Versions and image names from their one source each, read once.
+VERSIONS=$(bash "$HERE/kube.sh" versions)
+K8S_VERSION=$(sed -n 's/.*kubernetes=\([^ ]*\).*/\1/p' <<<"$VERSIONS")
+ETCD_VERSION=$(sed -n 's/.*etcd=\([^ ]*\).*/\1/p' <<<"$VERSIONS")
+IMAGE_NAMES=$(bash "$HERE/images.sh" names)
+images_name() { sed -n "s/^$1=//p" <<<"$IMAGE_NAMES"; }
 BASE_IMAGE=$(images_name BASE_IMAGE)
 PAUSE_IMAGE=$(images_name PAUSE_IMAGE)
 KUBECTL=$(bash "$HERE/tools.sh" --print | sed -n 's/^KUBECTL=//p')
@@ -232,7 +234,7 @@ up() {
     || { kubectl_ get nodes >&2 || true; die "the nodes did not become Ready"; }
   bash "$HERE/images.sh" demo
   # shellcheck disable=SC2046
-  load $(bash "$HERE/images.sh" names | sed -n 's/^DEMO_IMAGES=//p')
+  load $(images_name DEMO_IMAGES)
   log "up: $(nodes | tr '\n' ' ')(API https://127.0.0.1:$API_PORT)"
 }
 
