@@ -1,11 +1,11 @@
 // The Ironic driver (controller/drivers/ironic) against the REAL local Ironic and the
 // sushy-tools Redfish emulator started by e2e/infra/ironic.sh. When they are not up,
 // every test fails with "run `npm run infra:up`": nothing is skipped.
-import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
-import { createIronicDriver, type IronicDriverOptions } from "../controller/drivers/ironic/index.js";
-import type { IronicDriver, NodeResult, NodeSpec } from "../controller/drivers/types.js";
-import { loadIronicEnv } from "./support/ironic.js";
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createIronicDriver, type IronicDriverOptions } from '../controller/drivers/ironic/index.js';
+import type { NodeResult, NodeSpec } from '../controller/drivers/types.js';
+import { loadIronicEnv } from './support/ironic.js';
 
 interface Env {
   url: string;
@@ -17,7 +17,7 @@ interface Env {
   systemIds: string[];
 }
 
-const HINT = "run `npm run infra:up` (or `bash e2e/infra/ironic.sh up`)";
+const HINT = 'run `npm run infra:up` (or `bash e2e/infra/ironic.sh up`)';
 let envPromise: Promise<Env> | undefined;
 
 /** The connection details, checked to be answering. Throws with the infra:up hint. */
@@ -64,7 +64,7 @@ function recordingDriver(e: Env, extra: Partial<IronicDriverOptions> = {}) {
     fetch: (input, init) => {
       const u = new URL(input);
       calls.push({
-        method: init.method ?? "GET",
+        method: init.method ?? 'GET',
         path: u.pathname + u.search,
         headers: { ...(init.headers as Record<string, string>) },
       });
@@ -72,7 +72,7 @@ function recordingDriver(e: Env, extra: Partial<IronicDriverOptions> = {}) {
     },
     ...extra,
   });
-  const writes = () => calls.filter((c) => c.method !== "GET");
+  const writes = () => calls.filter((c) => c.method !== 'GET');
   const reset = () => calls.splice(0, calls.length);
   return { driver, calls, writes, reset };
 }
@@ -84,31 +84,31 @@ const nodeName = (what: string) => {
   made.add(n);
   return n;
 };
-const mac = () =>
-  `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+const mac = () => `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
 function fakeSpec(name: string, more: Partial<NodeSpec> = {}): NodeSpec {
   return {
     name,
     bmc: { address: `fake://${name}` },
-    properties: { cpus: 2, memory_mb: 4096, local_gb: 20, cpu_arch: "x86_64" },
+    properties: { cpus: 2, memory_mb: 4096, local_gb: 20, cpu_arch: 'x86_64' },
     inspect: false,
-    target: "available",
+    target: 'available',
     digest: `sha256:${name}-v1`,
     ...more,
   };
 }
 
-function expectComplete(r: NodeResult): Extract<NodeResult, { kind: "complete" }> {
-  if (r.kind !== "complete") throw new Error(`expected complete, got ${JSON.stringify(r)}`);
+function expectComplete(r: NodeResult): Extract<NodeResult, { kind: 'complete' }> {
+  if (r.kind !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(r)}`);
   return r;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Ironic JSON read by field name in assertions
 async function ironicGet(e: Env, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${e.url}${path}`, {
     headers: {
-      Authorization: `Basic ${Buffer.from(`${e.username}:${e.password}`).toString("base64")}`,
-      "X-OpenStack-Ironic-API-Version": "1.82",
+      Authorization: `Basic ${Buffer.from(`${e.username}:${e.password}`).toString('base64')}`,
+      'X-OpenStack-Ironic-API-Version': '1.82',
     },
   });
   const text = await res.text();
@@ -119,33 +119,41 @@ afterAll(async () => {
   if (!envPromise) return;
   const e = await envPromise.catch(() => undefined);
   if (!e) return;
-  const driver = createIronicDriver({ url: e.url, username: e.username, password: e.password, pollIntervalMs: 200, timeoutMs: 120_000 });
+  const driver = createIronicDriver({
+    url: e.url,
+    username: e.username,
+    password: e.password,
+    pollIntervalMs: 200,
+    timeoutMs: 120_000,
+  });
   for (const name of made) {
     const r = await driver.remove(name);
-    if (r.kind !== "complete") console.warn(`cleanup of ${name}: ${r.kind}: ${"message" in r ? r.message : ""}`);
+    if (r.kind !== 'complete') console.warn(`cleanup of ${name}: ${r.kind}: ${'message' in r ? r.message : ''}`);
   }
 }, 300_000);
 
-describe("ironic driver against the local Ironic", () => {
-  it("enrolls a fake:// node to available; a second ensure makes zero writes; list() is one request", async () => {
+describe('ironic driver against the local Ironic', () => {
+  it('enrolls a fake:// node to available; a second ensure makes zero writes; list() is one request', async () => {
     const e = await env();
     const { driver, calls, writes, reset } = recordingDriver(e);
-    const name = nodeName("avail");
+    const name = nodeName('avail');
     const states: string[] = [];
     const first = expectComplete(await driver.ensure(fakeSpec(name), (ev) => states.push(ev.state)));
     expect(first.created).toBe(true);
     expect(first.changed).toBe(true);
-    expect(first.node.provisionState).toBe("available");
+    expect(first.node.provisionState).toBe('available');
     expect(first.node.digest).toBe(`sha256:${name}-v1`);
-    expect(first.node.driver).toBe("fake-hardware");
-    expect(states).toEqual(expect.arrayContaining(["enroll", "manageable", "available"]));
+    expect(first.node.driver).toBe('fake-hardware');
+    expect(states).toEqual(expect.arrayContaining(['enroll', 'manageable', 'available']));
     expect(writes().map((c) => `${c.method} ${c.path}`)).toEqual([
-      "POST /v1/nodes",
+      'POST /v1/nodes',
       `PUT /v1/nodes/${first.node.uuid}/states/provision`,
       `PUT /v1/nodes/${first.node.uuid}/states/provision`,
     ]);
     // Every request carries the negotiated microversion (the local Ironic is newer than Slipway).
-    expect(calls.filter((c) => c.path !== "/").every((c) => c.headers["X-OpenStack-Ironic-API-Version"] === "1.110")).toBe(true);
+    expect(
+      calls.filter((c) => c.path !== '/').every((c) => c.headers['X-OpenStack-Ironic-API-Version'] === '1.110'),
+    ).toBe(true);
 
     reset();
     const second = expectComplete(await driver.ensure(fakeSpec(name)));
@@ -155,20 +163,23 @@ describe("ironic driver against the local Ironic", () => {
 
     reset();
     const listed = await driver.list();
-    expect(calls.map((c) => c.method + " " + c.path.split("?")[0])).toEqual(["GET /v1/nodes"]);
-    expect(listed.find((n) => n.name === name)).toMatchObject({ provisionState: "available", digest: `sha256:${name}-v1` });
+    expect(calls.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual(['GET /v1/nodes']);
+    expect(listed.find((n) => n.name === name)).toMatchObject({
+      provisionState: 'available',
+      digest: `sha256:${name}-v1`,
+    });
   });
 
-  it("patches once when the digest changes, then is quiet again", async () => {
+  it('patches once when the digest changes, then is quiet again', async () => {
     const e = await env();
     const { driver, writes, reset } = recordingDriver(e);
-    const name = nodeName("patch");
+    const name = nodeName('patch');
     expectComplete(await driver.ensure(fakeSpec(name)));
     reset();
     const changed = fakeSpec(name, { digest: `sha256:${name}-v2`, properties: { cpus: 8, memory_mb: 8192 } });
     const r = expectComplete(await driver.ensure(changed));
     expect(r).toMatchObject({ created: false, changed: true });
-    expect(writes().map((c) => c.method)).toEqual(["PATCH"]);
+    expect(writes().map((c) => c.method)).toEqual(['PATCH']);
     const { body } = await ironicGet(e, `/v1/nodes/${name}`);
     expect(body.properties).toMatchObject({ cpus: 8, memory_mb: 8192, local_gb: 20 });
     expect(body.extra.slipway_digest).toBe(`sha256:${name}-v2`);
@@ -177,19 +188,19 @@ describe("ironic driver against the local Ironic", () => {
     expect(writes()).toEqual([]);
   });
 
-  it("deploys a node with an image and a config drive to active, idempotently, and removes it", async () => {
+  it('deploys a node with an image and a config drive to active, idempotently, and removes it', async () => {
     const e = await env();
     const { driver, writes, reset } = recordingDriver(e);
-    const name = nodeName("active");
+    const name = nodeName('active');
     const spec = fakeSpec(name, {
-      target: "active",
-      image: { url: "http://127.0.0.1:8080/images/ubuntu.qcow2", checksum: "0123456789abcdef0123456789abcdef" },
-      configDrive: { meta_data: { hostname: name }, user_data: "#cloud-config\n" },
+      target: 'active',
+      image: { url: 'http://127.0.0.1:8080/images/ubuntu.qcow2', checksum: '0123456789abcdef0123456789abcdef' },
+      configDrive: { meta_data: { hostname: name }, user_data: '#cloud-config\n' },
     });
     const states: string[] = [];
     const r = expectComplete(await driver.ensure(spec, (ev) => states.push(ev.state)));
-    expect(states).toEqual(expect.arrayContaining(["enroll", "manageable", "available", "active"]));
-    expect(r.node.provisionState).toBe("active");
+    expect(states).toEqual(expect.arrayContaining(['enroll', 'manageable', 'available', 'active']));
+    expect(r.node.provisionState).toBe('active');
     expect(r.node.lastError).toBeNull();
     const { body } = await ironicGet(e, `/v1/nodes/${name}`);
     expect(body.instance_info.image_source).toBe(spec.image!.url);
@@ -202,9 +213,9 @@ describe("ironic driver against the local Ironic", () => {
     reset();
     const removed = expectComplete(await driver.remove(name));
     expect(removed.changed).toBe(true);
-    expect(writes().map((c) => c.method + " " + c.path.replace(r.node.uuid, "{uuid}"))).toEqual([
-      "PUT /v1/nodes/{uuid}/states/provision",
-      "DELETE /v1/nodes/{uuid}",
+    expect(writes().map((c) => `${c.method} ${c.path.replace(r.node.uuid, '{uuid}')}`)).toEqual([
+      'PUT /v1/nodes/{uuid}/states/provision',
+      'DELETE /v1/nodes/{uuid}',
     ]);
     expect((await ironicGet(e, `/v1/nodes/${r.node.uuid}`)).status).toBe(404);
     // Removing an absent node is a no-op.
@@ -213,11 +224,11 @@ describe("ironic driver against the local Ironic", () => {
     expect(writes()).toEqual([]);
   });
 
-  it("creates the boot port once and finds the node by MAC instead of creating a second one", async () => {
+  it('creates the boot port once and finds the node by MAC instead of creating a second one', async () => {
     const e = await env();
     const { driver, writes, reset } = recordingDriver(e);
     const bootMAC = mac();
-    const name = nodeName("mac");
+    const name = nodeName('mac');
     const first = expectComplete(await driver.ensure(fakeSpec(name, { bootMACAddress: bootMAC })));
     expect(first.node.macs).toEqual([bootMAC]);
     const ports = await ironicGet(e, `/v1/ports?address=${bootMAC}&fields=uuid,node_uuid`);
@@ -225,50 +236,52 @@ describe("ironic driver against the local Ironic", () => {
 
     // The same machine under a new name: found by its port, renamed, not duplicated.
     reset();
-    const renamed = nodeName("mac-renamed");
+    const renamed = nodeName('mac-renamed');
     const second = expectComplete(await driver.ensure(fakeSpec(renamed, { bootMACAddress: bootMAC })));
     expect(second.node.uuid).toBe(first.node.uuid);
     expect(second.node.name).toBe(renamed);
     expect(second.created).toBe(false);
-    expect(writes().map((c) => c.method)).toEqual(["PATCH"]);
+    expect(writes().map((c) => c.method)).toEqual(['PATCH']);
     expect((await ironicGet(e, `/v1/nodes/${name}`)).status).toBe(404);
   });
 
-  it("inspects when asked (fake inspect interface)", async () => {
+  it('inspects when asked (fake inspect interface)', async () => {
     const e = await env();
     const { driver, writes } = recordingDriver(e);
-    const name = nodeName("inspect");
+    const name = nodeName('inspect');
     const r = expectComplete(await driver.ensure(fakeSpec(name, { inspect: true })));
-    expect(r.node.provisionState).toBe("available");
+    expect(r.node.provisionState).toBe('available');
     const targets = writes()
-      .filter((c) => c.path.endsWith("/states/provision"))
+      .filter((c) => c.path.endsWith('/states/provision'))
       .map((c) => c.method);
     expect(targets).toHaveLength(3); // manage, inspect, provide
     const { body } = await ironicGet(e, `/v1/nodes/${name}`);
     expect(body.inspection_finished_at).not.toBeNull();
   });
 
-  it("works at the oldest supported microversion, 1.82 (no port name)", async () => {
+  it('works at the oldest supported microversion, 1.82 (no port name)', async () => {
     const e = await env();
-    const { driver, calls } = recordingDriver(e, { maxApiVersion: "1.82" });
-    const name = nodeName("v182");
+    const { driver, calls } = recordingDriver(e, { maxApiVersion: '1.82' });
+    const name = nodeName('v182');
     const bootMAC = mac();
     const r = expectComplete(await driver.ensure(fakeSpec(name, { bootMACAddress: bootMAC })));
-    expect(r.node.provisionState).toBe("available");
-    expect(calls.filter((c) => c.path !== "/").every((c) => c.headers["X-OpenStack-Ironic-API-Version"] === "1.82")).toBe(true);
+    expect(r.node.provisionState).toBe('available');
+    expect(
+      calls.filter((c) => c.path !== '/').every((c) => c.headers['X-OpenStack-Ironic-API-Version'] === '1.82'),
+    ).toBe(true);
     const port = await fetch(`${e.url}/v1/ports?address=${bootMAC}&detail=true`, {
       headers: {
-        Authorization: `Basic ${Buffer.from(`${e.username}:${e.password}`).toString("base64")}`,
-        "X-OpenStack-Ironic-API-Version": "1.88",
+        Authorization: `Basic ${Buffer.from(`${e.username}:${e.password}`).toString('base64')}`,
+        'X-OpenStack-Ironic-API-Version': '1.88',
       },
     }).then((res) => res.json() as Promise<{ ports: { name: string | null }[] }>);
     expect(port.ports[0]?.name ?? null).toBeNull();
   });
 
-  it("enrolls a redfish+http:// node against the sushy-tools emulator", async () => {
+  it('enrolls a redfish+http:// node against the sushy-tools emulator', async () => {
     const e = await env();
     const { driver } = recordingDriver(e);
-    const name = nodeName("redfish");
+    const name = nodeName('redfish');
     const host = new URL(e.sushyUrl).host;
     const spec: NodeSpec = {
       name,
@@ -276,28 +289,28 @@ describe("ironic driver against the local Ironic", () => {
         address: `redfish+http://${host}/redfish/v1/Systems/${e.systemIds[1] ?? e.systemIds[0]}`,
         credentials: { username: e.sushyUsername, password: e.sushyPassword },
       },
-      properties: { cpus: 1, memory_mb: 1024, local_gb: 10, cpu_arch: "x86_64" },
+      properties: { cpus: 1, memory_mb: 1024, local_gb: 10, cpu_arch: 'x86_64' },
       inspect: false,
-      target: "available",
+      target: 'available',
       digest: `sha256:${name}`,
     };
     const states: string[] = [];
     const r = await driver.ensure(spec, (ev) => states.push(ev.state));
     // Report what happened (the test log shows it).
-    console.log(`redfish node: ${r.kind} via ${[...new Set(states)].join(" → ")}: ${JSON.stringify(r)}`);
+    console.log(`redfish node: ${r.kind} via ${[...new Set(states)].join(' → ')}: ${JSON.stringify(r)}`);
     const ok = expectComplete(r);
-    expect(ok.node.driver).toBe("redfish");
-    expect(ok.node.provisionState).toBe("available");
-    expect(["power on", "power off"]).toContain(ok.node.powerState);
+    expect(ok.node.driver).toBe('redfish');
+    expect(ok.node.provisionState).toBe('available');
+    expect(['power on', 'power off']).toContain(ok.node.powerState);
     expect(JSON.stringify(r)).not.toContain(e.sushyPassword);
   });
 
   it("surfaces Ironic's last_error, without the password, when the BMC credentials are wrong", async () => {
     const e = await env();
     const { driver } = recordingDriver(e);
-    const name = nodeName("badcreds");
+    const name = nodeName('badcreds');
     const host = new URL(e.sushyUrl).host;
-    const wrong = `Wr0ng-${randomBytes(6).toString("hex")}`;
+    const wrong = `Wr0ng-${randomBytes(6).toString('hex')}`;
     const spec: NodeSpec = {
       name,
       bmc: {
@@ -306,15 +319,15 @@ describe("ironic driver against the local Ironic", () => {
       },
       properties: {},
       inspect: false,
-      target: "available",
+      target: 'available',
       digest: `sha256:${name}`,
     };
     const r = await driver.ensure(spec);
     console.log(`wrong credentials: ${JSON.stringify(r)}`);
-    expect(r.kind).toBe("failed");
-    if (r.kind !== "failed") return;
+    expect(r.kind).toBe('failed');
+    if (r.kind !== 'failed') return;
     const { body } = await ironicGet(e, `/v1/nodes/${name}`);
-    expect(body.provision_state).toBe("enroll");
+    expect(body.provision_state).toBe('enroll');
     expect(body.last_error).toBeTruthy();
     expect(r.message).toBe(body.last_error);
     expect(r.node?.lastError).toBe(body.last_error);

@@ -2,14 +2,25 @@
 // (`node dist/controller/cli/main.js controller ...`), kubectl against the local cluster,
 // a helm shim that counts helm processes, and Ironic node look-ups. When the infra is not
 // up, requireKube/requireIronic throw with "run `npm run infra:up`": tests fail, never skip.
-import { pollUntil } from "./support/wait.js";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { Site } from "../controller/operator/api/types.js";
-import { IronicClient } from "./support/ironic.js";
-import { repoRoot, requireIronic, requireKube, type KubeEnv } from "./support/env.js";
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Site } from '../controller/operator/api/types.js';
+import { type KubeEnv, repoRoot, requireIronic, requireKube } from './support/env.js';
+import { IronicClient } from './support/ironic.js';
+import { pollUntil } from './support/wait.js';
 
 export { repoRoot };
 
@@ -18,48 +29,59 @@ export const kube = (): KubeEnv => (cachedKube ??= requireKube());
 
 export function kubectl(args: string[], input?: string): string {
   const k = kube();
-  return execFileSync(k.kubectl, ["--kubeconfig", k.kubeconfig, ...args], { env: k.vars, encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(k.kubectl, ['--kubeconfig', k.kubeconfig, ...args], {
+    env: k.vars,
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export function applyCrds(): void {
-  kubectl(["apply", "--server-side", "--force-conflicts", "-f", path.join(repoRoot, "crds")]);
-  kubectl(["wait", "--for=condition=Established", "crd/sites.slipway.dev", "--timeout=60s"]);
+  kubectl(['apply', '--server-side', '--force-conflicts', '-f', path.join(repoRoot, 'crds')]);
+  kubectl(['wait', '--for=condition=Established', 'crd/sites.slipway.dev', '--timeout=60s']);
 }
 
 export function createNamespace(prefix: string): string {
   const ns = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-  kubectl(["create", "namespace", ns]);
+  kubectl(['create', 'namespace', ns]);
   return ns;
 }
 
 export function applySite(site: Site): void {
-  kubectl(["apply", "-f", "-"], JSON.stringify(site));
+  kubectl(['apply', '-f', '-'], JSON.stringify(site));
 }
 
 export function getSite(ns: string, name: string): Site | undefined {
   try {
-    return JSON.parse(kubectl(["get", "site", name, "-n", ns, "-o", "json"])) as Site;
+    return JSON.parse(kubectl(['get', 'site', name, '-n', ns, '-o', 'json'])) as Site;
   } catch (e) {
-    if (String((e as { stderr?: string }).stderr).includes("NotFound")) return undefined;
+    if (String((e as { stderr?: string }).stderr).includes('NotFound')) return undefined;
     throw e;
   }
 }
 
 export const cond = (s: Site | undefined, type: string) => s?.status?.conditions?.find((c) => c.type === type);
 
-export function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 100): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+  everyMs = 100,
+): Promise<T> {
   return pollUntil(what, fn, timeoutMs, everyMs);
 }
 
 /** A helm wrapper that appends one line per helm process to a log file, then runs the real helm. */
 export function helmShim(): { path: string; count(): number; lines(): string[] } {
-  const dir = mkdtempSync(path.join(tmpdir(), "slipway-helm-shim-"));
-  const log = path.join(dir, "calls.log");
-  const shim = path.join(dir, "helm");
-  writeFileSync(log, "");
+  const dir = mkdtempSync(path.join(tmpdir(), 'slipway-helm-shim-'));
+  const log = path.join(dir, 'calls.log');
+  const shim = path.join(dir, 'helm');
+  writeFileSync(log, '');
   writeFileSync(shim, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${kube().helm}' "$@"\n`);
   chmodSync(shim, 0o755);
-  const lines = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const lines = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
   return { path: shim, count: () => lines().length, lines };
 }
 
@@ -84,20 +106,42 @@ export interface ControllerProcess {
   metricsUrl(): string | undefined;
 }
 
-export function startController(options: { args?: string[]; env?: Record<string, string>; helm?: string } = {}): ControllerProcess {
+export function startController(
+  options: { args?: string[]; env?: Record<string, string>; helm?: string } = {},
+): ControllerProcess {
   const k = kube();
-  const main = path.join(repoRoot, "dist", "controller", "cli", "main.js");
+  const main = path.join(repoRoot, 'dist', 'controller', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const iron = requireIronic();
-  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "slipway-controller-")), "controller.log");
-  const out = openSync(logFile, "a");
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), 'slipway-controller-')), 'controller.log');
+  const out = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [main, "controller", "--kubeconfig", k.kubeconfig, "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--inline-root", repoRoot, ...(options.args ?? [])],
+    [
+      main,
+      'controller',
+      '--kubeconfig',
+      k.kubeconfig,
+      '--metrics-bind-address',
+      '127.0.0.1:0',
+      '--health-probe-bind-address',
+      '127.0.0.1:0',
+      '--inline-root',
+      repoRoot,
+      ...(options.args ?? []),
+    ],
     {
       cwd: repoRoot,
-      env: { ...k.vars, HELM: options.helm ?? k.helm, IRONIC_URL: iron.url, IRONIC_USERNAME: iron.username, IRONIC_PASSWORD: iron.password, SLIPWAY_LOG_LEVEL: "debug", ...options.env },
-      stdio: ["ignore", out, out],
+      env: {
+        ...k.vars,
+        HELM: options.helm ?? k.helm,
+        IRONIC_URL: iron.url,
+        IRONIC_USERNAME: iron.username,
+        IRONIC_PASSWORD: iron.password,
+        SLIPWAY_LOG_LEVEL: 'debug',
+        ...options.env,
+      },
+      stdio: ['ignore', out, out],
     },
   );
   closeSync(out);
@@ -106,18 +150,18 @@ export function startController(options: { args?: string[]; env?: Record<string,
   const logs: LogLine[] = [];
   const other: string[] = [];
   let offset = 0;
-  let partial = "";
+  let partial = '';
   const refresh = () => {
-    const fd = openSync(logFile, "r");
+    const fd = openSync(logFile, 'r');
     try {
       const size = fstatSync(fd).size;
       if (size <= offset) return;
       const chunk = Buffer.alloc(size - offset);
       readSync(fd, chunk, 0, chunk.length, offset);
       offset = size;
-      const text = partial + chunk.toString("utf8");
-      const lines = text.split("\n");
-      partial = lines.pop() ?? "";
+      const text = partial + chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial = lines.pop() ?? '';
       for (const line of lines) {
         try {
           logs.push(JSON.parse(line) as LogLine);
@@ -129,7 +173,7 @@ export function startController(options: { args?: string[]; env?: Record<string,
       closeSync(fd);
     }
   };
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     child,
     get logs() {
@@ -142,17 +186,17 @@ export function startController(options: { args?: string[]; env?: Record<string,
     },
     logFile,
     exited,
-    async kill(signal = "SIGKILL") {
+    async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
     rssKiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     },
     metricsUrl() {
       refresh();
-      const started = logs.find((l) => l.msg === "started" && typeof l.metrics === "string");
+      const started = logs.find((l) => l.msg === 'started' && typeof l.metrics === 'string');
       return started?.metrics as string | undefined;
     },
   };
@@ -160,13 +204,18 @@ export function startController(options: { args?: string[]; env?: Record<string,
 
 /** Releases of a namespace as Helm stored them: name → revisions with their status. */
 export function helmRevisions(ns: string): Map<string, { revision: number; status: string }[]> {
-  const out = JSON.parse(kubectl(["get", "secrets", "-n", ns, "-l", "owner=helm", "-o", "json"])) as { items: { metadata: { labels: Record<string, string> } }[] };
+  const out = JSON.parse(kubectl(['get', 'secrets', '-n', ns, '-l', 'owner=helm', '-o', 'json'])) as {
+    items: { metadata: { labels: Record<string, string> } }[];
+  };
   const map = new Map<string, { revision: number; status: string }[]>();
   for (const s of out.items) {
     const l = s.metadata.labels;
     const list = map.get(l.name!) ?? [];
     list.push({ revision: Number(l.version), status: l.status! });
-    map.set(l.name!, list.sort((a, b) => a.revision - b.revision));
+    map.set(
+      l.name!,
+      list.sort((a, b) => a.revision - b.revision),
+    );
   }
   return map;
 }
@@ -178,29 +227,42 @@ export async function ironic(): Promise<IronicClient> {
 }
 
 /** Ironic nodes whose name starts with `prefix` (name → count, to catch duplicates) and ports' MACs of those nodes. */
-export async function ironicNodes(prefix: string): Promise<{ names: string[]; uuids: string[]; provisionStates: Record<string, string> }> {
+export async function ironicNodes(
+  prefix: string,
+): Promise<{ names: string[]; uuids: string[]; provisionStates: Record<string, string> }> {
   const c = await ironic();
-  const all = (await c.request<{ nodes: { uuid: string; name: string | null; provision_state: string }[] }>("GET", "/v1/nodes?fields=uuid,name,provision_state&limit=1000")).nodes;
+  const all = (
+    await c.request<{ nodes: { uuid: string; name: string | null; provision_state: string }[] }>(
+      'GET',
+      '/v1/nodes?fields=uuid,name,provision_state&limit=1000',
+    )
+  ).nodes;
   const mine = all.filter((n) => n.name?.startsWith(prefix));
-  return { names: mine.map((n) => n.name!), uuids: mine.map((n) => n.uuid), provisionStates: Object.fromEntries(mine.map((n) => [n.name!, n.provision_state])) };
+  return {
+    names: mine.map((n) => n.name!),
+    uuids: mine.map((n) => n.uuid),
+    provisionStates: Object.fromEntries(mine.map((n) => [n.name!, n.provision_state])),
+  };
 }
 
 /** Removes Ironic nodes left by a test (by name prefix). */
 export async function removeIronicNodes(prefix: string): Promise<void> {
   const c = await ironic();
   for (const uuid of (await ironicNodes(prefix)).uuids) {
-    await c.request("PUT", `/v1/nodes/${uuid}/states/provision`, { target: "deleted" }).catch(() => undefined);
-    await c.request("PATCH", `/v1/nodes/${uuid}`, [{ op: "replace", path: "/maintenance", value: true }]).catch(() => undefined);
-    await c.request("DELETE", `/v1/nodes/${uuid}`).catch(() => undefined);
+    await c.request('PUT', `/v1/nodes/${uuid}/states/provision`, { target: 'deleted' }).catch(() => undefined);
+    await c
+      .request('PATCH', `/v1/nodes/${uuid}`, [{ op: 'replace', path: '/maintenance', value: true }])
+      .catch(() => undefined);
+    await c.request('DELETE', `/v1/nodes/${uuid}`).catch(() => undefined);
   }
 }
 
 /** Deletes a namespace's Sites (dropping finalizers) and the namespace. */
 export function cleanupNamespace(ns: string): void {
   try {
-    const names = kubectl(["get", "sites", "-n", ns, "-o", "name"]).split("\n").filter(Boolean);
-    for (const n of names) kubectl(["patch", n, "-n", ns, "--type=merge", "-p", '{"metadata":{"finalizers":null}}']);
-    kubectl(["delete", "namespace", ns, "--wait=false"]);
+    const names = kubectl(['get', 'sites', '-n', ns, '-o', 'name']).split('\n').filter(Boolean);
+    for (const n of names) kubectl(['patch', n, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    kubectl(['delete', 'namespace', ns, '--wait=false']);
   } catch {
     /* best effort */
   }

@@ -3,11 +3,11 @@
 // child's own `process.resourceUsage()`, written to a pipe (fd 3) by a one-line `--import`
 // hook when the process exits: everything from Node's start-up to the end of the command.
 
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { performance } from "node:perf_hooks";
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
-export const CLI_MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+export const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 export interface CliRun {
   runs: number[];
@@ -20,17 +20,25 @@ export interface CliRun {
   firstError?: string;
 }
 
-export async function timeCliRender(root: string, site: string, runs: number, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+export async function timeCliRender(
+  root: string,
+  site: string,
+  runs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliRun> {
   const times: number[] = [];
   const cpu: number[] = [];
   const exitCodes: number[] = [];
   let firstError: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const { ms, cpuMs, code, stderr } = await runOnce(["--import", RUSAGE_HOOK, CLI_MAIN, "render", root, "--site", site], env);
+    const { ms, cpuMs, code, stderr } = await runOnce(
+      ['--import', RUSAGE_HOOK, CLI_MAIN, 'render', root, '--site', site],
+      env,
+    );
     times.push(ms);
     cpu.push(cpuMs);
     exitCodes.push(code);
-    if (code !== 0 && firstError === undefined) firstError = stderr.trim().split("\n").slice(0, 5).join("\n");
+    if (code !== 0 && firstError === undefined) firstError = stderr.trim().split('\n').slice(0, 5).join('\n');
   }
   const result: CliRun = { runs: times, medianMs: median(times), cpuMs: cpu, medianCpuMs: median(cpu), exitCodes };
   if (firstError !== undefined) result.firstError = firstError;
@@ -40,7 +48,7 @@ export async function timeCliRender(root: string, site: string, runs: number, en
 /** CPU time of a Node process that does nothing: what start-up alone costs on this machine now. */
 export async function timeBareNode(runs: number): Promise<number> {
   const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) cpu.push((await runOnce(["--import", RUSAGE_HOOK, "-e", "0"], process.env)).cpuMs);
+  for (let i = 0; i < runs; i++) cpu.push((await runOnce(['--import', RUSAGE_HOOK, '-e', '0'], process.env)).cpuMs);
   return median(cpu);
 }
 
@@ -48,19 +56,22 @@ export async function timeBareNode(runs: number): Promise<number> {
 const RUSAGE_HOOK =
   "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const r=process.resourceUsage();writeSync(3,String(r.userCPUTime+r.systemCPUTime))})";
 
-function runOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; code: number; stderr: string }> {
+function runOnce(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; cpuMs: number; code: number; stderr: string }> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe", "pipe"], env });
-    let stderr = "";
-    let usage = "";
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env });
+    let stderr = '';
+    let usage = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 10_000) stderr += chunk;
     });
-    (child.stdio[3] as NodeJS.ReadableStream).setEncoding("utf8").on("data", (chunk: string) => (usage += chunk));
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (usage += chunk));
     const cpuMs = () => (usage ? Number(usage) / 1000 : NaN);
-    child.on("error", (err) => resolve({ ms: performance.now() - start, cpuMs: NaN, code: -1, stderr: String(err) }));
-    child.on("close", (code) => resolve({ ms: performance.now() - start, cpuMs: cpuMs(), code: code ?? -1, stderr }));
+    child.on('error', (err) => resolve({ ms: performance.now() - start, cpuMs: NaN, code: -1, stderr: String(err) }));
+    child.on('close', (code) => resolve({ ms: performance.now() - start, cpuMs: cpuMs(), code: code ?? -1, stderr }));
   });
 }
 

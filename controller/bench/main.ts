@@ -8,31 +8,33 @@
 //  4. the same for Airship's treasuremap v1.9 seaworthy: CPU seconds (user + sys) and wall time
 //     (`node dist/controller/bench/main.js --treasuremap` runs only this one).
 
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CLI_MAIN, timeBareNode, timeCliRender } from "./cli-run.js";
-import { medianRun, renderSites, type RenderRun } from "./render-run.js";
-import { cliLine, fmt, renderLine, TARGETS, targetLines, treasuremapLine, verdict } from "./report.js";
-import { createSyntheticRepo, type SyntheticRepo } from "./synthetic-repo.js";
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLI_MAIN, timeBareNode, timeCliRender } from './cli-run.js';
+import { medianRun, type RenderRun, renderSites } from './render-run.js';
+import { cliLine, fmt, renderLine, TARGETS, targetLines, treasuremapLine, verdict } from './report.js';
+import { createSyntheticRepo, type SyntheticRepo } from './synthetic-repo.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const CHILD_FLAG = "--render-child";
+const CHILD_FLAG = '--render-child';
 const DOCUMENTS_PER_SITE = 500;
 const CLI_SITE_DOCUMENTS = 420;
 const CLI_RUNS = 7;
 /** Each in-process measurement runs this many times (fresh processes); the median run is reported. */
 const RENDER_REPEATS = 3;
-const KEEP = process.env.SLIPWAY_BENCH_KEEP === "1";
+const KEEP = process.env.SLIPWAY_BENCH_KEEP === '1';
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(","), argv[3] === "shared");
-  if (argv[0] === "--treasuremap") return treasuremapFigure();
+  if (argv[0] === CHILD_FLAG) return child(argv[1]!, argv[2]!.split(','), argv[3] === 'shared');
+  if (argv[0] === '--treasuremap') return treasuremapFigure();
 
-  console.log(`bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`);
+  console.log(
+    `bench node=${process.version} cpus=${availableParallelism()} platform=${process.platform}-${process.arch} loadavg_1m=${fmt(loadavg()[0]!)}`,
+  );
   const runs = new Map<number, RenderRun>();
   const repeatsOf = new Map<number, RenderRun[]>();
   for (const n of [10, 100]) {
@@ -64,7 +66,7 @@ async function generate(sites: number, documentsPerSite: number): Promise<Synthe
   const ms = performance.now() - start;
   console.log(
     `generate N=${sites} docs_per_site=${repo.documents.perSite} files=${repo.files.length} ` +
-      `global=${repo.documents.global} type=${repo.documents.type} site=${repo.documents.site} ms=${fmt(ms)}${KEEP ? ` root=${repo.root}` : ""}`,
+      `global=${repo.documents.global} type=${repo.documents.type} site=${repo.documents.site} ms=${fmt(ms)}${KEEP ? ` root=${repo.root}` : ''}`,
   );
   return repo;
 }
@@ -76,20 +78,21 @@ async function cliFigures(): Promise<void> {
   }
   const repo = await generate(1, CLI_SITE_DOCUMENTS);
   const run = await timeCliRender(repo.root, repo.sites[0]!, CLI_RUNS);
-  console.log(cliLine("synthetic", repo.documents.perSite, run, TARGETS.cliMs));
-  if (run.firstError) console.log(`error cli ${run.firstError.replaceAll("\n", " | ")}`);
+  console.log(cliLine('synthetic', repo.documents.perSite, run, TARGETS.cliMs));
+  if (run.firstError) console.log(`error cli ${run.firstError.replaceAll('\n', ' | ')}`);
   await cleanup(repo);
 
-  const example = fileURLToPath(new URL("../../../site-manifests", import.meta.url));
+  const example = fileURLToPath(new URL('../../../site-manifests', import.meta.url));
   if (existsSync(example)) {
-    const lab = await timeCliRender(example, "lab", CLI_RUNS);
-    console.log(cliLine("site-manifests/lab", undefined, lab));
+    const lab = await timeCliRender(example, 'lab', CLI_RUNS);
+    console.log(cliLine('site-manifests/lab', undefined, lab));
   }
 }
 
 /** Airship's treasuremap v1.9 (../shared/airship, or SLIPWAY_AIRSHIP_DIR): `slipway render --site seaworthy`. */
 async function treasuremapFigure(): Promise<void> {
-  const airship = process.env.SLIPWAY_AIRSHIP_DIR ?? fileURLToPath(new URL("../../../../shared/airship", import.meta.url));
+  const airship =
+    process.env.SLIPWAY_AIRSHIP_DIR ?? fileURLToPath(new URL('../../../../shared/airship', import.meta.url));
   const repo = `${airship}/treasuremap-v1.9`;
   if (!existsSync(`${repo}/site/seaworthy`)) {
     console.log(`cli render treasuremap-v1.9/seaworthy FAILED: no treasuremap at ${repo} (set SLIPWAY_AIRSHIP_DIR)`);
@@ -98,16 +101,19 @@ async function treasuremapFigure(): Promise<void> {
   // The command line keeps parsed files in a content-addressed cache (source/parse-cache.ts):
   // measured warm (the usual case: the repository was rendered before), on the run that fills
   // it, and with it switched off.
-  const cache = await mkdtemp(join(tmpdir(), "slipway-bench-parse-"));
+  const cache = await mkdtemp(join(tmpdir(), 'slipway-bench-parse-'));
   try {
-    const filling = await timeCliRender(repo, "seaworthy", 1, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
-    const warm = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
-    const off = await timeCliRender(repo, "seaworthy", CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: "off" });
-    console.log(`node start-up alone (node -e 0): cpu_s(user+sys)=${((await timeBareNode(CLI_RUNS)) / 1000).toFixed(3)} loadavg_1m=${fmt(loadavg()[0]!)}`);
-    console.log(treasuremapLine("seaworthy", "warm", warm, loadavg()[0]!));
-    console.log(treasuremapLine("seaworthy", "filling", filling, loadavg()[0]!));
-    console.log(treasuremapLine("seaworthy", "off", off, loadavg()[0]!));
-    for (const run of [warm, filling, off]) if (run.firstError) console.log(`error cli ${run.firstError.replaceAll("\n", " | ")}`);
+    const filling = await timeCliRender(repo, 'seaworthy', 1, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
+    const warm = await timeCliRender(repo, 'seaworthy', CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: cache });
+    const off = await timeCliRender(repo, 'seaworthy', CLI_RUNS, { ...process.env, SLIPWAY_PARSE_CACHE: 'off' });
+    console.log(
+      `node start-up alone (node -e 0): cpu_s(user+sys)=${((await timeBareNode(CLI_RUNS)) / 1000).toFixed(3)} loadavg_1m=${fmt(loadavg()[0]!)}`,
+    );
+    console.log(treasuremapLine('seaworthy', 'warm', warm, loadavg()[0]!));
+    console.log(treasuremapLine('seaworthy', 'filling', filling, loadavg()[0]!));
+    console.log(treasuremapLine('seaworthy', 'off', off, loadavg()[0]!));
+    for (const run of [warm, filling, off])
+      if (run.firstError) console.log(`error cli ${run.firstError.replaceAll('\n', ' | ')}`);
   } finally {
     await rm(cache, { recursive: true, force: true });
   }
@@ -116,11 +122,15 @@ async function treasuremapFigure(): Promise<void> {
 /** Runs the in-process measurement in a fresh Node process and reads its result. */
 function inChild(repo: SyntheticRepo, shared: boolean): Promise<RenderRun> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [SELF, CHILD_FLAG, repo.root, repo.sites.join(","), shared ? "shared" : "per-site"], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    proc.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-    proc.on("error", reject);
-    proc.on("close", (code) => {
+    const proc = spawn(
+      process.execPath,
+      [SELF, CHILD_FLAG, repo.root, repo.sites.join(','), shared ? 'shared' : 'per-site'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
       try {
         resolve(JSON.parse(out) as RenderRun);
       } catch {

@@ -1,12 +1,12 @@
 // In-process measurement: render every site of a repository one after the other through the
 // stage functions the CLI chains (source → envelopes → render), timing each part.
 
-import { performance } from "node:perf_hooks";
-import { Problems, formatProblem } from "../problems/index.js";
-import { render } from "../render/index.js";
-import { loadSource } from "../source/index.js";
-import { checkEnvelopes } from "../validate/index.js";
-import { RssSampler, type RssPeak } from "./rss-sampler.js";
+import { performance } from 'node:perf_hooks';
+import { formatProblem, Problems } from '../problems/index.js';
+import { render } from '../render/index.js';
+import { loadSource } from '../source/index.js';
+import { checkEnvelopes } from '../validate/index.js';
+import { type RssPeak, RssSampler } from './rss-sampler.js';
 
 export interface RenderRun {
   sites: number;
@@ -37,7 +37,17 @@ export interface RenderSitesOptions {
 export async function renderSites(root: string, sites: string[], options: RenderSitesOptions = {}): Promise<RenderRun> {
   const cache = options.shareParsedFiles ? new Map() : undefined;
   const sampler = new RssSampler().start();
-  const run: Omit<RenderRun, "rss"> = { sites: sites.length, documents: 0, rendered: 0, wallMs: 0, loadMs: 0, renderMs: 0, cpuMs: 0, errors: [], errorCount: 0 };
+  const run: Omit<RenderRun, 'rss'> = {
+    sites: sites.length,
+    documents: 0,
+    rendered: 0,
+    wallMs: 0,
+    loadMs: 0,
+    renderMs: 0,
+    cpuMs: 0,
+    errors: [],
+    errorCount: 0,
+  };
   const cpu = process.cpuUsage();
   const start = performance.now();
   for (const site of sites) {
@@ -54,7 +64,8 @@ export async function renderSites(root: string, sites: string[], options: Render
     run.rendered += rendered.length;
     const errors = problems.errors;
     run.errorCount += errors.length;
-    for (const p of errors.slice(0, Math.max(0, 5 - run.errors.length))) run.errors.push(`${site}: ${formatProblem(p)}`);
+    for (const p of errors.slice(0, Math.max(0, 5 - run.errors.length)))
+      run.errors.push(`${site}: ${formatProblem(p)}`);
   }
   run.wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
@@ -64,7 +75,7 @@ export async function renderSites(root: string, sites: string[], options: Render
 
 /** The run with the median wall time (of an odd count; the lower middle of an even one). */
 export function medianRun(runs: RenderRun[]): RenderRun {
-  if (runs.length === 0) throw new RangeError("no runs");
+  if (runs.length === 0) throw new RangeError('no runs');
   const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
   return sorted[(sorted.length - 1) >> 1]!;
 }

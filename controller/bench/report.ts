@@ -1,8 +1,8 @@
 // The benchmark's output: one plain line per figure, `key=value` pairs, and a verdict per
 // target (OK or MISSED). Nothing here decides the exit code: a missed target is reported.
 
-import type { CliRun } from "./cli-run.js";
-import type { RenderRun } from "./render-run.js";
+import type { CliRun } from './cli-run.js';
+import type { RenderRun } from './render-run.js';
 
 export const TARGETS = {
   /** 50,000 documents (N=100) rendered in under 5 s ... */
@@ -20,7 +20,7 @@ export const TARGETS = {
 const MIB = 1024 * 1024;
 
 export function verdict(ok: boolean, why?: string): string {
-  return ok ? "OK" : why ? `MISSED (${why})` : "MISSED";
+  return ok ? 'OK' : why ? `MISSED (${why})` : 'MISSED';
 }
 
 /** One line for the (median) run of N sites; `all` are every repeat, for the spread and the RSS peak. */
@@ -43,7 +43,7 @@ export function renderLine(n: number, run: RenderRun, all: RenderRun[] = [run]):
     `peak_rss_mib=${fmt(Math.max(...all.map((r) => r.rss.sampledBytes)) / MIB)}`,
     `max_rss_mib=${fmt(Math.max(...all.map((r) => r.rss.maxRssBytes)) / MIB)}`,
     `errors=${run.errorCount}`,
-  ].join(" ");
+  ].join(' ');
 }
 
 export function peakMiB(run: RenderRun): number {
@@ -53,7 +53,7 @@ export function peakMiB(run: RenderRun): number {
 /** Verdict lines for the (median) N=10 and N=100 runs; the RSS verdict takes the highest of `largeAll`. */
 export function targetLines(small: RenderRun, large: RenderRun, largeAll: RenderRun[] = [large]): string[] {
   const clean = small.errorCount === 0 && large.errorCount === 0;
-  const why = clean ? undefined : "render errors";
+  const why = clean ? undefined : 'render errors';
   const ratio = large.wallMs / small.wallMs;
   const peak = Math.max(...largeAll.map(peakMiB));
   return [
@@ -67,7 +67,12 @@ export function targetLines(small: RenderRun, large: RenderRun, largeAll: Render
  * `slipway render` of treasuremap seaworthy as a whole process: CPU seconds (user + sys) and
  * wall time, against the goal of 20x less CPU than Deckhand's engine (5.4 s on this machine class).
  */
-export function treasuremapLine(site: string, parseCache: "warm" | "filling" | "off", run: CliRun, load: number): string {
+export function treasuremapLine(
+  site: string,
+  parseCache: 'warm' | 'filling' | 'off',
+  run: CliRun,
+  load: number,
+): string {
   const failed = run.exitCodes.some((c) => c !== 0);
   const s = (ms: number) => (ms / 1000).toFixed(3);
   return [
@@ -81,8 +86,11 @@ export function treasuremapLine(site: string, parseCache: "warm" | "filling" | "
     `goal_cpu_s=${TARGETS.treasuremapCpuS}`,
     `deckhand_cpu_s=5.4`,
     `loadavg_1m=${fmt(load)}`,
-    verdict(!failed && run.medianCpuMs / 1000 <= TARGETS.treasuremapCpuS, failed ? `exit codes ${[...new Set(run.exitCodes)].join(",")}` : undefined),
-  ].join(" ");
+    verdict(
+      !failed && run.medianCpuMs / 1000 <= TARGETS.treasuremapCpuS,
+      failed ? `exit codes ${[...new Set(run.exitCodes)].join(',')}` : undefined,
+    ),
+  ].join(' ');
 }
 
 export function cliLine(label: string, docs: number | undefined, run: CliRun, limitMs?: number): string {
@@ -97,11 +105,17 @@ export function cliLine(label: string, docs: number | undefined, run: CliRun, li
     `cpu_median_ms=${fmt(run.medianCpuMs)}`,
   ];
   if (limitMs !== undefined) {
-    parts.push(`limit_ms=${limitMs}`, verdict(!failed && run.medianMs < limitMs, failed ? `exit codes ${[...new Set(run.exitCodes)].join(",")}` : undefined));
+    parts.push(
+      `limit_ms=${limitMs}`,
+      verdict(
+        !failed && run.medianMs < limitMs,
+        failed ? `exit codes ${[...new Set(run.exitCodes)].join(',')}` : undefined,
+      ),
+    );
   } else if (failed) {
-    parts.push(`FAILED (exit codes ${[...new Set(run.exitCodes)].join(",")})`);
+    parts.push(`FAILED (exit codes ${[...new Set(run.exitCodes)].join(',')})`);
   }
-  return parts.join(" ");
+  return parts.join(' ');
 }
 
 export function fmt(v: number): string {

@@ -1,7 +1,7 @@
 // Argument parsing for the commands (node:util parseArgs) and the I/O they write to.
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { LIMIT_FLAGS, LimitValueError, parseLimitValue, setLimits, type Limits } from "../limits/index.js";
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { LIMIT_FLAGS, type Limits, LimitValueError, parseLimitValue, setLimits } from '../limits/index.js';
 
 /** Where a command writes; tests pass collectors, main() passes the process streams. */
 export interface CommandIO {
@@ -21,33 +21,43 @@ export class UsageError extends Error {}
 /** `--help` / `-h`: the usage is printed to stdout, exit code 0. */
 export class HelpRequested extends Error {
   constructor(readonly usage: string) {
-    super("help");
+    super('help');
   }
 }
 
 /** True when argv asks for help (before any `--`). */
 export function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h");
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 /** Options every command takes: the input limits (see controller/limits). */
-const LIMIT_OPTIONS = Object.fromEntries(Object.keys(LIMIT_FLAGS).map((f) => [f, { type: "string" as const }]));
+const LIMIT_OPTIONS = Object.fromEntries(Object.keys(LIMIT_FLAGS).map((f) => [f, { type: 'string' as const }]));
 
-export const LIMITS_USAGE = "[--max-file-bytes N] [--max-document-bytes N] [--max-alias-nodes N]";
+export const LIMITS_USAGE = '[--max-file-bytes N] [--max-document-bytes N] [--max-alias-nodes N]';
 
-export function parseCommand(argv: string[], options: NonNullable<ParseArgsConfig["options"]>, usage: string, minPositionals = 1) {
+export function parseCommand(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  usage: string,
+  minPositionals = 1,
+) {
   if (wantsHelp(argv)) throw new HelpRequested(usage);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...LIMIT_OPTIONS, ...options } as typeof options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...LIMIT_OPTIONS, ...options } as typeof options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\nusage: ${usage}`);
   }
   const changes: Partial<Limits> = {};
   for (const [flag, key] of Object.entries(LIMIT_FLAGS)) {
     const v = (parsed.values as Record<string, unknown>)[flag];
-    if (typeof v !== "string") continue;
+    if (typeof v !== 'string') continue;
     try {
       changes[key] = parseLimitValue(`--${flag}`, v);
     } catch (e) {

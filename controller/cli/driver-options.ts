@@ -1,25 +1,29 @@
 // The command-line options that say where the drivers connect, shared by apply and diff.
 
-import type { DriverConfig } from "../drivers/select.js";
-import { UsageError } from "./args.js";
+import type { DriverConfig } from '../drivers/select.js';
+import { UsageError } from './args.js';
 
 export const DRIVER_OPTIONS = {
-  kubeconfig: { type: "string" },
-  "kube-context": { type: "string" },
-  "ironic-url": { type: "string" },
+  kubeconfig: { type: 'string' },
+  'kube-context': { type: 'string' },
+  'ironic-url': { type: 'string' },
 } as const;
 
 /** Flags first, then the environment (KUBECONFIG, IRONIC_URL, IRONIC_USERNAME, IRONIC_PASSWORD, HELM, SLIPWAY_DRIVERS). */
-export function driverConfig(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): DriverConfig {
-  const url = (values["ironic-url"] as string | undefined) ?? env.IRONIC_URL;
-  if (url !== undefined) checkIronicUrl(url, values["ironic-url"] !== undefined ? "--ironic-url" : "IRONIC_URL");
+export function driverConfig(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+  signal?: AbortSignal,
+): DriverConfig {
+  const url = (values['ironic-url'] as string | undefined) ?? env.IRONIC_URL;
+  if (url !== undefined) checkIronicUrl(url, values['ironic-url'] !== undefined ? '--ironic-url' : 'IRONIC_URL');
   return {
     signal,
-    kubeconfigPath: (values.kubeconfig as string | undefined) ?? env.KUBECONFIG?.split(":")[0],
-    kubeContext: values["kube-context"] as string | undefined,
+    kubeconfigPath: (values.kubeconfig as string | undefined) ?? env.KUBECONFIG?.split(':')[0],
+    kubeContext: values['kube-context'] as string | undefined,
     helmBinary: env.HELM,
     ironic: url ? { url, username: env.IRONIC_USERNAME, password: env.IRONIC_PASSWORD } : undefined,
-    fake: env.SLIPWAY_DRIVERS === "fake",
+    fake: env.SLIPWAY_DRIVERS === 'fake',
   };
 }
 
@@ -31,6 +35,8 @@ export function checkIronicUrl(url: string, from: string): void {
   } catch {
     throw new UsageError(`${from} '${url}' is not a URL (expected e.g. http://ironic.example:6385)`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new UsageError(`${from} must be an http:// or https:// URL, not ${parsed.protocol}//`);
-  if (parsed.username || parsed.password) throw new UsageError(`${from} must not embed credentials: set IRONIC_USERNAME and IRONIC_PASSWORD`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UsageError(`${from} must be an http:// or https:// URL, not ${parsed.protocol}//`);
+  if (parsed.username || parsed.password)
+    throw new UsageError(`${from} must not embed credentials: set IRONIC_USERNAME and IRONIC_PASSWORD`);
 }

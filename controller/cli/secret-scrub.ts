@@ -6,9 +6,9 @@
 // plan/redact.ts) still runs first; this catches what it cannot see (a password inside a
 // BMC address, a release name, an error message, a driver's message).
 
-import type { Json } from "../documents/types.js";
-import { REDACTED } from "../render/redact.js";
-import { getPath, parsePath } from "../render/path.js";
+import type { Json } from '../documents/types.js';
+import { getPath, parsePath } from '../render/path.js';
+import { REDACTED } from '../render/redact.js';
 
 /** Shorter values are not scrubbed from text (they would match everywhere); they are still redacted in documents. */
 export const MIN_SCRUBBED_LENGTH = 4;
@@ -23,7 +23,7 @@ interface SecretSource {
 export function secretValues(docs: Iterable<SecretSource>): Set<string> {
   const out = new Set<string>();
   for (const d of docs) {
-    if (d.metadata.storagePolicy === "encrypted") leaves(d.data, out);
+    if (d.metadata.storagePolicy === 'encrypted') leaves(d.data, out);
     for (const p of d.secretPaths ?? []) {
       let segments;
       try {
@@ -39,7 +39,7 @@ export function secretValues(docs: Iterable<SecretSource>): Set<string> {
 
 function leaves(v: Json | undefined, out: Set<string>): void {
   if (v === null || v === undefined) return;
-  if (typeof v === "object") {
+  if (typeof v === 'object') {
     for (const x of Array.isArray(v) ? v : Object.values(v)) leaves(x, out);
     return;
   }
@@ -73,8 +73,10 @@ export function createScrubber(): Scrubber {
         }
       }
       if (changed) {
-        const alternatives = [...known].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-        pattern = new RegExp(alternatives.join("|"), "g");
+        const alternatives = [...known]
+          .sort((a, b) => b.length - a.length)
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        pattern = new RegExp(alternatives.join('|'), 'g');
       }
     },
     scrub(text) {

@@ -1,14 +1,14 @@
 // diff: the plan against what is observed → the steps that actually have work to do. Pure.
 
-import type { Workflow } from "../plan/types.js";
-import { nodeDecision } from "./node-state.js";
-import { releaseDecision } from "./release-state.js";
-import type { Decision, Observed, PruneItem, SiteDiff } from "./types.js";
+import type { Workflow } from '../plan/types.js';
+import { nodeDecision } from './node-state.js';
+import { releaseDecision } from './release-state.js';
+import type { Decision, Observed, PruneItem, SiteDiff } from './types.js';
 
-export type * from "./types.js";
-export { releaseState } from "./release-state.js";
-export { nodeState } from "./node-state.js";
-export { valuesDiff, type ValueChange } from "./values-diff.js";
+export { nodeState } from './node-state.js';
+export { releaseState } from './release-state.js';
+export type * from './types.js';
+export { type ValueChange, valuesDiff } from './values-diff.js';
 
 export function diffWorkflow(workflow: Workflow, observed: Observed, now: Date = new Date()): SiteDiff {
   const releases = new Map(observed.releases.map((r) => [`${r.namespace}/${r.name}`, r]));
@@ -16,12 +16,16 @@ export function diffWorkflow(workflow: Workflow, observed: Observed, now: Date =
   const decisions = new Map<string, Decision>();
   for (const step of workflow.phases.flatMap((p) => p.steps)) {
     const d =
-      step.kind === "release"
+      step.kind === 'release'
         ? releaseDecision(step.id, step.spec, releases.get(`${step.spec.namespace}/${step.spec.name}`), now)
         : nodeDecision(step.id, step.spec, nodes.get(step.spec.name));
     decisions.set(step.id, d);
   }
-  return { decisions, prune: pruneCandidates(workflow, observed), changes: [...decisions.values()].filter((d) => d.action !== "none").length };
+  return {
+    decisions,
+    prune: pruneCandidates(workflow, observed),
+    changes: [...decisions.values()].filter((d) => d.action !== 'none').length,
+  };
 }
 
 /**
@@ -29,16 +33,27 @@ export function diffWorkflow(workflow: Workflow, observed: Observed, now: Date =
  * that the plan no longer has. Without a site name no node is ever a candidate.
  */
 function pruneCandidates(workflow: Workflow, observed: Observed): PruneItem[] {
-  const planned = new Set(workflow.phases.flatMap((p) => p.steps).map((s) => (s.kind === "release" ? `r:${s.spec.namespace}/${s.spec.name}` : `n:${s.spec.name}`)));
+  const planned = new Set(
+    workflow.phases
+      .flatMap((p) => p.steps)
+      .map((s) => (s.kind === 'release' ? `r:${s.spec.namespace}/${s.spec.name}` : `n:${s.spec.name}`)),
+  );
   const out: PruneItem[] = [];
   const prefix = workflow.releasePrefix ? `${workflow.releasePrefix}-` : undefined;
   for (const r of observed.releases) {
-    if (r.digest && prefix && r.name.startsWith(prefix) && !planned.has(`r:${r.namespace}/${r.name}`) && r.status !== "uninstalled") {
-      out.push({ kind: "release", name: r.name, namespace: r.namespace });
+    if (
+      r.digest &&
+      prefix &&
+      r.name.startsWith(prefix) &&
+      !planned.has(`r:${r.namespace}/${r.name}`) &&
+      r.status !== 'uninstalled'
+    ) {
+      out.push({ kind: 'release', name: r.name, namespace: r.namespace });
     }
   }
   for (const n of observed.nodes) {
-    if (n.digest && workflow.site && n.site === workflow.site && !planned.has(`n:${n.name}`)) out.push({ kind: "node", name: n.name });
+    if (n.digest && workflow.site && n.site === workflow.site && !planned.has(`n:${n.name}`))
+      out.push({ kind: 'node', name: n.name });
   }
   return out;
 }

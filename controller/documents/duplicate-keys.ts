@@ -3,9 +3,9 @@
 // so a chunk is read strictly first (the common case costs nothing) and only when that stops
 // on a duplicate is it read again leniently and its duplicates located for a warning.
 
-import jsyaml from "js-yaml";
-import type { Node, parseDocument } from "yaml";
-import { yamlLib } from "./yaml-lib.js";
+import jsyaml from 'js-yaml';
+import type { Node, parseDocument } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 /** One key written twice in the same mapping: the offsets of both (relative to the parsed text). */
 export interface DuplicateKey {
@@ -16,7 +16,7 @@ export interface DuplicateKey {
 
 /** True when js-yaml stopped because a mapping repeats a key. */
 export function isDuplicateKeyError(e: unknown): boolean {
-  return e instanceof jsyaml.YAMLException && e.reason === "duplicated mapping key";
+  return e instanceof jsyaml.YAMLException && e.reason === 'duplicated mapping key';
 }
 
 /** Every repeated key in the document held by `text`, in the order they appear. */

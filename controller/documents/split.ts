@@ -20,10 +20,11 @@ export function splitDocuments(text: string): Chunk[] {
     start = next;
   };
   while (pos < text.length) {
-    const nl = text.indexOf("\n", pos);
+    const nl = text.indexOf('\n', pos);
     const lineEnd = nl === -1 ? text.length : nl + 1;
     const line = text.slice(pos, Math.min(pos + 4, lineEnd));
-    if (START.test(line)) close(pos, pos + 3); // content after `--- ` belongs to the new document
+    if (START.test(line))
+      close(pos, pos + 3); // content after `--- ` belongs to the new document
     else if (END.test(line)) close(pos, lineEnd);
     pos = lineEnd;
   }

@@ -1,19 +1,19 @@
 // The document envelope Airship defined (schema / metadata / data) and the Deckhand
 // metadata Slipway reads. These are the types every later stage works with.
 
-import type { Document as YamlDocument } from "yaml";
-import type { SourceRef } from "../problems/index.js";
+import type { Document as YamlDocument } from 'yaml';
+import type { SourceRef } from '../problems/index.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const DOCUMENT_METADATA = "metadata/Document/v1";
-export const CONTROL_METADATA = "metadata/Control/v1";
-export const LAYERING_POLICY = "deckhand/LayeringPolicy/v1";
-export const DATA_SCHEMA = "deckhand/DataSchema/v1";
-export const VALIDATION_POLICY = "deckhand/ValidationPolicy/v1";
+export const DOCUMENT_METADATA = 'metadata/Document/v1';
+export const CONTROL_METADATA = 'metadata/Control/v1';
+export const LAYERING_POLICY = 'deckhand/LayeringPolicy/v1';
+export const DATA_SCHEMA = 'deckhand/DataSchema/v1';
+export const VALIDATION_POLICY = 'deckhand/ValidationPolicy/v1';
 
-export type LayeringMethod = "merge" | "replace" | "delete";
+export type LayeringMethod = 'merge' | 'replace' | 'delete';
 
 export interface LayeringAction {
   method: LayeringMethod | string;
@@ -49,7 +49,7 @@ export interface Substitution {
 export interface Metadata {
   schema: string;
   name: string;
-  storagePolicy?: "cleartext" | "encrypted";
+  storagePolicy?: 'cleartext' | 'encrypted';
   labels?: Record<string, string>;
   layeringDefinition?: LayeringDefinition;
   substitutions?: Substitution[];
@@ -88,10 +88,12 @@ export function layerOf(doc: { metadata: Metadata }): string | undefined {
 }
 
 export function isEncrypted(doc: { metadata: Metadata }): boolean {
-  return doc.metadata.storagePolicy === "encrypted";
+  return doc.metadata.storagePolicy === 'encrypted';
 }
 
 export function docRef(doc: { schema: string; metadata: Metadata }): { schema: string; name: string; layer?: string } {
   const layer = layerOf(doc);
-  return layer === undefined ? { schema: doc.schema, name: doc.metadata.name } : { schema: doc.schema, name: doc.metadata.name, layer };
+  return layer === undefined
+    ? { schema: doc.schema, name: doc.metadata.name }
+    : { schema: doc.schema, name: doc.metadata.name, layer };
 }

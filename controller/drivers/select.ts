@@ -1,13 +1,13 @@
 // The one place that chooses the drivers: the real helm binary and Ironic REST API, or the
 // in-memory fakes (SLIPWAY_DRIVERS=fake, for demos and unit tests of the commands).
 
-import type { Drivers } from "../execute/types.js";
-import { createFakeHelmDriver } from "./helm/fake.js";
-import { createHelmDriver } from "./helm/driver.js";
-import { createKubeClients } from "./helm/kube.js";
-import { createFakeIronicDriver } from "./ironic/fake.js";
-import { createIronicDriver } from "./ironic/driver.js";
-import type { BmcCredentials, IronicDriver } from "./types.js";
+import type { Drivers } from '../execute/types.js';
+import { createHelmDriver } from './helm/driver.js';
+import { createFakeHelmDriver } from './helm/fake.js';
+import { createKubeClients } from './helm/kube.js';
+import { createIronicDriver } from './ironic/driver.js';
+import { createFakeIronicDriver } from './ironic/fake.js';
+import type { BmcCredentials, IronicDriver } from './types.js';
 
 export interface DriverConfig {
   kubeconfigPath?: string | undefined;
@@ -26,12 +26,15 @@ export interface DriverConfig {
 export function createDrivers(config: DriverConfig): Drivers {
   if (config.fake) return { helm: createFakeHelmDriver(), ironic: createFakeIronicDriver() };
   const kube = { kubeconfigPath: config.kubeconfigPath, kubeContext: config.kubeContext };
-  const helm = createHelmDriver({ ...defined(kube), ...defined({ helmBinary: config.helmBinary, signal: config.signal }) });
+  const helm = createHelmDriver({
+    ...defined(kube),
+    ...defined({ helmBinary: config.helmBinary, signal: config.signal }),
+  });
   const ironic = config.ironic
     ? createIronicDriver({
         url: config.ironic.url,
         ...defined({ username: config.ironic.username, password: config.ironic.password, signal: config.signal }),
-        resolveCredentials: secretCredentials(kube, config.secretNamespace ?? "default"),
+        resolveCredentials: secretCredentials(kube, config.secretNamespace ?? 'default'),
         ...(config.onIronicCall ? { fetch: timedFetch(config.onIronicCall) } : {}),
       })
     : missingIronic();
@@ -39,7 +42,10 @@ export function createDrivers(config: DriverConfig): Drivers {
 }
 
 /** Reads `username` and `password` of a Kubernetes Secret; the values never leave this function's result. */
-function secretCredentials(kube: { kubeconfigPath?: string | undefined; kubeContext?: string | undefined }, defaultNamespace: string) {
+function secretCredentials(
+  kube: { kubeconfigPath?: string | undefined; kubeContext?: string | undefined },
+  defaultNamespace: string,
+) {
   return async (ref: { name: string; namespace?: string }): Promise<BmcCredentials> => {
     const { core } = createKubeClients(defined(kube));
     const namespace = ref.namespace ?? defaultNamespace;
@@ -47,9 +53,9 @@ function secretCredentials(kube: { kubeconfigPath?: string | undefined; kubeCont
     const read = (k: string) => {
       const v = secret.data?.[k];
       if (!v) throw new Error(`Secret ${namespace}/${ref.name} has no '${k}' key`);
-      return Buffer.from(v, "base64").toString("utf8");
+      return Buffer.from(v, 'base64').toString('utf8');
     };
-    return { username: read("username"), password: read("password") };
+    return { username: read('username'), password: read('password') };
   };
 }
 
@@ -60,14 +66,14 @@ function timedFetch(report: (method: string, seconds: number) => void) {
     try {
       return await fetch(input, init);
     } finally {
-      report(init.method ?? "GET", (performance.now() - t0) / 1000);
+      report(init.method ?? 'GET', (performance.now() - t0) / 1000);
     }
   };
 }
 
 function missingIronic(): IronicDriver {
   const fail = async (): Promise<never> => {
-    throw new Error("this site has bare-metal nodes but no Ironic endpoint: pass --ironic-url or set IRONIC_URL");
+    throw new Error('this site has bare-metal nodes but no Ironic endpoint: pass --ironic-url or set IRONIC_URL');
   };
   return { list: fail, ensure: fail, remove: fail };
 }

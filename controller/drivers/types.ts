@@ -2,7 +2,7 @@
 // the real drivers (helm binary, Ironic REST) and the fakes beside them implement them, and
 // one place at start-up chooses which (see ./select.ts).
 
-import type { JsonObject } from "../documents/types.js";
+import type { JsonObject } from '../documents/types.js';
 
 // ---------------------------------------------------------------------------------------
 // Helm
@@ -26,7 +26,7 @@ export interface ReleaseSpec {
   wait: WaitSpec;
   test: { enabled: boolean; timeoutSeconds: number };
   /** Armada `upgrade.pre.delete`: resources deleted by label before an upgrade. */
-  preUpgradeDelete: { type: "job" | "pod"; labels: Record<string, string> }[];
+  preUpgradeDelete: { type: 'job' | 'pod'; labels: Record<string, string> }[];
   /** Armada `protected`: a failed protected release is never purged or reinstalled. */
   protected: boolean;
   timeoutSeconds: number;
@@ -35,15 +35,15 @@ export interface ReleaseSpec {
 }
 
 export type ReleaseStatus =
-  | "deployed"
-  | "failed"
-  | "pending-install"
-  | "pending-upgrade"
-  | "pending-rollback"
-  | "uninstalling"
-  | "superseded"
-  | "uninstalled"
-  | "unknown";
+  | 'deployed'
+  | 'failed'
+  | 'pending-install'
+  | 'pending-upgrade'
+  | 'pending-rollback'
+  | 'uninstalling'
+  | 'superseded'
+  | 'uninstalled'
+  | 'unknown';
 
 /** What Helm actually stored for the latest revision of a release. */
 export interface ObservedRelease {
@@ -59,7 +59,7 @@ export interface ObservedRelease {
   lastDeployedRevision?: number;
 }
 
-export type HelmAction = "install" | "upgrade" | "rollback" | "uninstall" | "test" | "delete-resources";
+export type HelmAction = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test' | 'delete-resources';
 
 /** The result of one helm run: the execa result's shape trimmed to what callers need. */
 export interface HelmResult {
@@ -116,7 +116,7 @@ export interface NodeSpec {
   configDrive?: JsonObject | string;
   inspect: boolean;
   /** Where the node should end: available (no image) or active (image). */
-  target: "available" | "active";
+  target: 'available' | 'active';
   /** sha256 of the spec (credentials included only as a hash): stored in the node's extra.slipway_digest. */
   digest: string;
 }
@@ -139,13 +139,11 @@ export interface ObservedNode {
 
 /** Metal3's small result union for one pass of the node state machine. */
 export type NodeResult =
-  | { kind: "complete"; node: ObservedNode; created: boolean; changed: boolean }
-  | { kind: "failed"; node?: ObservedNode; message: string }
-  | { kind: "error"; message: string; retryable: boolean };
+  | { kind: 'complete'; node: ObservedNode; created: boolean; changed: boolean }
+  | { kind: 'failed'; node?: ObservedNode; message: string }
+  | { kind: 'error'; message: string; retryable: boolean };
 
-export interface NodeProgress {
-  (event: { node: string; state: string; message?: string }): void;
-}
+export type NodeProgress = (event: { node: string; state: string; message?: string }) => void;
 
 export interface IronicDriver {
   /** Every node, one request. */

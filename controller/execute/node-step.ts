@@ -1,18 +1,26 @@
 // One node step: the Ironic driver drives the node to its target (it is idempotent).
 
-import type { NodeDecision } from "../diff/types.js";
-import type { IronicDriver, NodeSpec } from "../drivers/types.js";
-import type { StepOutcome } from "./types.js";
+import type { NodeDecision } from '../diff/types.js';
+import type { IronicDriver, NodeSpec } from '../drivers/types.js';
+import type { StepOutcome } from './types.js';
 
-export async function runNode(spec: NodeSpec, decision: NodeDecision, ironic: IronicDriver, progress: (m: string) => void): Promise<{ outcome: StepOutcome; message: string }> {
-  if (decision.action === "none") return { outcome: "unchanged", message: decision.reason };
+export async function runNode(
+  spec: NodeSpec,
+  decision: NodeDecision,
+  ironic: IronicDriver,
+  progress: (m: string) => void,
+): Promise<{ outcome: StepOutcome; message: string }> {
+  if (decision.action === 'none') return { outcome: 'unchanged', message: decision.reason };
   const r = await ironic.ensure(spec, (e) => progress(e.message ? `${e.state}: ${e.message}` : e.state));
   switch (r.kind) {
-    case "complete":
-      return { outcome: r.created ? "created" : r.changed || decision.action !== "enroll" ? "changed" : "unchanged", message: r.node.provisionState };
-    case "failed":
-      return { outcome: "failed", message: `node ${spec.name}: ${r.message}` };
-    case "error":
-      return { outcome: "failed", message: `node ${spec.name}: ${r.message}` };
+    case 'complete':
+      return {
+        outcome: r.created ? 'created' : r.changed || decision.action !== 'enroll' ? 'changed' : 'unchanged',
+        message: r.node.provisionState,
+      };
+    case 'failed':
+      return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
+    case 'error':
+      return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
   }
 }

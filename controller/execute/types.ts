@@ -1,8 +1,8 @@
 // What executing a workflow reports: one result per step, and events as it goes.
 
-import type { HelmDriver, IronicDriver } from "../drivers/types.js";
+import type { HelmDriver, IronicDriver } from '../drivers/types.js';
 
-export type StepOutcome = "created" | "changed" | "unchanged" | "failed" | "skipped" | "deleted";
+export type StepOutcome = 'created' | 'changed' | 'unchanged' | 'failed' | 'skipped' | 'deleted';
 
 export interface StepResult {
   stepId: string;
@@ -14,9 +14,9 @@ export interface StepResult {
 }
 
 export type StepEvent =
-  | { type: "start"; stepId: string; phase: string; action: string }
-  | { type: "progress"; stepId: string; phase: string; message: string; elapsedMs: number }
-  | { type: "finish"; result: StepResult };
+  | { type: 'start'; stepId: string; phase: string; action: string }
+  | { type: 'progress'; stepId: string; phase: string; message: string; elapsedMs: number }
+  | { type: 'finish'; result: StepResult };
 
 export interface Drivers {
   helm: HelmDriver;

@@ -2,13 +2,13 @@
 // process (killed at the time limit), its output, exit code, wall time and peak memory
 // (the child's own resourceUsage().maxRSS, written at exit by a preloaded module).
 
-import { spawn } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { baseSite } from "./base-site.js";
-import type { HostileCase } from "./cases.js";
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { baseSite } from './base-site.js';
+import type { HostileCase } from './cases.js';
 
 export const TIME_LIMIT_MS = 10_000;
 export const MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -30,8 +30,8 @@ export interface CaseRun {
 /** dist/controller/cli/main.js, from this file's place in src or dist. */
 export function cliPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.includes("/dist/") ? join(here, "..", "..", "..") : join(here, "..", "..");
-  return join(root, "dist", "controller", "cli", "main.js");
+  const root = here.includes('/dist/') ? join(here, '..', '..', '..') : join(here, '..', '..');
+  return join(root, 'dist', 'controller', 'cli', 'main.js');
 }
 
 const PRELOAD = `import { writeSync, openSync, closeSync } from "node:fs";
@@ -50,12 +50,12 @@ export interface CorpusWorkspace {
 }
 
 export async function createWorkspace(): Promise<CorpusWorkspace> {
-  const dir = await mkdtemp(join(tmpdir(), "slipway-corpus-"));
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-corpus-'));
   await chmod(dir, 0o755);
-  const preload = join(dir, "report-usage.mjs");
+  const preload = join(dir, 'report-usage.mjs');
   await writeFile(preload, PRELOAD);
   // A cluster nothing listens on: helm's observer fails at once, like Ironic on its closed port.
-  const kubeconfig = join(dir, "kubeconfig");
+  const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(
     kubeconfig,
     "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9', insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n",
@@ -65,18 +65,18 @@ export async function createWorkspace(): Promise<CorpusWorkspace> {
 }
 
 export async function runCase(c: HostileCase, index: number, ws: CorpusWorkspace): Promise<CaseRun> {
-  const repo = join(ws.dir, `case-${String(index).padStart(3, "0")}`);
+  const repo = join(ws.dir, `case-${String(index).padStart(3, '0')}`);
   const site = baseSite();
   c.edit?.(site.files);
   for (const [path, text] of Object.entries(site.files)) {
-    if (text === "") continue;
+    if (text === '') continue;
     await mkdir(dirname(join(repo, path)), { recursive: true });
     await writeFile(join(repo, path), text);
   }
   await c.setup?.(repo);
   if (c.uid !== undefined) await chmodTree(repo);
   const usageFile = join(ws.dir, `usage-${index}`);
-  await writeFile(usageFile, "");
+  await writeFile(usageFile, '');
   await chmod(usageFile, 0o666); // the child may run as another user
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -87,30 +87,32 @@ export async function runCase(c: HostileCase, index: number, ws: CorpusWorkspace
   };
   const started = performance.now();
   let firstError: number | undefined;
-  const child = spawn(process.execPath, ["--import", ws.preload, cliPath(), ...c.argv], {
+  const child = spawn(process.execPath, ['--import', ws.preload, cliPath(), ...c.argv], {
     cwd: repo,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ['ignore', 'pipe', 'pipe'],
     ...(c.uid !== undefined ? { uid: c.uid, gid: c.uid } : {}),
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout.on("data", (b: Buffer) => out.push(b));
-  child.stderr.on("data", (b: Buffer) => {
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => {
     firstError ??= performance.now();
     err.push(b);
   });
   let killed = false;
   const timer = setTimeout(() => {
     killed = true;
-    child.kill("SIGKILL");
+    child.kill('SIGKILL');
   }, TIME_LIMIT_MS);
-  const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on("close", (code, sig) => resolve([code, sig])));
+  const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
   clearTimeout(timer);
   const ended = performance.now();
   let maxRssBytes: number | undefined;
   try {
-    maxRssBytes = Number(await readFile(usageFile, "utf8")) * 1024;
+    maxRssBytes = Number(await readFile(usageFile, 'utf8')) * 1024;
   } catch {
     maxRssBytes = undefined;
   }
@@ -118,8 +120,8 @@ export async function runCase(c: HostileCase, index: number, ws: CorpusWorkspace
   return {
     exitCode,
     signal,
-    stdout: Buffer.concat(out).toString("utf8"),
-    stderr: Buffer.concat(err).toString("utf8"),
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
     wallMs: Math.round(ended - started),
     maxRssBytes,
     afterFirstErrorMs: firstError === undefined ? undefined : Math.round(ended - firstError),
@@ -130,7 +132,7 @@ export async function runCase(c: HostileCase, index: number, ws: CorpusWorkspace
 
 /** A repository another user can read (the EACCES cases run as `nobody`); what the case made unreadable stays so. */
 async function chmodTree(dir: string): Promise<void> {
-  const { readdir, stat } = await import("node:fs/promises");
+  const { readdir, stat } = await import('node:fs/promises');
   const info = await stat(dir);
   if ((info.mode & 0o777) === 0) return;
   await chmod(dir, info.isDirectory() ? 0o755 : 0o644);
@@ -160,17 +162,25 @@ export function violations(c: HostileCase, r: CaseRun): string[] {
   if (r.killed) v.push(`still running after ${TIME_LIMIT_MS / 1000} s: killed`);
   if (r.exitCode !== c.exit) v.push(`exit code ${r.exitCode ?? r.signal} instead of ${c.exit}`);
   if (r.wallMs > TIME_LIMIT_MS) v.push(`took ${r.wallMs} ms`);
-  if (r.maxRssBytes === undefined && !r.killed) v.push("the child reported no memory use");
-  if (r.maxRssBytes !== undefined && r.maxRssBytes > MEMORY_LIMIT_BYTES) v.push(`peak memory ${Math.round(r.maxRssBytes / 2 ** 20)} MiB`);
-  if (/internal error/.test(r.stderr) || /\n\s+at .+[:(]\d+:\d+\)?/.test(r.stderr)) v.push("a stack trace or internal error");
+  if (r.maxRssBytes === undefined && !r.killed) v.push('the child reported no memory use');
+  if (r.maxRssBytes !== undefined && r.maxRssBytes > MEMORY_LIMIT_BYTES)
+    v.push(`peak memory ${Math.round(r.maxRssBytes / 2 ** 20)} MiB`);
+  if (/internal error/.test(r.stderr) || /\n\s+at .+[:(]\d+:\d+\)?/.test(r.stderr))
+    v.push('a stack trace or internal error');
   for (const s of r.secrets) if (all.includes(s)) v.push(`secret '${s}' printed`);
-  if (c.code === "usage") {
-    if (!/usage: slipway/.test(r.stderr)) v.push("no usage line for a usage error");
+  if (c.code === 'usage') {
+    if (!/usage: slipway/.test(r.stderr)) v.push('no usage line for a usage error');
   } else if (c.code !== undefined) {
-    if (c.code === "Error" ? !/\b[A-Z][a-z]+[A-Z][A-Za-z]+: /.test(r.stderr) : !r.stderr.includes(`${c.code}: `)) v.push(`no ${c.code} error`);
+    if (c.code === 'Error' ? !/\b[A-Z][a-z]+[A-Z][A-Za-z]+: /.test(r.stderr) : !r.stderr.includes(`${c.code}: `))
+      v.push(`no ${c.code} error`);
   }
-  if (c.at !== undefined && !new RegExp(`(^|\\s)${c.at.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: `, "m").test(r.stderr)) v.push(`no ${c.at}:LINE`);
-  if (c.exit === 1 && r.afterFirstErrorMs !== undefined && r.afterFirstErrorMs > 2000) v.push(`lived ${r.afterFirstErrorMs} ms after printing the error`);
-  if (c.klass === "help" && !/usage: slipway/.test(r.stdout)) v.push("--help printed no usage");
+  if (
+    c.at !== undefined &&
+    !new RegExp(`(^|\\s)${c.at.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `, 'm').test(r.stderr)
+  )
+    v.push(`no ${c.at}:LINE`);
+  if (c.exit === 1 && r.afterFirstErrorMs !== undefined && r.afterFirstErrorMs > 2000)
+    v.push(`lived ${r.afterFirstErrorMs} ms after printing the error`);
+  if (c.klass === 'help' && !/usage: slipway/.test(r.stdout)) v.push('--help printed no usage');
   return v;
 }

@@ -2,7 +2,7 @@
 // parsed value is small, but every later copy (render, JSON output) expands it. Count the
 // nodes the value would have once expanded, stopping as soon as the limit is passed.
 
-export const ALIAS_EXPANSION_CODE = "InvalidYAML";
+export const ALIAS_EXPANSION_CODE = 'InvalidYAML';
 
 const ALIAS = /(?:^|[\s[{,:?-])\*[^\s,[\]{}]+/m;
 
@@ -18,8 +18,8 @@ export function aliasExpansionExceeded(text: string, value: unknown, maxNodes: n
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (--budget < 0) return alias.index + alias[0].indexOf("*");
-    if (v !== null && typeof v === "object") {
+    if (--budget < 0) return alias.index + alias[0].indexOf('*');
+    if (v !== null && typeof v === 'object') {
       if (Array.isArray(v)) for (const x of v) stack.push(x);
       else for (const k in v as Record<string, unknown>) stack.push((v as Record<string, unknown>)[k]);
     }

@@ -2,16 +2,16 @@
 // RE2JS, whose matching time is linear in the input: no pattern can make a command hang.
 // Patterns RE2 cannot run in linear time (backreferences, lookaround) are refused.
 
-import { createRequire } from "node:module";
-import type { RE2JS } from "re2js";
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 
 // Loaded on first use: most commands on most sites compile no pattern, and every command would pay for it at start-up.
 const require = createRequire(import.meta.url);
 let engine: typeof RE2JS | undefined;
-const re2 = (): typeof RE2JS => (engine ??= (require("re2js") as typeof import("re2js")).RE2JS);
+const re2 = (): typeof RE2JS => (engine ??= (require('re2js') as typeof import('re2js')).RE2JS);
 
 export class LinearRegexError extends Error {
-  readonly code = "UnsupportedRegularExpression";
+  readonly code = 'UnsupportedRegularExpression';
 }
 
 /** A replacer function, called as String.prototype.replace calls one: (match, p1..pn, offset, input, groups?). */
@@ -34,7 +34,9 @@ function compiled(source: string): RE2JS {
     try {
       re = re2().compile(source);
     } catch (e) {
-      throw new LinearRegexError(`pattern '${source}' cannot be run in linear time (RE2 syntax: no backreferences or lookaround): ${(e as Error).message}`);
+      throw new LinearRegexError(
+        `pattern '${source}' cannot be run in linear time (RE2 syntax: no backreferences or lookaround): ${(e as Error).message}`,
+      );
     }
     if (cache.size > 5000) cache.clear();
     cache.set(source, re);
@@ -54,7 +56,8 @@ export function compileLinear(source: string): LinearRegex {
       for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i) ?? undefined);
       return groups;
     },
-    replaceAll: (s, replacement) => re.matcher(s).replaceAll(typeof replacement === "function" ? replacement : () => replacement),
+    replaceAll: (s, replacement) =>
+      re.matcher(s).replaceAll(typeof replacement === 'function' ? replacement : () => replacement),
   };
 }
 

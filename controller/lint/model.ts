@@ -1,9 +1,9 @@
 // What the lint rules look at: the files of a Pegleg repository (or of one site of it),
 // already read and parsed. Built by load.ts, the only part of lint that reads the disk.
 
-import type { SourceFile } from "../documents/source-file.js";
-import type { SourceDocument } from "../documents/types.js";
-import type { Problem, Severity } from "../problems/index.js";
+import type { SourceFile } from '../documents/source-file.js';
+import type { SourceDocument } from '../documents/types.js';
+import type { Problem, Severity } from '../problems/index.js';
 
 export interface LintFile {
   /** Path relative to the repository root with `/` separators; its first folder is the layer. */
@@ -50,6 +50,6 @@ export interface Rule {
 
 /** The files a site is rendered from: global/, type/<its type>/, site/<name>/. */
 export function siteFiles(repo: LintRepo, site: SiteFolder): LintFile[] {
-  const prefixes = ["global/", `site/${site.name}/`, ...(site.siteType ? [`type/${site.siteType}/`] : [])];
+  const prefixes = ['global/', `site/${site.name}/`, ...(site.siteType ? [`type/${site.siteType}/`] : [])];
   return repo.files.filter((f) => prefixes.some((p) => f.rel.startsWith(p)));
 }

@@ -2,15 +2,18 @@
 // envelopes → render →
 // validate → chart sources (fetched into the cache) → plan, with the same stage functions. Says which stage failed, if one did.
 
-import type { RenderedDocument, SourceDocument } from "../documents/types.js";
-import { chartsToFetch, planWorkflow, type Workflow } from "../plan/index.js";
-import type { Problems } from "../problems/index.js";
-import { render, type RenderCompat } from "../render/index.js";
-import { fetchChartSources, type ChartSourceOptions } from "../source/chart-sources.js";
-import { checkEnvelopes, validateDocuments } from "../validate/index.js";
+import type { RenderedDocument, SourceDocument } from '../documents/types.js';
+import { chartsToFetch, planWorkflow, type Workflow } from '../plan/index.js';
+import type { Problems } from '../problems/index.js';
+import { type RenderCompat, render } from '../render/index.js';
+import { type ChartSourceOptions, fetchChartSources } from '../source/chart-sources.js';
+import { checkEnvelopes, validateDocuments } from '../validate/index.js';
 
 /** The rendered documents (empty when rendering failed) and the workflow, or which stage failed. */
-export type PlanOutcome = { documents: RenderedDocument[] } & ({ workflow: Workflow } | { failed: "render" | "validate" | "source" | "plan" });
+export type PlanOutcome = { documents: RenderedDocument[] } & (
+  | { workflow: Workflow }
+  | { failed: 'render' | 'validate' | 'source' | 'plan' }
+);
 
 export interface PlanDocumentsOptions {
   root: string;
@@ -23,17 +26,27 @@ export interface PlanDocumentsOptions {
   compat?: RenderCompat | undefined;
 }
 
-export async function planDocuments(documents: SourceDocument[], options: PlanDocumentsOptions, problems: Problems): Promise<PlanOutcome> {
-  if (problems.hasErrors) return { documents: [], failed: "render" };
+export async function planDocuments(
+  documents: SourceDocument[],
+  options: PlanDocumentsOptions,
+  problems: Problems,
+): Promise<PlanOutcome> {
+  if (problems.hasErrors) return { documents: [], failed: 'render' };
   const valid = checkEnvelopes(documents, problems);
-  if (problems.hasErrors) return { documents: [], failed: "render" };
+  if (problems.hasErrors) return { documents: [], failed: 'render' };
   const rendered = render(valid, problems, { compat: options.compat });
-  if (problems.hasErrors) return { documents: [], failed: "render" };
+  if (problems.hasErrors) return { documents: [], failed: 'render' };
   validateDocuments(rendered, problems);
-  if (problems.hasErrors) return { documents: rendered, failed: "validate" };
-  const sources = { ...options.sources, ...(options.repository !== undefined ? { repository: options.repository } : {}) };
+  if (problems.hasErrors) return { documents: rendered, failed: 'validate' };
+  const sources = {
+    ...options.sources,
+    ...(options.repository !== undefined ? { repository: options.repository } : {}),
+  };
   const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, sources, problems);
-  if (problems.hasErrors) return { documents: rendered, failed: "source" };
-  const workflow = planWorkflow({ documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) }, problems);
-  return problems.hasErrors ? { documents: rendered, failed: "plan" } : { documents: rendered, workflow };
+  if (problems.hasErrors) return { documents: rendered, failed: 'source' };
+  const workflow = planWorkflow(
+    { documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) },
+    problems,
+  );
+  return problems.hasErrors ? { documents: rendered, failed: 'plan' } : { documents: rendered, workflow };
 }

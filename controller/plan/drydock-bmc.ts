@@ -8,13 +8,13 @@
 // The address is then parsed as a BaremetalHost's bmc.address is (bmc-address.ts): an
 // `addressing` entry holding credentials, whitespace or shell syntax is refused the same way.
 
-import { BMC_SCHEMES } from "../validate/schemas/slipway.js";
-import { parseBmcAddress, shownAddress } from "./bmc-address.js";
+import { BMC_SCHEMES } from '../validate/schemas/slipway.js';
+import { parseBmcAddress, shownAddress } from './bmc-address.js';
 
 export const DRYDOCK_OOB_SCHEMES: Readonly<Record<string, string>> = {
-  ipmi: "ipmi",
-  redfish: "redfish",
-  idrac: "idrac-redfish",
+  ipmi: 'ipmi',
+  redfish: 'redfish',
+  idrac: 'idrac-redfish',
 };
 
 export type OobScheme = { scheme: string } | { unsupported: string };
@@ -26,7 +26,9 @@ export type OobAddress = { address: string } | { unsupported: string } | { inval
 export function drydockOobScheme(oobType: string): OobScheme {
   const scheme = DRYDOCK_OOB_SCHEMES[oobType.toLowerCase()];
   if (!scheme) {
-    return { unsupported: `oob type '${oobType}' has no Ironic driver (Slipway enrolls ${Object.keys(DRYDOCK_OOB_SCHEMES).join(", ")})` };
+    return {
+      unsupported: `oob type '${oobType}' has no Ironic driver (Slipway enrolls ${Object.keys(DRYDOCK_OOB_SCHEMES).join(', ')})`,
+    };
   }
   return { scheme };
 }
@@ -34,10 +36,10 @@ export function drydockOobScheme(oobType: string): OobScheme {
 /** The BMC address for a Drydock oob type and the node's address on the oob network. */
 export function drydockBmcAddress(oobType: string, host: string): OobAddress {
   const scheme = drydockOobScheme(oobType);
-  if ("unsupported" in scheme) return scheme;
+  if ('unsupported' in scheme) return scheme;
   const trimmed = host.trim();
   // An IPv6 address (two or more colons, not bracketed) gets brackets; "host:port" stays as it is.
-  const ipv6 = !trimmed.startsWith("[") && (trimmed.match(/:/g)?.length ?? 0) > 1;
+  const ipv6 = !trimmed.startsWith('[') && (trimmed.match(/:/g)?.length ?? 0) > 1;
   const address = `${scheme.scheme}://${ipv6 ? `[${trimmed}]` : trimmed}`;
   const parsed = parseBmcAddress(address, BMC_SCHEMES);
   return parsed.ok ? { address } : { invalid: parsed.reason, shown: shownAddress(address) };

@@ -2,19 +2,19 @@
 // Bare metal first, then the manifest's chart groups in order; a group starts when the
 // previous one is done; a sequenced group runs its charts one after another.
 
-import { Problems } from "../problems/index.js";
-import { digestOf } from "./digest.js";
-import { DocumentIndex, obj } from "./documents.js";
-import { baremetalPhase } from "./nodes.js";
-import { chartsUsed, releasePhases, selectManifest } from "./releases.js";
-import type { RenderedDocument } from "../documents/types.js";
-import type { ChartRequest } from "../source/chart-sources.js";
-import type { Phase, PlanInput, Workflow } from "./types.js";
+import type { RenderedDocument } from '../documents/types.js';
+import { Problems } from '../problems/index.js';
+import type { ChartRequest } from '../source/chart-sources.js';
+import { digestOf } from './digest.js';
+import { DocumentIndex, obj } from './documents.js';
+import { baremetalPhase } from './nodes.js';
+import { chartsUsed, releasePhases, selectManifest } from './releases.js';
+import type { Phase, PlanInput, Workflow } from './types.js';
 
-export type { NodeStep, Phase, PlanInput, ReleaseStep, Step, StepOrigin, Workflow } from "./types.js";
-export { canonicalJson, digestOf } from "./digest.js";
-export { formatGraph, type GraphFormat } from "./graph.js";
-export { redactStep } from "./redact.js";
+export { canonicalJson, digestOf } from './digest.js';
+export { formatGraph, type GraphFormat } from './graph.js';
+export { redactStep } from './redact.js';
+export type { NodeStep, Phase, PlanInput, ReleaseStep, Step, StepOrigin, Workflow } from './types.js';
 
 export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   const index = new DocumentIndex(input.documents);
@@ -29,7 +29,7 @@ export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   if (manifest) {
     workflow.manifest = manifest.metadata.name;
     const prefix = obj(manifest.data).release_prefix;
-    if (typeof prefix === "string") workflow.releasePrefix = prefix;
+    if (typeof prefix === 'string') workflow.releasePrefix = prefix;
   }
   return workflow;
 }

@@ -1,10 +1,10 @@
 // A step as it may be printed: secret values replaced.
 
-import { REDACTED } from "../render/redact.js";
-import { clone } from "../render/merge.js";
-import { getPath, parsePath, setPath } from "../render/path.js";
-import type { Json } from "../documents/types.js";
-import type { Step } from "./types.js";
+import type { Json } from '../documents/types.js';
+import { clone } from '../render/merge.js';
+import { getPath, parsePath, setPath } from '../render/path.js';
+import { REDACTED } from '../render/redact.js';
+import type { Step } from './types.js';
 
 export function redactStep(step: Step, showSecrets = false): Step {
   if (showSecrets || step.secretPaths.length === 0) return step;

@@ -1,15 +1,24 @@
 // Armada documents → release steps: the manifest's chart groups in order, each chart a
 // ReleaseSpec with its digest (fetched chart content, dependencies included + merged values).
 
-import type { Json, JsonObject, RenderedDocument } from "../documents/types.js";
-import type { ReleaseSpec, WaitSpec } from "../drivers/types.js";
-import type { Problems } from "../problems/index.js";
-import { locatePath } from "../documents/parse.js";
-import type { ChartRequest, FetchedChart } from "../source/chart-sources.js";
-import { digestOf } from "./digest.js";
-import { namespaceProblem, releaseNameProblem } from "./names.js";
-import { CHART, CHART_GROUP, DEPLOYMENT_CONFIGURATION, DocumentIndex, MANIFEST, obj, origin, secretPathsUnder } from "./documents.js";
-import type { Phase, ReleaseStep } from "./types.js";
+import { locatePath } from '../documents/parse.js';
+import type { Json, JsonObject, RenderedDocument } from '../documents/types.js';
+import type { ReleaseSpec, WaitSpec } from '../drivers/types.js';
+import type { Problems } from '../problems/index.js';
+import type { ChartRequest, FetchedChart } from '../source/chart-sources.js';
+import { digestOf } from './digest.js';
+import {
+  CHART,
+  CHART_GROUP,
+  DEPLOYMENT_CONFIGURATION,
+  type DocumentIndex,
+  MANIFEST,
+  obj,
+  origin,
+  secretPathsUnder,
+} from './documents.js';
+import { namespaceProblem, releaseNameProblem } from './names.js';
+import type { Phase, ReleaseStep } from './types.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 
@@ -18,13 +27,21 @@ export function selectManifest(index: DocumentIndex, problems: Problems): Render
   const manifests = index.all(MANIFEST);
   const config = index.all(DEPLOYMENT_CONFIGURATION)[0];
   const named = config ? obj(obj(config.data).armada).manifest : undefined;
-  if (typeof named === "string") {
+  if (typeof named === 'string') {
     const m = index.get(MANIFEST, named);
-    if (!m) problems.error("ManifestNotFound", `${DEPLOYMENT_CONFIGURATION} ${config!.metadata.name} names manifest '${named}', which is not among the rendered documents`, { source: config!.source });
+    if (!m)
+      problems.error(
+        'ManifestNotFound',
+        `${DEPLOYMENT_CONFIGURATION} ${config!.metadata.name} names manifest '${named}', which is not among the rendered documents`,
+        { source: config!.source },
+      );
     return m;
   }
   if (manifests.length > 1) {
-    problems.error("ManifestNotSelected", `${manifests.length} ${MANIFEST} documents (${manifests.map((m) => m.metadata.name).join(", ")}) and no ${DEPLOYMENT_CONFIGURATION} naming one`);
+    problems.error(
+      'ManifestNotSelected',
+      `${manifests.length} ${MANIFEST} documents (${manifests.map((m) => m.metadata.name).join(', ')}) and no ${DEPLOYMENT_CONFIGURATION} naming one`,
+    );
     return undefined;
   }
   return manifests[0];
@@ -39,17 +56,21 @@ export function chartsUsed(index: DocumentIndex, manifest: RenderedDocument, pro
     const dependencies: string[] = [];
     out.set(chart.metadata.name, {
       name: chart.metadata.name,
-      chartName: typeof d.chart_name === "string" ? d.chart_name : chart.metadata.name,
+      chartName: typeof d.chart_name === 'string' ? d.chart_name : chart.metadata.name,
       source: obj(d.source),
       dependencies,
       at: chart.source,
-      locationAt: () => locatePath(chart, ["data", "source", "location"]),
+      locationAt: () => locatePath(chart, ['data', 'source', 'location']),
     });
     for (const dep of stringList(d.dependencies)) {
       const c = index.get(CHART, dep);
       if (!c) {
         // Armada stops the whole manifest here; treasuremap v1.9 names a `ceph-htk` it never defines, so Slipway plans the chart without it and says so.
-        problems.warning("ChartDependencyNotFound", `chart ${chart.metadata.name} depends on chart '${dep}', which is not among the rendered documents: it is deployed without it (Armada would refuse the manifest)`, { source: chart.source });
+        problems.warning(
+          'ChartDependencyNotFound',
+          `chart ${chart.metadata.name} depends on chart '${dep}', which is not among the rendered documents: it is deployed without it (Armada would refuse the manifest)`,
+          { source: chart.source },
+        );
         continue;
       }
       dependencies.push(dep);
@@ -66,24 +87,37 @@ export function chartsUsed(index: DocumentIndex, manifest: RenderedDocument, pro
   return [...out.values()];
 }
 
-export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, input: { charts: ReadonlyMap<string, FetchedChart> }, problems: Problems): Phase[] {
+export function releasePhases(
+  index: DocumentIndex,
+  manifest: RenderedDocument,
+  input: { charts: ReadonlyMap<string, FetchedChart> },
+  problems: Problems,
+): Phase[] {
   const data = obj(manifest.data);
-  const prefix = typeof data.release_prefix === "string" ? data.release_prefix : "";
+  const prefix = typeof data.release_prefix === 'string' ? data.release_prefix : '';
   const phases: Phase[] = [];
   const seen = new Map<string, string>();
   for (const groupName of stringList(data.chart_groups)) {
     const group = index.get(CHART_GROUP, groupName);
     if (!group) {
-      problems.error("ChartGroupNotFound", `manifest ${manifest.metadata.name} lists chart group '${groupName}', which is not among the rendered documents`, { source: manifest.source });
+      problems.error(
+        'ChartGroupNotFound',
+        `manifest ${manifest.metadata.name} lists chart group '${groupName}', which is not among the rendered documents`,
+        { source: manifest.source },
+      );
       continue;
     }
     const g = obj(group.data);
-    const phase: Phase = { name: groupName, kind: "chart-group", sequenced: g.sequenced === true, steps: [] };
-    if (typeof g.description === "string") phase.description = g.description;
+    const phase: Phase = { name: groupName, kind: 'chart-group', sequenced: g.sequenced === true, steps: [] };
+    if (typeof g.description === 'string') phase.description = g.description;
     for (const chartName of stringList(g.chart_group)) {
       const chart = index.get(CHART, chartName);
       if (!chart) {
-        problems.error("ChartNotFound", `chart group ${groupName} lists chart '${chartName}', which is not among the rendered documents`, { source: group.source });
+        problems.error(
+          'ChartNotFound',
+          `chart group ${groupName} lists chart '${chartName}', which is not among the rendered documents`,
+          { source: group.source },
+        );
         continue;
       }
       const step = releaseStep(chart, prefix, groupName, input, problems);
@@ -91,7 +125,9 @@ export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, 
       const key = `${step.spec.namespace}/${step.spec.name}`;
       const other = seen.get(key);
       if (other) {
-        problems.error("DuplicateRelease", `charts ${other} and ${chartName} both deploy release ${key}`, { source: chart.source });
+        problems.error('DuplicateRelease', `charts ${other} and ${chartName} both deploy release ${key}`, {
+          source: chart.source,
+        });
         continue;
       }
       seen.set(key, chartName);
@@ -102,22 +138,39 @@ export function releasePhases(index: DocumentIndex, manifest: RenderedDocument, 
   return phases;
 }
 
-function releaseStep(chart: RenderedDocument, prefix: string, group: string, input: { charts: ReadonlyMap<string, FetchedChart> }, problems: Problems): ReleaseStep | undefined {
+function releaseStep(
+  chart: RenderedDocument,
+  prefix: string,
+  group: string,
+  input: { charts: ReadonlyMap<string, FetchedChart> },
+  problems: Problems,
+): ReleaseStep | undefined {
   const d = obj(chart.data);
   const fetched = input.charts.get(chart.metadata.name);
   if (!fetched) {
-    problems.error("ChartSourceNotFound", `chart ${chart.metadata.name}: its source was not fetched`, { source: chart.source });
+    problems.error('ChartSourceNotFound', `chart ${chart.metadata.name}: its source was not fetched`, {
+      source: chart.source,
+    });
     return undefined;
   }
-  const release = typeof d.release === "string" ? d.release : chart.metadata.name;
+  const release = typeof d.release === 'string' ? d.release : chart.metadata.name;
   const name = prefix ? `${prefix}-${release}` : release;
-  const namespace = typeof d.namespace === "string" ? d.namespace : "default";
+  const namespace = typeof d.namespace === 'string' ? d.namespace : 'default';
   const badName = releaseNameProblem(name);
   const badNamespace = namespaceProblem(namespace);
   if (badName || badNamespace) {
     const document = { schema: chart.schema, name: chart.metadata.name };
-    if (badName) problems.error("InvalidReleaseName", `chart ${chart.metadata.name}: ${badName}${prefix ? ` (release_prefix '${prefix}' + release '${release}')` : ""}`, { source: locatePath(chart, ["data", "release"]), document });
-    if (badNamespace) problems.error("InvalidNamespace", `chart ${chart.metadata.name}: ${badNamespace}`, { source: locatePath(chart, ["data", "namespace"]), document });
+    if (badName)
+      problems.error(
+        'InvalidReleaseName',
+        `chart ${chart.metadata.name}: ${badName}${prefix ? ` (release_prefix '${prefix}' + release '${release}')` : ''}`,
+        { source: locatePath(chart, ['data', 'release']), document },
+      );
+    if (badNamespace)
+      problems.error('InvalidNamespace', `chart ${chart.metadata.name}: ${badNamespace}`, {
+        source: locatePath(chart, ['data', 'namespace']),
+        document,
+      });
     return undefined;
   }
   const values = obj(d.values) as JsonObject;
@@ -133,29 +186,32 @@ function releaseStep(chart: RenderedDocument, prefix: string, group: string, inp
     preUpgradeDelete: preUpgradeDelete(obj(obj(obj(d.upgrade).pre))),
     protected: d.protected !== undefined && d.protected !== null && d.protected !== false,
     timeoutSeconds: timeout,
-    digest: digestOf({ chart: fetched.digest, values, namespace: d.namespace ?? "default" }),
+    digest: digestOf({ chart: fetched.digest, values, namespace: d.namespace ?? 'default' }),
   };
   return {
-    kind: "release",
+    kind: 'release',
     id: `release/${spec.namespace}/${spec.name}`,
     phase: group,
     dependsOn: [],
     digest: spec.digest,
     origin: origin(chart),
-    secretPaths: secretPathsUnder(chart, ".values").map((p) => `.values${p === "." ? "" : p}`),
+    secretPaths: secretPathsUnder(chart, '.values').map((p) => `.values${p === '.' ? '' : p}`),
     spec,
   };
 }
 
 function waitSpec(w: { [k: string]: Json }, timeout: number): WaitSpec {
-  const spec: WaitSpec = { enabled: w.native === undefined || obj(w.native).enabled !== false, timeoutSeconds: timeout };
+  const spec: WaitSpec = {
+    enabled: w.native === undefined || obj(w.native).enabled !== false,
+    timeoutSeconds: timeout,
+  };
   if (Object.keys(obj(w.labels)).length) spec.labels = stringMap(obj(w.labels));
   if (Array.isArray(w.resources)) {
     spec.resources = w.resources.map((r) => {
       const o = obj(r);
-      const res: NonNullable<WaitSpec["resources"]>[number] = { type: String(o.type) };
+      const res: NonNullable<WaitSpec['resources']>[number] = { type: String(o.type) };
       if (o.labels) res.labels = stringMap(obj(o.labels));
-      if (typeof o.min_ready === "number" || typeof o.min_ready === "string") res.minReady = o.min_ready;
+      if (typeof o.min_ready === 'number' || typeof o.min_ready === 'string') res.minReady = o.min_ready;
       return res;
     });
   }
@@ -167,24 +223,24 @@ function waitSpec(w: { [k: string]: Json }, timeout: number): WaitSpec {
  * or the older boolean `test: false` (armada/handlers/test.py: enabled by default).
  */
 function testEnabled(test: Json | undefined): boolean {
-  if (typeof test === "boolean") return test;
+  if (typeof test === 'boolean') return test;
   return obj(test).enabled !== false;
 }
 
-function preUpgradeDelete(pre: { [k: string]: Json }): ReleaseSpec["preUpgradeDelete"] {
+function preUpgradeDelete(pre: { [k: string]: Json }): ReleaseSpec['preUpgradeDelete'] {
   const list = Array.isArray(pre.delete) ? pre.delete : [];
   return list.map((x) => {
     const o = obj(x);
-    return { type: o.type === "pod" ? "pod" : "job", labels: stringMap(obj(o.labels)) };
+    return { type: o.type === 'pod' ? 'pod' : 'job', labels: stringMap(obj(o.labels)) };
   });
 }
 
 function seconds(v: Json | undefined): number | undefined {
-  return typeof v === "number" && v > 0 ? v : undefined;
+  return typeof v === 'number' && v > 0 ? v : undefined;
 }
 
 function stringList(v: Json | undefined): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function stringMap(o: { [k: string]: Json }): Record<string, string> {

@@ -1,7 +1,7 @@
 // The workflow a site becomes: phases in order (bare metal, then each chart group), each a
 // set of steps with explicit dependencies and the digest of what they apply.
 
-import type { NodeSpec, ReleaseSpec } from "../drivers/types.js";
+import type { NodeSpec, ReleaseSpec } from '../drivers/types.js';
 
 export interface StepOrigin {
   schema: string;
@@ -21,12 +21,12 @@ interface StepBase {
 }
 
 export interface NodeStep extends StepBase {
-  kind: "node";
+  kind: 'node';
   spec: NodeSpec;
 }
 
 export interface ReleaseStep extends StepBase {
-  kind: "release";
+  kind: 'release';
   spec: ReleaseSpec;
 }
 
@@ -34,7 +34,7 @@ export type Step = NodeStep | ReleaseStep;
 
 export interface Phase {
   name: string;
-  kind: "baremetal" | "chart-group";
+  kind: 'baremetal' | 'chart-group';
   sequenced: boolean;
   description?: string;
   steps: Step[];
@@ -50,10 +50,10 @@ export interface Workflow {
 }
 
 export interface PlanInput {
-  documents: import("../documents/types.js").RenderedDocument[];
+  documents: import('../documents/types.js').RenderedDocument[];
   /** The site repository root: `local` chart locations are relative to it. */
   root: string;
   /** Each chart the manifest uses (by armada/Chart/v1 name), as the source stage fetched it. */
-  charts: ReadonlyMap<string, import("../source/chart-sources.js").FetchedChart>;
+  charts: ReadonlyMap<string, import('../source/chart-sources.js').FetchedChart>;
   site?: string;
 }

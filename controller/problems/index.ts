@@ -2,9 +2,9 @@
 // A problem carries a code (Deckhand's error names where one exists), a message, and where
 // in the source it comes from; line and column are computed only when it is printed.
 
-import type { SourceFile } from "../documents/source-file.js";
+import type { SourceFile } from '../documents/source-file.js';
 
-export type Severity = "error" | "warning";
+export type Severity = 'error' | 'warning';
 
 /** A position in a source file: the file and a character offset into its text. */
 export interface SourceRef {
@@ -31,12 +31,12 @@ export interface Problem {
 export class Problems {
   readonly items: Problem[] = [];
 
-  error(code: string, message: string, where: Omit<Problem, "code" | "message" | "severity"> = {}): void {
-    this.items.push({ code, message, severity: "error", ...where });
+  error(code: string, message: string, where: Omit<Problem, 'code' | 'message' | 'severity'> = {}): void {
+    this.items.push({ code, message, severity: 'error', ...where });
   }
 
-  warning(code: string, message: string, where: Omit<Problem, "code" | "message" | "severity"> = {}): void {
-    this.items.push({ code, message, severity: "warning", ...where });
+  warning(code: string, message: string, where: Omit<Problem, 'code' | 'message' | 'severity'> = {}): void {
+    this.items.push({ code, message, severity: 'warning', ...where });
   }
 
   addAll(problems: Iterable<Problem>): void {
@@ -44,15 +44,15 @@ export class Problems {
   }
 
   get errors(): Problem[] {
-    return this.items.filter((p) => p.severity === "error");
+    return this.items.filter((p) => p.severity === 'error');
   }
 
   get warnings(): Problem[] {
-    return this.items.filter((p) => p.severity === "warning");
+    return this.items.filter((p) => p.severity === 'warning');
   }
 
   get hasErrors(): boolean {
-    return this.items.some((p) => p.severity === "error");
+    return this.items.some((p) => p.severity === 'error');
   }
 }
 
@@ -66,8 +66,8 @@ export function locate(ref: SourceRef | undefined): { path: string; line: number
 /** `file:line: Code: message` — the one format every command prints problems in. */
 export function formatProblem(p: Problem): string {
   const at = locate(p.source);
-  const where = at ? `${at.path}:${at.line}: ` : p.document ? `[${p.document.schema}] ${p.document.name}: ` : "";
-  const prefix = p.severity === "warning" ? "warning: " : "";
+  const where = at ? `${at.path}:${at.line}: ` : p.document ? `[${p.document.schema}] ${p.document.name}: ` : '';
+  const prefix = p.severity === 'warning' ? 'warning: ' : '';
   return `${where}${prefix}${p.code}: ${p.message}`;
 }
 

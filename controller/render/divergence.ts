@@ -3,15 +3,15 @@
 // operator taking over a site that Deckhand deployed sees what production really got.
 // Pure: renders the documents twice (correctly, and with compat: deckhand and its trace).
 
-import type { Json, SourceDocument } from "../documents/types.js";
-import { Problems, type Problem } from "../problems/index.js";
-import { renderWithNodes } from "./index.js";
-import { isMapping } from "./merge.js";
-import { nodeName, type RenderNode } from "./model.js";
-import { newTrace, type QuirkTrace } from "./options.js";
-import { ancestorOf } from "./order.js";
-import { formatPath, getPath, parsePath, pathsOverlap, type Segment } from "./path.js";
-import { pythonStr } from "./python-str.js";
+import type { Json, SourceDocument } from '../documents/types.js';
+import { type Problem, Problems } from '../problems/index.js';
+import { renderWithNodes } from './index.js';
+import { isMapping } from './merge.js';
+import { nodeName, type RenderNode } from './model.js';
+import { newTrace, type QuirkTrace } from './options.js';
+import { ancestorOf } from './order.js';
+import { formatPath, getPath, parsePath, pathsOverlap, type Segment } from './path.js';
+import { pythonStr } from './python-str.js';
 
 export interface Divergence {
   /** The document as written (for its file:line). */
@@ -48,7 +48,7 @@ export function deckhandReport(documents: SourceDocument[]): DeckhandReport {
   const correctRun = renderWithNodes(documents, correctProblems);
   const trace = newTrace();
   const compatProblems = new Problems();
-  const compatRun = renderWithNodes(documents, compatProblems, { compat: "deckhand", trace });
+  const compatRun = renderWithNodes(documents, compatProblems, { compat: 'deckhand', trace });
   if (correctProblems.hasErrors) return { divergences: [], deckhandOnlyErrors: [] };
   if (compatProblems.hasErrors) return { divergences: [], deckhandOnlyErrors: compatProblems.errors };
   if (correctRun.nodes.length !== compatRun.nodes.length) return { divergences: [], deckhandOnlyErrors: [] };
@@ -64,7 +64,9 @@ export function deckhandReport(documents: SourceDocument[]): DeckhandReport {
         deckhand: getPath(n.data, path),
         correct: getPath(c.data, path),
         cause: causeOf(ctx, n, path, 0),
-        secret: n.doc.metadata.storagePolicy === "encrypted" || [...n.secretPaths, ...c.secretPaths].some((p) => pathsOverlap(p, path)),
+        secret:
+          n.doc.metadata.storagePolicy === 'encrypted' ||
+          [...n.secretPaths, ...c.secretPaths].some((p) => pathsOverlap(p, path)),
       });
     }
   }
@@ -88,7 +90,8 @@ function differences(a: Json | undefined, b: Json | undefined, at: Segment[]): S
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     return keys.flatMap((k) => differences(a[k], b[k], [...at, k]));
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((x, i) => differences(x, b[i], [...at, i]));
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
+    return a.flatMap((x, i) => differences(x, b[i], [...at, i]));
   return [at];
 }
 
@@ -101,10 +104,12 @@ function causeOf(ctx: Context, n: RenderNode, path: Segment[], depth: number): s
   // 1. Another document's substitution wrote into a container this document shares with it.
   for (let j = path.length; j >= 1; j--) {
     const container = j === 1 ? n.data : getPath(n.data, path.slice(0, j - 1));
-    if (typeof container !== "object" || container === null) continue;
+    if (typeof container !== 'object' || container === null) continue;
     const here = formatPath(path.slice(0, j - 1));
     const records = (ctx.trace.writes.get(container) ?? []).filter(
-      (r) => (r.key === undefined || r.key === path[j - 1]) && (r.writer !== n || formatPath(r.key === undefined ? r.destPath : r.destPath.slice(0, -1)) !== here),
+      (r) =>
+        (r.key === undefined || r.key === path[j - 1]) &&
+        (r.writer !== n || formatPath(r.key === undefined ? r.destPath : r.destPath.slice(0, -1)) !== here),
     );
     const last = records[records.length - 1];
     if (last && last.writer === n) {
@@ -118,8 +123,11 @@ function causeOf(ctx: Context, n: RenderNode, path: Segment[], depth: number): s
   const deletes = ctx.trace.deletes.filter((d) => d.node === n);
   if (deletes.length > 0) {
     return deletes
-      .map((d) => `Deckhand's delete by value: layering action ${d.actionIndex} (delete ${formatPath(d.path)}) removes the first equal value, ${d.removedAt.length ? `at ${formatPath(d.removedAt)}` : "nothing"}, instead of the one at its path`)
-      .join("; ");
+      .map(
+        (d) =>
+          `Deckhand's delete by value: layering action ${d.actionIndex} (delete ${formatPath(d.path)}) removes the first equal value, ${d.removedAt.length ? `at ${formatPath(d.removedAt)}` : 'nothing'}, instead of the one at its path`,
+      )
+      .join('; ');
   }
   if (depth < 6) {
     // 3. One of its substitutions copied a value that Deckhand renders differently in the source.
@@ -138,14 +146,15 @@ function causeOf(ctx: Context, n: RenderNode, path: Segment[], depth: number): s
           return `substitution ${i} copies ${nodeName(src)} ${formatPath(there)}, which Deckhand renders differently: ${causeOf(ctx, src, there, depth + 1)}`;
         }
         const value = getPath(src.data, srcPath);
-        if (dest.pattern && value !== undefined && pythonStr(value).includes("\\")) {
+        if (dest.pattern && value !== undefined && pythonStr(value).includes('\\')) {
           return `Deckhand's re.sub: substitution ${i} writes a value with backslashes into pattern '${dest.pattern}', and re.sub reads them as escapes`;
         }
       }
     }
     // 4. It inherited the difference from its parent.
     const parent = ancestorOf(n);
-    if (parent && differsAt(ctx, parent, path)) return `inherited from ${nodeName(parent)}: ${causeOf(ctx, parent, path, depth + 1)}`;
+    if (parent && differsAt(ctx, parent, path))
+      return `inherited from ${nodeName(parent)}: ${causeOf(ctx, parent, path, depth + 1)}`;
   }
   return "Deckhand's rendering differs here (no single substitution or action explains it)";
 }

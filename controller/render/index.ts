@@ -1,34 +1,52 @@
 // render: raw documents → the concrete documents of one site (Deckhand layering, then
 // substitution, in one dependency order). Pure: no I/O; problems are collected, not thrown.
 
-import { isControl, isEncrypted, layerOf, type RenderedDocument, type SourceDocument } from "../documents/types.js";
-import type { Problem, Problems } from "../problems/index.js";
-import { applyActions, assignLayers, checkReplacements, LayeringError, layerOrderOf, selectParents } from "./layering.js";
-import { clone, isMapping } from "./merge.js";
-import { nodeName, problemAt, type RenderNode } from "./model.js";
-import { ancestorOf, dependenciesOf, renderOrder } from "./order.js";
-import { markSharedSecrets } from "./shared-secrets.js";
-import { newTrace, type RenderOptions } from "./options.js";
-import { formatPath, PathSyntaxError } from "./path.js";
-import { substituteAll, SubstitutionError, type SourceLookup } from "./substitution.js";
+import { isControl, isEncrypted, layerOf, type RenderedDocument, type SourceDocument } from '../documents/types.js';
+import type { Problem, Problems } from '../problems/index.js';
+import {
+  applyActions,
+  assignLayers,
+  checkReplacements,
+  LayeringError,
+  layerOrderOf,
+  selectParents,
+} from './layering.js';
+import { clone, isMapping } from './merge.js';
+import { nodeName, problemAt, type RenderNode } from './model.js';
+import { newTrace, type RenderOptions } from './options.js';
+import { ancestorOf, dependenciesOf, renderOrder } from './order.js';
+import { formatPath, PathSyntaxError } from './path.js';
+import { markSharedSecrets } from './shared-secrets.js';
+import { type SourceLookup, SubstitutionError, substituteAll } from './substitution.js';
 
-export { redactDocument, REDACTED, type OutputDocument } from "./redact.js";
-export type { RenderedDocument } from "../documents/types.js";
-export { newTrace, RENDER_COMPAT_MODES, type QuirkTrace, type RenderCompat, type RenderOptions } from "./options.js";
-export type { RenderNode } from "./model.js";
-export { deckhandDivergences, deckhandReport, type DeckhandReport, type Divergence } from "./divergence.js";
+export type { RenderedDocument } from '../documents/types.js';
+export type { RenderNode } from './model.js';
+export { newTrace, type QuirkTrace, RENDER_COMPAT_MODES, type RenderCompat, type RenderOptions } from './options.js';
+export { type OutputDocument, REDACTED, redactDocument } from './redact.js';
 
-export function render(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): RenderedDocument[] {
+export function render(
+  documents: SourceDocument[],
+  problems: Problems,
+  options: RenderOptions = {},
+): RenderedDocument[] {
   return renderWithNodes(documents, problems, options).rendered;
 }
 
 /** The rendered documents and every node behind them (abstract ones too), for comparing two renderings. */
-export function renderWithNodes(documents: SourceDocument[], problems: Problems, options: RenderOptions = {}): { rendered: RenderedDocument[]; nodes: RenderNode[] } {
+export function renderWithNodes(
+  documents: SourceDocument[],
+  problems: Problems,
+  options: RenderOptions = {},
+): { rendered: RenderedDocument[]; nodes: RenderNode[] } {
   const found: Problem[] = [];
   // Deckhand's shallow copies let a substitution write into its source's data: never the input's.
-  const nodes = uniqueNodes(documents, found, options.compat === "deckhand");
+  const nodes = uniqueNodes(documents, found, options.compat === 'deckhand');
   // Deckhand mode always keeps a trace: its shared copies can carry secrets (shared-secrets.ts).
-  const rendered = renderNodes(nodes, found, options.compat === "deckhand" && !options.trace ? { ...options, trace: newTrace() } : options);
+  const rendered = renderNodes(
+    nodes,
+    found,
+    options.compat === 'deckhand' && !options.trace ? { ...options, trace: newTrace() } : options,
+  );
   problems.addAll(found);
   return { rendered, nodes };
 }
@@ -51,10 +69,16 @@ function uniqueNodes(documents: SourceDocument[], found: Problem[], ownData: boo
       secretPaths: [],
       failed: false,
     };
-    const key = `${doc.schema}\u0000${doc.metadata.name}\u0000${layer ?? ""}`;
+    const key = `${doc.schema}\u0000${doc.metadata.name}\u0000${layer ?? ''}`;
     const first = seen.get(key);
     if (first) {
-      found.push(problemAt(node, "DuplicateDocumentExists", `${nodeName(node)} is defined twice; the first is at ${where(first)}`));
+      found.push(
+        problemAt(
+          node,
+          'DuplicateDocumentExists',
+          `${nodeName(node)} is defined twice; the first is at ${where(first)}`,
+        ),
+      );
       return;
     }
     seen.set(key, node);
@@ -74,14 +98,17 @@ function renderNodes(nodes: RenderNode[], found: Problem[], options: RenderOptio
     const order = layerOrderOf(nodes, found);
     if (!order) return [];
     const policy = nodes.find((n) => n.doc.metadata.name === order.policyName && n.control);
-    const declared = policy && isMapping(policy.data) && Array.isArray(policy.data.layerOrder) ? policy.data.layerOrder.map(String) : order.layers;
+    const declared =
+      policy && isMapping(policy.data) && Array.isArray(policy.data.layerOrder)
+        ? policy.data.layerOrder.map(String)
+        : order.layers;
     assignLayers(layered, order, declared, found);
     selectParents(layered, found);
     checkReplacements(layered, found);
   }
   const lookup = sourceLookup(nodes);
   for (const n of renderOrder(nodes, lookup, found)) renderNode(n, lookup, found, options);
-  if (options.compat === "deckhand" && options.trace) markSharedSecrets(nodes, options.trace);
+  if (options.compat === 'deckhand' && options.trace) markSharedSecrets(nodes, options.trace);
   return nodes.filter((n) => !n.abstract && !n.replacedBy && !n.failed).map(toRendered);
 }
 
@@ -112,7 +139,8 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], optio
       const trace = options.trace;
       n.data = applyActions(ancestor.data, n.doc.data, actions, {
         compat: options.compat,
-        onMisplacedDelete: trace && ((actionIndex, path, removedAt) => trace.deletes.push({ node: n, actionIndex, path, removedAt })),
+        onMisplacedDelete:
+          trace && ((actionIndex, path, removedAt) => trace.deletes.push({ node: n, actionIndex, path, removedAt })),
       });
       // Data inherited from an encrypted parent stays a secret in a cleartext child: all of it.
       n.secretPaths = isEncrypted(ancestor.doc) && !isEncrypted(n.doc) ? [[]] : [...ancestor.secretPaths];
@@ -120,10 +148,21 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], optio
       n.failed = true;
       if (e instanceof LayeringError) {
         found.push(
-          problemAt(n, e.code, `${nodeName(n)} (parent ${nodeName(ancestor)}): ${e.message}`, ["metadata", "layeringDefinition", "actions", e.actionIndex]),
+          problemAt(n, e.code, `${nodeName(n)} (parent ${nodeName(ancestor)}): ${e.message}`, [
+            'metadata',
+            'layeringDefinition',
+            'actions',
+            e.actionIndex,
+          ]),
         );
       } else if (e instanceof PathSyntaxError) {
-        found.push(problemAt(n, "MissingDocumentKey", `${nodeName(n)}: ${e.message}`, ["metadata", "layeringDefinition", "actions"]));
+        found.push(
+          problemAt(n, 'MissingDocumentKey', `${nodeName(n)}: ${e.message}`, [
+            'metadata',
+            'layeringDefinition',
+            'actions',
+          ]),
+        );
       } else throw e;
       return;
     }
@@ -135,9 +174,15 @@ function renderNode(n: RenderNode, lookup: SourceLookup, found: Problem[], optio
     } catch (e) {
       n.failed = true;
       if (e instanceof SubstitutionError) {
-        found.push(problemAt(n, e.code, `${nodeName(n)}: substitution ${e.substitutionIndex}: ${e.message}`, ["metadata", "substitutions", e.substitutionIndex]));
+        found.push(
+          problemAt(n, e.code, `${nodeName(n)}: substitution ${e.substitutionIndex}: ${e.message}`, [
+            'metadata',
+            'substitutions',
+            e.substitutionIndex,
+          ]),
+        );
       } else if (e instanceof PathSyntaxError) {
-        found.push(problemAt(n, "MissingDocumentKey", `${nodeName(n)}: ${e.message}`, ["metadata", "substitutions"]));
+        found.push(problemAt(n, 'MissingDocumentKey', `${nodeName(n)}: ${e.message}`, ['metadata', 'substitutions']));
       } else throw e;
     }
   }
@@ -152,5 +197,5 @@ function toRendered(n: RenderNode): RenderedDocument {
     secretPaths: n.secretPaths.map(formatPath),
   };
   // The source's node tree is built only if something asks for a position (see documents/parse.ts).
-  return Object.defineProperty(doc, "node", { enumerable: false, get: () => n.doc.node }) as RenderedDocument;
+  return Object.defineProperty(doc, 'node', { enumerable: false, get: () => n.doc.node }) as RenderedDocument;
 }

@@ -1,10 +1,10 @@
 // The renderer's working view of one document: its source, its place in the layer order,
 // its parent and replacement, and the data as rendered so far.
 
-import type { Json, SourceDocument } from "../documents/types.js";
-import { describeDocument, type Problem, type SourceRef } from "../problems/index.js";
-import { locatePath } from "../documents/parse.js";
-import type { Segment } from "./path.js";
+import { locatePath } from '../documents/parse.js';
+import type { Json, SourceDocument } from '../documents/types.js';
+import { describeDocument, type Problem, type SourceRef } from '../problems/index.js';
+import type { Segment } from './path.js';
 
 export interface RenderNode {
   doc: SourceDocument;
@@ -36,7 +36,7 @@ export function problemAt(n: RenderNode, code: string, message: string, path: (s
   return {
     code,
     message,
-    severity: "error",
+    severity: 'error',
     source,
     document: { schema: n.doc.schema, name: n.doc.metadata.name, layer: n.layer },
   };

@@ -1,8 +1,8 @@
 // How to render: correctly (the default), or exactly as Airship's Deckhand did, bugs included.
 
-import type { Json } from "../documents/types.js";
-import type { RenderNode } from "./model.js";
-import type { Segment } from "./path.js";
+import type { Json } from '../documents/types.js';
+import type { RenderNode } from './model.js';
+import type { Segment } from './path.js';
 
 /**
  * `deckhand` reproduces Deckhand's output exactly, including its two documented bugs:
@@ -12,8 +12,8 @@ import type { Segment } from "./path.js";
  * Deckhand: re.sub's reading of backslash escapes in a value substituted into a pattern, and a
  * plain-text search for the pattern with `recurse`.
  */
-export type RenderCompat = "deckhand";
-export const RENDER_COMPAT_MODES: readonly RenderCompat[] = ["deckhand"];
+export type RenderCompat = 'deckhand';
+export const RENDER_COMPAT_MODES: readonly RenderCompat[] = ['deckhand'];
 
 export interface RenderOptions {
   compat?: RenderCompat | undefined;
@@ -49,7 +49,7 @@ export function newTrace(): QuirkTrace {
 }
 
 export function recordWrite(trace: QuirkTrace | undefined, container: Json | undefined, record: WriteRecord): void {
-  if (!trace || typeof container !== "object" || container === null) return;
+  if (!trace || typeof container !== 'object' || container === null) return;
   const list = trace.writes.get(container);
   if (list) list.push(record);
   else trace.writes.set(container, [record]);

@@ -2,9 +2,9 @@
 // (destination → source), walked depth-first into a render order. A cycle is an error that
 // names every document in it.
 
-import type { Problem } from "../problems/index.js";
-import { nodeName, problemAt, type RenderNode } from "./model.js";
-import type { SourceLookup } from "./substitution.js";
+import type { Problem } from '../problems/index.js';
+import { nodeName, problemAt, type RenderNode } from './model.js';
+import type { SourceLookup } from './substitution.js';
 
 /** The document a child layers onto: its parent, or the parent's replacement when there is one. */
 export function ancestorOf(n: RenderNode): RenderNode | undefined {
@@ -39,8 +39,13 @@ export function renderOrder(nodes: RenderNode[], lookup: SourceLookup, problems:
     if (s === 1) {
       const cycle = stack.slice(stack.indexOf(n));
       for (const c of cycle) c.failed = true;
-      const names = [...cycle, n].map(nodeName).join(" → ");
-      problems.push(problemAt(cycle[0]!, "SubstitutionDependencyCycle", `dependency cycle: ${names}`, ["metadata", "substitutions"]));
+      const names = [...cycle, n].map(nodeName).join(' → ');
+      problems.push(
+        problemAt(cycle[0]!, 'SubstitutionDependencyCycle', `dependency cycle: ${names}`, [
+          'metadata',
+          'substitutions',
+        ]),
+      );
       return;
     }
     state.set(n, 1);

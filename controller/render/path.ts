@@ -1,7 +1,7 @@
 // Deckhand's JSONPath-like paths: `.`, `.a.b`, `.a[0].b`, `$.a`, `.'dotted.key'`, `.a["k"]`.
 // Parsed once and cached: the same few paths recur across thousands of documents.
 
-import type { Json } from "../documents/types.js";
+import type { Json } from '../documents/types.js';
 
 export type Segment = string | number;
 
@@ -23,14 +23,14 @@ export function parsePath(path: string): Segment[] {
 
 function parseUncached(path: string): Segment[] {
   let s = path.trim();
-  if (s.startsWith("$")) s = s.slice(1);
-  if (s === "" || s === ".") return [];
-  if (!s.startsWith(".") && !s.startsWith("[")) s = "." + s;
+  if (s.startsWith('$')) s = s.slice(1);
+  if (s === '' || s === '.') return [];
+  if (!s.startsWith('.') && !s.startsWith('[')) s = `.${s}`;
   const out: Segment[] = [];
   let i = 0;
   while (i < s.length) {
     const c = s[i];
-    if (c === ".") {
+    if (c === '.') {
       i++;
       const q = s[i];
       if (q === "'" || q === '"') {
@@ -40,20 +40,20 @@ function parseUncached(path: string): Segment[] {
         i = end + 1;
       } else {
         let j = i;
-        while (j < s.length && s[j] !== "." && s[j] !== "[") j++;
+        while (j < s.length && s[j] !== '.' && s[j] !== '[') j++;
         if (j === i) throw new PathSyntaxError(`empty key in path ${path}`);
         out.push(s.slice(i, j));
         i = j;
       }
-    } else if (c === "[") {
-      const end = s.indexOf("]", i);
+    } else if (c === '[') {
+      const end = s.indexOf(']', i);
       if (end === -1) throw new PathSyntaxError(`unterminated [ in path ${path}`);
       const inner = s.slice(i + 1, end).trim();
       if (/^\d+$/.test(inner)) {
-        if (!Number.isSafeInteger(Number(inner))) throw new PathIndexOutOfRange(`list index [${inner}] is too large in path ${path}`);
+        if (!Number.isSafeInteger(Number(inner)))
+          throw new PathIndexOutOfRange(`list index [${inner}] is too large in path ${path}`);
         out.push(Number(inner));
-      }
-      else if (/^(['"]).*\1$/.test(inner)) out.push(inner.slice(1, -1));
+      } else if (/^(['"]).*\1$/.test(inner)) out.push(inner.slice(1, -1));
       else throw new PathSyntaxError(`unsupported index [${inner}] in path ${path}`);
       i = end + 1;
     } else {
@@ -65,23 +65,23 @@ function parseUncached(path: string): Segment[] {
 
 /** The canonical text of a path (used for secret paths and messages). */
 export function formatPath(segments: readonly Segment[]): string {
-  if (segments.length === 0) return ".";
+  if (segments.length === 0) return '.';
   return segments
-    .map((s) => (typeof s === "number" ? `[${s}]` : /^[A-Za-z0-9_-]+$/.test(s) ? `.${s}` : `.'${s}'`))
-    .join("");
+    .map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z0-9_-]+$/.test(s) ? `.${s}` : `.'${s}'`))
+    .join('');
 }
 
 /** The value at a path, or undefined when any step is missing. Like Deckhand, null counts as missing. */
 export function getPath(data: Json | undefined, segments: readonly Segment[]): Json | undefined {
   let cur: Json | undefined = data;
   for (const seg of segments) {
-    if (cur === null || cur === undefined || typeof cur !== "object") return undefined;
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
     if (Array.isArray(cur)) {
-      if (typeof seg !== "number") return undefined;
+      if (typeof seg !== 'number') return undefined;
       cur = cur[seg];
     } else {
-      if (typeof seg !== "string") return undefined;
-      cur = Object.prototype.hasOwnProperty.call(cur, seg) ? cur[seg] : undefined;
+      if (typeof seg !== 'string') return undefined;
+      cur = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
     }
   }
   return cur === null ? undefined : cur;
@@ -99,28 +99,36 @@ export function setPath(data: Json, segments: readonly Segment[], value: Json): 
     const seg = segments[i]!;
     const last = i === segments.length - 1;
     const nextSeg = segments[i + 1];
-    if (typeof seg === "number") {
+    if (typeof seg === 'number') {
       if (!Array.isArray(cur)) throw new PathSyntaxError(`cannot index a non-list with [${seg}]`);
       // Padding is bounded by the list's length + 1 (Deckhand pads with empty mappings): an
       // index like [99999999999] must not grow a list without bound.
-      if (seg > cur.length + 1) throw new PathIndexOutOfRange(`list index [${seg}] is beyond the end of a list of ${cur.length} (at most [${cur.length + 1}])`);
+      if (seg > cur.length + 1)
+        throw new PathIndexOutOfRange(
+          `list index [${seg}] is beyond the end of a list of ${cur.length} (at most [${cur.length + 1}])`,
+        );
       while (cur.length <= seg) cur.push({});
       if (last) cur[seg] = value;
       else {
-        if (!isContainer(cur[seg]!) || (typeof nextSeg === "number") !== Array.isArray(cur[seg])) {
-          cur[seg] = typeof nextSeg === "number" ? [] : {};
+        if (!isContainer(cur[seg]!) || (typeof nextSeg === 'number') !== Array.isArray(cur[seg])) {
+          cur[seg] = typeof nextSeg === 'number' ? [] : {};
         }
         cur = cur[seg]!;
       }
     } else {
-      if (cur === null || typeof cur !== "object" || Array.isArray(cur)) {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) {
         throw new PathSyntaxError(`cannot set key '${seg}' inside a non-mapping`);
       }
       if (last) cur[seg] = value;
       else {
         const existing = cur[seg];
-        if (existing === undefined || existing === null || !isContainer(existing) || (typeof nextSeg === "number") !== Array.isArray(existing)) {
-          cur[seg] = typeof nextSeg === "number" ? [] : {};
+        if (
+          existing === undefined ||
+          existing === null ||
+          !isContainer(existing) ||
+          (typeof nextSeg === 'number') !== Array.isArray(existing)
+        ) {
+          cur[seg] = typeof nextSeg === 'number' ? [] : {};
         }
         cur = cur[seg]!;
       }
@@ -134,11 +142,11 @@ export function deletePath(data: Json, segments: readonly Segment[]): boolean {
   if (segments.length === 0) return false;
   const parent = getPath(data, segments.slice(0, -1));
   const key = segments[segments.length - 1]!;
-  if (Array.isArray(parent) && typeof key === "number" && key < parent.length) {
+  if (Array.isArray(parent) && typeof key === 'number' && key < parent.length) {
     parent.splice(key, 1);
     return true;
   }
-  if (parent && typeof parent === "object" && !Array.isArray(parent) && typeof key === "string" && key in parent) {
+  if (parent && typeof parent === 'object' && !Array.isArray(parent) && typeof key === 'string' && key in parent) {
     delete parent[key];
     return true;
   }
@@ -153,5 +161,5 @@ export function pathsOverlap(a: readonly Segment[], b: readonly Segment[]): bool
 }
 
 function isContainer(v: Json): v is Json[] | { [key: string]: Json } {
-  return typeof v === "object" && v !== null;
+  return typeof v === 'object' && v !== null;
 }

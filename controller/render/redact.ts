@@ -1,11 +1,11 @@
 // What may be printed of a rendered document: encrypted documents' data and every value
 // substituted from one are replaced by `[redacted]` unless secrets are asked for.
 
-import { isEncrypted, type Json, type Metadata, type RenderedDocument } from "../documents/types.js";
-import { clone } from "./merge.js";
-import { getPath, parsePath, setPath } from "./path.js";
+import { isEncrypted, type Json, type Metadata, type RenderedDocument } from '../documents/types.js';
+import { clone } from './merge.js';
+import { getPath, parsePath, setPath } from './path.js';
 
-export const REDACTED = "[redacted]";
+export const REDACTED = '[redacted]';
 
 export interface OutputDocument {
   schema: string;

@@ -2,11 +2,11 @@
 // (Deckhand's shallow copy). When what it wrote is a secret, every document holding that
 // container holds the secret too: mark the path in each, so the output redacts it there as well.
 
-import type { Json } from "../documents/types.js";
-import { isMapping } from "./merge.js";
-import type { RenderNode } from "./model.js";
-import type { QuirkTrace } from "./options.js";
-import { pathsOverlap, type Segment } from "./path.js";
+import type { Json } from '../documents/types.js';
+import { isMapping } from './merge.js';
+import type { RenderNode } from './model.js';
+import type { QuirkTrace } from './options.js';
+import { pathsOverlap, type Segment } from './path.js';
 
 export function markSharedSecrets(nodes: RenderNode[], trace: QuirkTrace): void {
   const secretKeys = new Map<object, (Segment | undefined)[]>();
@@ -17,7 +17,7 @@ export function markSharedSecrets(nodes: RenderNode[], trace: QuirkTrace): void 
   if (secretKeys.size === 0) return;
   for (const n of nodes) {
     const visit = (v: Json, at: Segment[]): void => {
-      if (typeof v !== "object" || v === null) return;
+      if (typeof v !== 'object' || v === null) return;
       for (const key of secretKeys.get(v) ?? []) mark(n, key === undefined ? at : [...at, key]);
       if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...at, i]));
       else if (isMapping(v)) for (const k of Object.keys(v)) visit(v[k]!, [...at, k]);

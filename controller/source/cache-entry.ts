@@ -2,7 +2,7 @@
 // temporary folder and renamed into place, so a reader never sees half an entry; when two
 // runs build the same entry, the first rename wins and the second one's copy is dropped.
 
-import { rename, stat } from "node:fs/promises";
+import { rename, stat } from 'node:fs/promises';
 
 export async function exists(path: string): Promise<boolean> {
   return stat(path).then(

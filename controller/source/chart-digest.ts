@@ -1,8 +1,8 @@
 // Content digests of chart sources (a chart folder or a .tgz), read from disk.
 
-import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 
 /** sha256 over every file's relative path and bytes (a folder), or over the file (a .tgz). Undefined when absent. */
 export async function chartDigest(path: string): Promise<string | undefined> {
@@ -12,15 +12,19 @@ export async function chartDigest(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-  const hash = createHash("sha256");
+  const hash = createHash('sha256');
   if (info.isFile()) {
     hash.update(await readFile(path));
-    return hash.digest("hex");
+    return hash.digest('hex');
   }
   for (const file of await filesBelow(path)) {
-    hash.update(relative(path, file)).update("\u0000").update(await readFile(file)).update("\u0000");
+    hash
+      .update(relative(path, file))
+      .update('\u0000')
+      .update(await readFile(file))
+      .update('\u0000');
   }
-  return hash.digest("hex");
+  return hash.digest('hex');
 }
 
 export async function chartDigests(paths: string[]): Promise<Map<string, string>> {
@@ -33,7 +37,7 @@ async function filesBelow(dir: string): Promise<string[]> {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of entries) {
-    if (e.name === ".git") continue;
+    if (e.name === '.git') continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await filesBelow(full)));
     else if (e.isFile()) out.push(full);

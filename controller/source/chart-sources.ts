@@ -8,19 +8,26 @@
 // document names, symlinks resolved: PathOutsideRepository), nor from outside what was fetched
 // (a subpath leading out of a tarball or checkout).
 
-import { cp, mkdir, rm } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import PQueue from "p-queue";
-import type { Json } from "../documents/types.js";
-import { digestOf } from "../plan/digest.js";
-import type { Problems, SourceRef } from "../problems/index.js";
-import { exists, publishEntry } from "./cache-entry.js";
-import { chartDigest } from "./chart-digest.js";
-import { fetchGitChart } from "./chart-git.js";
-import { locationKey, locationOutsideRepository, resolveChartLocation, shownLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
-import { isInside, PATH_OUTSIDE_REPOSITORY, realPathOf, repositoryRoot } from "./containment.js";
-import { fetchTar, type FetchedTree } from "./chart-tar.js";
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import PQueue from 'p-queue';
+import type { Json } from '../documents/types.js';
+import { digestOf } from '../plan/digest.js';
+import type { Problems, SourceRef } from '../problems/index.js';
+import { exists, publishEntry } from './cache-entry.js';
+import { chartDigest } from './chart-digest.js';
+import { fetchGitChart } from './chart-git.js';
+import {
+  type ChartLocation,
+  locationKey,
+  locationOutsideRepository,
+  resolveChartLocation,
+  type SourceRewrite,
+  shownLocation,
+} from './chart-location.js';
+import { type FetchedTree, fetchTar } from './chart-tar.js';
+import { isInside, PATH_OUTSIDE_REPOSITORY, realPathOf, repositoryRoot } from './containment.js';
 
 /** One armada/Chart/v1 the plan needs, as the plan stage lists it. */
 export interface ChartRequest {
@@ -62,13 +69,18 @@ export interface ChartSourceOptions {
   timeoutMs?: number;
 }
 
-const CHART_SCHEMA = "armada/Chart/v1";
+const CHART_SCHEMA = 'armada/Chart/v1';
 
 export function defaultChartCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.SLIPWAY_CACHE || join(env.HOME || homedir(), ".cache", "slipway"), "charts");
+  return join(env.SLIPWAY_CACHE || join(env.HOME || homedir(), '.cache', 'slipway'), 'charts');
 }
 
-export async function fetchChartSources(requests: ChartRequest[], root: string, options: ChartSourceOptions, problems: Problems): Promise<Map<string, FetchedChart>> {
+export async function fetchChartSources(
+  requests: ChartRequest[],
+  root: string,
+  options: ChartSourceOptions,
+  problems: Problems,
+): Promise<Map<string, FetchedChart>> {
   const cacheDir = options.cacheDir ?? defaultChartCacheDir();
   const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
   const trees = new Map<string, Promise<(FetchedTree & { commit?: string }) | Error>>();
@@ -76,21 +88,30 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
   let repository: Promise<string> | undefined;
   for (const r of requests) {
     const resolved = resolveChartLocation(r.source, root, options.rewrites ?? []);
-    if ("error" in resolved) {
+    if ('error' in resolved) {
       problems.error(resolved.error.code, `chart ${r.name}: ${resolved.error.message}`, { source: r.at });
       continue;
     }
-    if (resolved.warning) problems.warning(resolved.warning.code, `chart ${r.name}: ${resolved.warning.message}`, { source: r.at });
+    if (resolved.warning)
+      problems.warning(resolved.warning.code, `chart ${r.name}: ${resolved.warning.message}`, { source: r.at });
     repository ??= options.repository !== undefined ? realPathOf(options.repository) : repositoryRoot(root);
     const outside = await locationOutsideRepository(resolved, await repository);
     if (outside !== undefined) {
-      problems.error(PATH_OUTSIDE_REPOSITORY, `chart ${r.name}: source location '${String(r.source.location)}' resolves to ${outside}, outside the site's repository`, { source: r.locationAt?.() ?? r.at, document: { schema: CHART_SCHEMA, name: r.name } });
+      problems.error(
+        PATH_OUTSIDE_REPOSITORY,
+        `chart ${r.name}: source location '${String(r.source.location)}' resolves to ${outside}, outside the site's repository`,
+        { source: r.locationAt?.() ?? r.at, document: { schema: CHART_SCHEMA, name: r.name } },
+      );
       continue;
     }
     const location = resolved.location;
     located.set(r.name, location);
     const key = locationKey(location);
-    if (!trees.has(key)) trees.set(key, queue.add(() => fetchTree(location, cacheDir, options).catch((e: Error) => e)) as Promise<FetchedTree | Error>);
+    if (!trees.has(key))
+      trees.set(
+        key,
+        queue.add(() => fetchTree(location, cacheDir, options).catch((e: Error) => e)) as Promise<FetchedTree | Error>,
+      );
   }
   // Each chart's own folder and digest, reported once per chart.
   const own = new Map<string, FetchedChart>();
@@ -101,21 +122,29 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
     const tree = await trees.get(locationKey(location))!;
     const shown = shownLocation(location);
     if (tree instanceof Error) {
-      problems.error("ChartSourceUnavailable", `${shown}: ${tree.message}`, { source: r.at });
+      problems.error('ChartSourceUnavailable', `${shown}: ${tree.message}`, { source: r.at });
       continue;
     }
     if (tree.offline && !warned.has(locationKey(location))) {
       warned.add(locationKey(location));
-      problems.warning("ChartSourceOffline", `${shown}: using the cached copy (${tree.offline})`, { source: r.at });
+      problems.warning('ChartSourceOffline', `${shown}: using the cached copy (${tree.offline})`, { source: r.at });
     }
-    const path = location.type === "local" ? location.dir : join(tree.dir, location.subpath);
-    if (location.type !== "local" && !isInside(await realPathOf(tree.dir), await realPathOf(path))) {
-      problems.error(PATH_OUTSIDE_REPOSITORY, `chart ${r.name}: source subpath '${location.subpath}' leads outside ${shown}`, { source: r.at, document: { schema: CHART_SCHEMA, name: r.name } });
+    const path = location.type === 'local' ? location.dir : join(tree.dir, location.subpath);
+    if (location.type !== 'local' && !isInside(await realPathOf(tree.dir), await realPathOf(path))) {
+      problems.error(
+        PATH_OUTSIDE_REPOSITORY,
+        `chart ${r.name}: source subpath '${location.subpath}' leads outside ${shown}`,
+        { source: r.at, document: { schema: CHART_SCHEMA, name: r.name } },
+      );
       continue;
     }
     const digest = await chartDigest(path);
     if (!digest) {
-      problems.error("ChartSourceUnavailable", `${shown}: no chart at ${location.type === "local" ? path : `subpath '${location.subpath}'`}`, { source: r.at });
+      problems.error(
+        'ChartSourceUnavailable',
+        `${shown}: no chart at ${location.type === 'local' ? path : `subpath '${location.subpath}'`}`,
+        { source: r.at },
+      );
       continue;
     }
     own.set(r.name, { path, digest, from: shown, ...(tree.commit ? { commit: tree.commit } : {}) });
@@ -123,17 +152,28 @@ export async function fetchChartSources(requests: ChartRequest[], root: string, 
   return compose(requests, own, cacheDir, problems);
 }
 
-async function fetchTree(location: ChartLocation, cacheDir: string, options: ChartSourceOptions): Promise<FetchedTree & { commit?: string }> {
-  const common = { ...(options.offline ? { offline: true } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+async function fetchTree(
+  location: ChartLocation,
+  cacheDir: string,
+  options: ChartSourceOptions,
+): Promise<FetchedTree & { commit?: string }> {
+  const common = {
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
   switch (location.type) {
-    case "local":
+    case 'local':
       return { dir: location.dir };
-    case "tar":
-      return fetchTar(location.url, cacheDir, { ...common, ...(location.proxyServer ? { proxy: location.proxyServer } : {}) });
-    case "git":
-      if (location.authMethod && location.authMethod.toUpperCase() !== "SSH") throw new Error(`auth_method '${location.authMethod}' is not supported (Armada knows SSH)`);
+    case 'tar':
+      return fetchTar(location.url, cacheDir, {
+        ...common,
+        ...(location.proxyServer ? { proxy: location.proxyServer } : {}),
+      });
+    case 'git':
+      if (location.authMethod && location.authMethod.toUpperCase() !== 'SSH')
+        throw new Error(`auth_method '${location.authMethod}' is not supported (Armada knows SSH)`);
       return fetchGitChart(location.url, location.reference, {
-        cacheDir: join(cacheDir, "git"),
+        cacheDir: join(cacheDir, 'git'),
         ...common,
         ...(location.proxyServer ? { proxy: location.proxyServer } : {}),
         ...(location.authMethod ? { authMethod: location.authMethod } : {}),
@@ -143,13 +183,22 @@ async function fetchTree(location: ChartLocation, cacheDir: string, options: Cha
 }
 
 /** Charts with dependencies get a composed folder (content-addressed); the rest are used as fetched. */
-async function compose(requests: ChartRequest[], own: Map<string, FetchedChart>, cacheDir: string, problems: Problems): Promise<Map<string, FetchedChart>> {
+async function compose(
+  requests: ChartRequest[],
+  own: Map<string, FetchedChart>,
+  cacheDir: string,
+  problems: Problems,
+): Promise<Map<string, FetchedChart>> {
   const byName = new Map(requests.map((r) => [r.name, r]));
   const out = new Map<string, FetchedChart>();
   const composing = new Map<string, Promise<FetchedChart | undefined>>();
   const build = (name: string, trail: string[]): Promise<FetchedChart | undefined> => {
     if (trail.includes(name)) {
-      problems.error("ChartDependencyCycle", `chart ${name}: dependencies form a cycle (${[...trail, name].join(" → ")})`, { source: byName.get(name)!.at });
+      problems.error(
+        'ChartDependencyCycle',
+        `chart ${name}: dependencies form a cycle (${[...trail, name].join(' → ')})`,
+        { source: byName.get(name)!.at },
+      );
       return Promise.resolve(undefined);
     }
     let p = composing.get(name);
@@ -166,7 +215,7 @@ async function compose(requests: ChartRequest[], own: Map<string, FetchedChart>,
         deps.push([byName.get(d)!.chartName, dep]);
       }
       const digest = digestOf({ chart: base.digest, dependencies: deps.map(([n, c]) => [n, c.digest]) });
-      const dir = join(cacheDir, "composed", digest.slice(0, 32), r.chartName);
+      const dir = join(cacheDir, 'composed', digest.slice(0, 32), r.chartName);
       if (!(await exists(dir))) await writeComposed(dir, base.path, deps);
       return { ...base, path: dir, digest };
     })();
@@ -186,9 +235,9 @@ async function writeComposed(dir: string, chart: string, deps: Array<[string, Fe
     await mkdir(dirname(dir), { recursive: true });
     await cp(chart, tmp, { recursive: true });
     for (const [name, dep] of deps) {
-      await mkdir(join(tmp, "charts"), { recursive: true });
-      await rm(join(tmp, "charts", name), { recursive: true, force: true });
-      await cp(dep.path, join(tmp, "charts", name), { recursive: true });
+      await mkdir(join(tmp, 'charts'), { recursive: true });
+      await rm(join(tmp, 'charts', name), { recursive: true, force: true });
+      await cp(dep.path, join(tmp, 'charts', name), { recursive: true });
     }
     await publishEntry(tmp, dir);
   } finally {

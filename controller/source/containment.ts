@@ -2,20 +2,21 @@
 // become path segments (a site, a site type) must be one plain segment; paths are compared
 // after symlinks are resolved.
 
-import { access, realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, sep } from "node:path";
+import { access, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
-export const PATH_OUTSIDE_REPOSITORY = "PathOutsideRepository";
+export const PATH_OUTSIDE_REPOSITORY = 'PathOutsideRepository';
 
 /** True when `name` can be used as one folder name: no separator, not `.` or `..`, no NUL. */
 export function isPlainSegment(name: string): boolean {
-  return name !== "" && name !== "." && name !== ".." && !/[/\\\u0000]/.test(name);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is refused on purpose
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\u0000]/.test(name);
 }
 
 /** True when `path` is `root` or below it (both absolute, already resolved). */
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith(".." + sep) && rel !== ".." && !isAbsolute(rel));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
 /** The path with symlinks resolved, or the path itself when it does not exist (nothing to follow yet). */
@@ -50,7 +51,7 @@ export async function repositoryRoot(start: string): Promise<string> {
   if (!(await isDirectoryPath(real))) real = dirname(real); // a file of documents: its folder
   for (let dir = real; ; dir = dirname(dir)) {
     try {
-      await access(join(dir, ".git"));
+      await access(join(dir, '.git'));
       return dir;
     } catch {
       // not here: one level up

@@ -1,23 +1,36 @@
 // source: the files of a site (a file, a folder, or one site of a Pegleg repo), read and
 // parsed into documents. The only stage that reads the file system.
 
-import { stat } from "node:fs/promises";
-import { relative, resolve } from "node:path";
-import { parseFile } from "../documents/parse.js";
-import { SourceFile } from "../documents/source-file.js";
-import type { SourceDocument } from "../documents/types.js";
-import type { Problems } from "../problems/index.js";
-import { listYamlFiles } from "./list-files.js";
-import { parseFileCached } from "./parse-cache.js";
-import { ioFailure, kindOf, readUserFileSync } from "./read-user-file.js";
-import { isSiteRepo, listSites, readSiteDefinition, siteFiles, type SiteRef } from "./pegleg.js";
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseFile } from '../documents/parse.js';
+import { SourceFile } from '../documents/source-file.js';
+import type { SourceDocument } from '../documents/types.js';
+import type { Problems } from '../problems/index.js';
+import { listYamlFiles } from './list-files.js';
+import { parseFileCached } from './parse-cache.js';
+import { isSiteRepo, listSites, readSiteDefinition, type SiteRef, siteFiles } from './pegleg.js';
+import { ioFailure, kindOf, readUserFileSync } from './read-user-file.js';
 
-export { listYamlFiles } from "./list-files.js";
-export { parseCacheDir } from "./parse-cache.js";
-export { chartDigest, chartDigests } from "./chart-digest.js";
-export { defaultChartCacheDir, fetchChartSources, type ChartRequest, type ChartSourceOptions, type FetchedChart } from "./chart-sources.js";
-export { parseRewrite, rewriteLocation, rewritesFromEnv, resolveChartLocation, type ChartLocation, type SourceRewrite } from "./chart-location.js";
-export { isSiteRepo, listSites, readSiteDefinition, siteFiles, SITE_DEFINITION, type SiteRef } from "./pegleg.js";
+export { chartDigest, chartDigests } from './chart-digest.js';
+export {
+  type ChartLocation,
+  parseRewrite,
+  resolveChartLocation,
+  rewriteLocation,
+  rewritesFromEnv,
+  type SourceRewrite,
+} from './chart-location.js';
+export {
+  type ChartRequest,
+  type ChartSourceOptions,
+  defaultChartCacheDir,
+  type FetchedChart,
+  fetchChartSources,
+} from './chart-sources.js';
+export { listYamlFiles } from './list-files.js';
+export { parseCacheDir } from './parse-cache.js';
+export { isSiteRepo, listSites, readSiteDefinition, SITE_DEFINITION, type SiteRef, siteFiles } from './pegleg.js';
 
 export interface SiteSource {
   /** The first path given: the repository root when it is a folder. */
@@ -36,7 +49,7 @@ export interface LoadOptions {
 }
 
 export async function loadSource(paths: string[], options: LoadOptions, problems: Problems): Promise<SiteSource> {
-  const root = resolve(paths[0] ?? ".");
+  const root = resolve(paths[0] ?? '.');
   const wanted: string[] = [];
   let site: SiteRef | undefined;
   for (const p of paths) {
@@ -53,7 +66,7 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
       if (info.isFile()) {
         wanted.push(abs);
       } else if (!info.isDirectory()) {
-        problems.error("NotARegularFile", `${p} is a ${kindOf(info)}, not a file or folder of site documents`);
+        problems.error('NotARegularFile', `${p} is a ${kindOf(info)}, not a file or folder of site documents`);
       } else if (await isSiteRepo(abs)) {
         const name = options.site ?? (await onlySite(abs, p, problems));
         if (!name) continue;
@@ -67,7 +80,9 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
       problems.error(f.code, f.message);
     }
   }
-  const loaded = (await Promise.all(wanted.map((abs) => loadFile(abs, options, problems)))).filter((l) => l !== undefined);
+  const loaded = (await Promise.all(wanted.map((abs) => loadFile(abs, options, problems)))).filter(
+    (l) => l !== undefined,
+  );
   const result: SiteSource = {
     root,
     files: loaded.map((l) => l.file),
@@ -80,7 +95,10 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
 async function onlySite(dir: string, shown: string, problems: Problems): Promise<string | undefined> {
   const sites = await listSites(dir);
   if (sites.length === 1) return sites[0];
-  problems.error("SiteRequired", `${shown} is a site repository with sites ${sites.join(", ") || "(none)"}: choose one with --site NAME`);
+  problems.error(
+    'SiteRequired',
+    `${shown} is a site repository with sites ${sites.join(', ') || '(none)'}: choose one with --site NAME`,
+  );
   return undefined;
 }
 
@@ -96,7 +114,10 @@ async function loadFile(abs: string, options: LoadOptions, problems: Problems) {
     return undefined;
   }
   const file = new SourceFile(display(abs), read.text);
-  const entry = { file, documents: options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems) };
+  const entry = {
+    file,
+    documents: options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems),
+  };
   cache?.set(abs, entry);
   return entry;
 }
@@ -104,5 +125,5 @@ async function loadFile(abs: string, options: LoadOptions, problems: Problems) {
 /** Paths are shown relative to the working directory when they are below it. */
 function display(abs: string): string {
   const rel = relative(process.cwd(), abs);
-  return rel.startsWith("..") || rel === "" ? abs : rel;
+  return rel.startsWith('..') || rel === '' ? abs : rel;
 }

@@ -9,28 +9,34 @@
 // under the default limits stays refused, and one accepted only under a raised limit is not
 // accepted from the cache once the limit is back.
 
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chunkOf, documentFromChunk, parseFile } from "../documents/parse.js";
-import type { SourceFile } from "../documents/source-file.js";
-import type { SourceDocument } from "../documents/types.js";
-import { limits } from "../limits/index.js";
-import { Problems, type Problem } from "../problems/index.js";
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chunkOf, documentFromChunk, parseFile } from '../documents/parse.js';
+import type { SourceFile } from '../documents/source-file.js';
+import type { SourceDocument } from '../documents/types.js';
+import { limits } from '../limits/index.js';
+import { type Problem, Problems } from '../problems/index.js';
 
 /** Where the command line keeps it: $SLIPWAY_PARSE_CACHE (`off` disables it), else ${SLIPWAY_CACHE:-~/.cache/slipway}/parsed. */
 export function parseCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const set = env.SLIPWAY_PARSE_CACHE;
-  if (set === "off" || set === "0") return undefined;
-  return set || join(env.SLIPWAY_CACHE || join(env.HOME || homedir(), ".cache", "slipway"), "parsed");
+  if (set === 'off' || set === '0') return undefined;
+  return set || join(env.SLIPWAY_CACHE || join(env.HOME || homedir(), '.cache', 'slipway'), 'parsed');
 }
 
 interface Entry {
   docs: { schema: string; metadata: unknown; data: unknown; source: number; chunk: [number, number] }[];
-  problems: { code: string; message: string; severity: Problem["severity"]; offset?: number; document?: Problem["document"] }[];
+  problems: {
+    code: string;
+    message: string;
+    severity: Problem['severity'];
+    offset?: number;
+    document?: Problem['document'];
+  }[];
 }
 
 /** parseFile, through the cache in `dir`. */
@@ -38,7 +44,7 @@ export function parseFileCached(file: SourceFile, dir: string, problems: Problem
   const parser = parserKey();
   if (!parser) return parseFile(file, problems);
   const { maxDocumentBytes, maxAliasNodes } = limits();
-  const name = createHash("sha256").update(`${maxDocumentBytes} ${maxAliasNodes}\n`).update(file.text).digest("hex");
+  const name = createHash('sha256').update(`${maxDocumentBytes} ${maxAliasNodes}\n`).update(file.text).digest('hex');
   const path = join(dir, parser, `${name}.json`);
   const cached = read(path);
   if (cached) return restore(cached, file, problems);
@@ -52,25 +58,48 @@ export function parseFileCached(file: SourceFile, dir: string, problems: Problem
 
 function restore(entry: Entry, file: SourceFile, problems: Problems): SourceDocument[] {
   for (const p of entry.problems) {
-    problems.items.push({ code: p.code, message: p.message, severity: p.severity, ...(p.offset === undefined ? {} : { source: { file, offset: p.offset } }), ...(p.document ? { document: p.document } : {}) });
+    problems.items.push({
+      code: p.code,
+      message: p.message,
+      severity: p.severity,
+      ...(p.offset === undefined ? {} : { source: { file, offset: p.offset } }),
+      ...(p.document ? { document: p.document } : {}),
+    });
   }
   return entry.docs.map((d) =>
-    documentFromChunk({ schema: d.schema, metadata: d.metadata as SourceDocument["metadata"], data: d.data as SourceDocument["data"] }, d.source, file, { offset: d.chunk[0], text: file.text.slice(d.chunk[0], d.chunk[1]) }),
+    documentFromChunk(
+      { schema: d.schema, metadata: d.metadata as SourceDocument['metadata'], data: d.data as SourceDocument['data'] },
+      d.source,
+      file,
+      { offset: d.chunk[0], text: file.text.slice(d.chunk[0], d.chunk[1]) },
+    ),
   );
 }
 
 function record(documents: SourceDocument[], problems: Problem[], file: SourceFile): Entry | undefined {
-  const docs: Entry["docs"] = [];
+  const docs: Entry['docs'] = [];
   for (const d of documents) {
     const chunk = chunkOf(d);
     const seen = new Set<object>();
     if (!chunk || !jsonSafe(d.metadata, seen) || !jsonSafe(d.data, seen)) return undefined;
-    docs.push({ schema: d.schema, metadata: d.metadata, data: d.data, source: d.source.offset, chunk: [chunk.offset, chunk.offset + chunk.text.length] });
+    docs.push({
+      schema: d.schema,
+      metadata: d.metadata,
+      data: d.data,
+      source: d.source.offset,
+      chunk: [chunk.offset, chunk.offset + chunk.text.length],
+    });
   }
-  const out: Entry["problems"] = [];
+  const out: Entry['problems'] = [];
   for (const p of problems) {
     if (p.source && p.source.file !== file) return undefined;
-    out.push({ code: p.code, message: p.message, severity: p.severity, ...(p.source ? { offset: p.source.offset } : {}), ...(p.document ? { document: p.document } : {}) });
+    out.push({
+      code: p.code,
+      message: p.message,
+      severity: p.severity,
+      ...(p.source ? { offset: p.source.offset } : {}),
+      ...(p.document ? { document: p.document } : {}),
+    });
   }
   return { docs, problems: out };
 }
@@ -81,9 +110,9 @@ function record(documents: SourceDocument[], problems: Problem[], file: SourceFi
  * make two, and Deckhand's shallow copies can tell the difference).
  */
 function jsonSafe(v: unknown, seen: Set<object>): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
-  if (typeof v !== "object" || seen.has(v)) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object' || seen.has(v)) return false;
   seen.add(v);
   if (Array.isArray(v)) return v.every((x) => jsonSafe(x, seen));
   if (Object.getPrototypeOf(v) !== Object.prototype) return false;
@@ -93,7 +122,7 @@ function jsonSafe(v: unknown, seen: Set<object>): boolean {
 
 function read(path: string): Entry | undefined {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Entry;
+    return JSON.parse(readFileSync(path, 'utf8')) as Entry;
   } catch {
     return undefined;
   }
@@ -105,7 +134,8 @@ function write(path: string, entry: Entry): void {
     if (!exists(dir)) {
       mkdirSync(dir, { recursive: true });
       // Entries of an older parser are never read again.
-      for (const other of readdirSync(dirname(dir))) if (join(dirname(dir), other) !== dir) rmSync(join(dirname(dir), other), { recursive: true, force: true });
+      for (const other of readdirSync(dirname(dir)))
+        if (join(dirname(dir), other) !== dir) rmSync(join(dirname(dir), other), { recursive: true, force: true });
     }
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(entry));
@@ -125,7 +155,7 @@ function exists(dir: string): boolean {
 }
 
 /** The folders (beside this one) whose code decides what parseFile returns. */
-const PARSER_FOLDERS = ["documents", "limits"];
+const PARSER_FOLDERS = ['documents', 'limits'];
 
 let key: string | null | undefined;
 
@@ -145,18 +175,20 @@ function parserKey(): string | null {
 }
 
 function hashParser(): string {
-  const hash = createHash("sha256");
+  const hash = createHash('sha256');
   const here = dirname(fileURLToPath(import.meta.url));
   for (const folder of PARSER_FOLDERS) {
-    const at = join(here, "..", folder);
-    for (const name of readdirSync(at).filter((n) => /\.[cm]?[jt]s$/.test(n) && !n.includes(".test.")).sort()) {
+    const at = join(here, '..', folder);
+    for (const name of readdirSync(at)
+      .filter((n) => /\.[cm]?[jt]s$/.test(n) && !n.includes('.test.'))
+      .sort()) {
       hash.update(`${folder}/${name}`).update(readFileSync(join(at, name)));
     }
   }
   try {
-    hash.update(readFileSync(createRequire(import.meta.url).resolve("js-yaml")));
+    hash.update(readFileSync(createRequire(import.meta.url).resolve('js-yaml')));
   } catch {
-    hash.update("js-yaml");
+    hash.update('js-yaml');
   }
-  return hash.digest("hex").slice(0, 16);
+  return hash.digest('hex').slice(0, 16);
 }

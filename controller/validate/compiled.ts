@@ -2,9 +2,9 @@
 // and a hash of its content: every schema is compiled once, however many sites and
 // documents it validates.
 
-import { createHash } from "node:crypto";
-import { compileSchema, schemaErrors, type Engine, type ValidateFunction } from "./engines.js";
-import type { JsonSchema } from "./schemas/index.js";
+import { createHash } from 'node:crypto';
+import { compileSchema, type Engine, schemaErrors, type ValidateFunction } from './engines.js';
+import type { JsonSchema } from './schemas/index.js';
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; reason: string };
 
@@ -32,15 +32,17 @@ export function compiled(engine: Engine, name: string, schema: JsonSchema, conte
 function tryCompile(engine: Engine, schema: JsonSchema): Compiled {
   compiles++;
   // A site's schema is checked against its meta-schema first (the built-in ones are known good).
-  const invalid = engine === "builtin" ? undefined : schemaErrors(engine, schema as Record<string, unknown>);
+  const invalid = engine === 'builtin' ? undefined : schemaErrors(engine, schema as Record<string, unknown>);
   if (invalid) return { ok: false, reason: invalid };
   try {
     return { ok: true, validate: compileSchema(engine, schema as Record<string, unknown>) };
   } catch (e) {
-    return { ok: false, reason: (e instanceof Error ? e.message : String(e)).split("\n")[0]! };
+    return { ok: false, reason: (e instanceof Error ? e.message : String(e)).split('\n')[0]! };
   }
 }
 
 export function hashOf(value: unknown): string {
-  return createHash("sha1").update(JSON.stringify(value) ?? "undefined").digest("hex");
+  return createHash('sha1')
+    .update(JSON.stringify(value) ?? 'undefined')
+    .digest('hex');
 }

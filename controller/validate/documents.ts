@@ -1,13 +1,14 @@
 // Validation of rendered documents' `data` against every schema that applies to them.
 
-import { locatePath } from "../documents/parse.js";
-import { yamlLib } from "../documents/yaml-lib.js";
-import { docRef, type RenderedDocument } from "../documents/types.js";
-import { describeDocument, type Problems } from "../problems/index.js";
-import { describeError, formatPath, pruneBranchErrors } from "./errors.js";
-import { checkPlaceholders } from "./placeholders.js";
-import { buildRegistry, type SchemaEntry } from "./registry.js";
-import type { JsonSchema } from "./schemas/index.js";
+import { locatePath } from '../documents/parse.js';
+import { docRef } from '../documents/types.js';
+import { yamlLib } from '../documents/yaml-lib.js';
+import { describeDocument, type Problems } from '../problems/index.js';
+import { describeError, formatPath, pruneBranchErrors } from './errors.js';
+import { checkPlaceholders } from './placeholders.js';
+import { buildRegistry, type SchemaEntry } from './registry.js';
+import type { JsonSchema } from './schemas/index.js';
+import type { ValidatedDocument } from './validated-document.js';
 
 export interface ValidateOptions {
   /**
@@ -22,9 +23,13 @@ export interface ValidateOptions {
  * What validation reads of a document: a RenderedDocument, or a raw SourceDocument (lint
  * validates site definitions before rendering).
  */
-export type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
+export type { ValidatedDocument } from './validated-document.js';
 
-export function validateDocuments(rendered: readonly ValidatedDocument[], problems: Problems, options: ValidateOptions = {}): void {
+export function validateDocuments(
+  rendered: readonly ValidatedDocument[],
+  problems: Problems,
+  options: ValidateOptions = {},
+): void {
   checkPlaceholders(rendered, problems);
   const registry = buildRegistry(rendered, options.extraSchemas ?? {}, problems);
   const unknown = new Map<string, ValidatedDocument[]>();
@@ -41,9 +46,12 @@ export function validateDocuments(rendered: readonly ValidatedDocument[], proble
   }
   for (const [schema, docs] of unknown) {
     const first = docs[0]!;
-    const count = docs.length === 1 ? `${describeDocument({ schema, name: first.metadata.name })} is` : `${docs.length} documents of schema ${schema} (first: ${first.metadata.name}) are`;
-    problems.warning("UnknownDocumentSchema", `no schema is known for ${schema}: ${count} not validated`, {
-      source: locatePath(first, ["schema"]),
+    const count =
+      docs.length === 1
+        ? `${describeDocument({ schema, name: first.metadata.name })} is`
+        : `${docs.length} documents of schema ${schema} (first: ${first.metadata.name}) are`;
+    problems.warning('UnknownDocumentSchema', `no schema is known for ${schema}: ${count} not validated`, {
+      source: locatePath(first, ['schema']),
       document: docRef(first),
     });
   }
@@ -52,11 +60,13 @@ export function validateDocuments(rendered: readonly ValidatedDocument[], proble
 function validateOne(doc: ValidatedDocument, entry: SchemaEntry, problems: Problems): void {
   if (entry.validate(doc.data)) return;
   const label = describeDocument({ schema: doc.schema, name: doc.metadata.name });
-  const by = entry.origin === "built-in" ? `built-in schema ${entry.name}` : `DataSchema ${entry.name}`;
+  const by = entry.origin === 'built-in' ? `built-in schema ${entry.name}` : `DataSchema ${entry.name}`;
   for (const error of pruneBranchErrors(entry.validate.errors ?? [])) {
-    const { path, text } = describeError(error, ["data"], doc.data);
-    const inherited = writtenIn(doc, path) ? "" : "; the value is not written in this document: it comes from a parent or a substitution";
-    problems.error("SchemaValidationError", `${label}: ${formatPath(path)} ${text} (${by}${inherited})`, {
+    const { path, text } = describeError(error, ['data'], doc.data);
+    const inherited = writtenIn(doc, path)
+      ? ''
+      : '; the value is not written in this document: it comes from a parent or a substitution';
+    problems.error('SchemaValidationError', `${label}: ${formatPath(path)} ${text} (${by}${inherited})`, {
       source: locatePath(doc, path),
       document: docRef(doc),
     });
@@ -68,8 +78,9 @@ function writtenIn(doc: ValidatedDocument, path: readonly (string | number)[]): 
   const { isMap, isScalar, isSeq } = yamlLib(); // loaded only when there is an error to explain
   let node: unknown = doc.node.contents;
   for (const key of path) {
-    if (isMap(node)) node = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key))?.value;
-    else if (isSeq(node) && typeof key === "number") node = node.items[key];
+    if (isMap(node))
+      node = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key))?.value;
+    else if (isSeq(node) && typeof key === 'number') node = node.items[key];
     else return false;
     if (node === undefined) return false;
   }

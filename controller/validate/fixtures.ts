@@ -1,25 +1,25 @@
 // A valid example of every kind with a built-in schema, as YAML documents. Used by the
 // tests, and a reference for what each kind looks like.
 
-const meta = (name: string, policy = "cleartext") =>
+const meta = (name: string, policy = 'cleartext') =>
   `metadata:\n  schema: metadata/Document/v1\n  name: ${name}\n  storagePolicy: ${policy}\n  layeringDefinition:\n    abstract: false\n    layer: site\n`;
 const control = (name: string) => `metadata:\n  schema: metadata/Control/v1\n  name: ${name}\n`;
 
 export const VALID_EXAMPLES: Record<string, string> = {
-  "deckhand/LayeringPolicy/v1": `schema: deckhand/LayeringPolicy/v1\n${control("layering-policy")}data:\n  layerOrder: [global, type, site]\n`,
-  "deckhand/DataSchema/v1": `schema: deckhand/DataSchema/v1\n${control("example/Thing/v1")}data:\n  $schema: http://json-schema.org/draft-04/schema#\n  type: object\n  properties:\n    size: {type: integer}\n`,
-  "deckhand/ValidationPolicy/v1": `schema: deckhand/ValidationPolicy/v1\n${control("site-deploy-ready")}data:\n  validations:\n    - name: deckhand-schema-validation\n    - name: drydock-site-validation\n      expiresAfter: P1W\n`,
-  "deckhand/Passphrase/v1": `schema: deckhand/Passphrase/v1\n${meta("ipmi-password", "encrypted")}data: s3cr3t\n`,
-  "deckhand/Certificate/v1": `schema: deckhand/Certificate/v1\n${meta("apiserver", "cleartext")}data: |\n  -----BEGIN CERTIFICATE-----\n  MIIB\n  -----END CERTIFICATE-----\n`,
-  "deckhand/CertificateKey/v1": `schema: deckhand/CertificateKey/v1\n${meta("apiserver", "encrypted")}data: key\n`,
-  "deckhand/CertificateAuthority/v1": `schema: deckhand/CertificateAuthority/v1\n${meta("kubernetes", "cleartext")}data: ca\n`,
-  "deckhand/CertificateAuthorityKey/v1": `schema: deckhand/CertificateAuthorityKey/v1\n${meta("kubernetes", "encrypted")}data: ca-key\n`,
-  "deckhand/PrivateKey/v1": `schema: deckhand/PrivateKey/v1\n${meta("service-account", "encrypted")}data: private\n`,
-  "deckhand/PublicKey/v1": `schema: deckhand/PublicKey/v1\n${meta("service-account", "cleartext")}data: public\n`,
-  "armada/Manifest/v1": `schema: armada/Manifest/v1\n${meta("site-manifest")}data:\n  release_prefix: slipway\n  chart_groups:\n    - infra\n    - apps\n`,
-  "armada/ChartGroup/v1": `schema: armada/ChartGroup/v1\n${meta("infra")}data:\n  description: Infrastructure\n  sequenced: true\n  test_charts: false\n  chart_group:\n    - ingress\n`,
-  "armada/Chart/v1": `schema: armada/Chart/v1
-${meta("ingress")}data:
+  'deckhand/LayeringPolicy/v1': `schema: deckhand/LayeringPolicy/v1\n${control('layering-policy')}data:\n  layerOrder: [global, type, site]\n`,
+  'deckhand/DataSchema/v1': `schema: deckhand/DataSchema/v1\n${control('example/Thing/v1')}data:\n  $schema: http://json-schema.org/draft-04/schema#\n  type: object\n  properties:\n    size: {type: integer}\n`,
+  'deckhand/ValidationPolicy/v1': `schema: deckhand/ValidationPolicy/v1\n${control('site-deploy-ready')}data:\n  validations:\n    - name: deckhand-schema-validation\n    - name: drydock-site-validation\n      expiresAfter: P1W\n`,
+  'deckhand/Passphrase/v1': `schema: deckhand/Passphrase/v1\n${meta('ipmi-password', 'encrypted')}data: s3cr3t\n`,
+  'deckhand/Certificate/v1': `schema: deckhand/Certificate/v1\n${meta('apiserver', 'cleartext')}data: |\n  -----BEGIN CERTIFICATE-----\n  MIIB\n  -----END CERTIFICATE-----\n`,
+  'deckhand/CertificateKey/v1': `schema: deckhand/CertificateKey/v1\n${meta('apiserver', 'encrypted')}data: key\n`,
+  'deckhand/CertificateAuthority/v1': `schema: deckhand/CertificateAuthority/v1\n${meta('kubernetes', 'cleartext')}data: ca\n`,
+  'deckhand/CertificateAuthorityKey/v1': `schema: deckhand/CertificateAuthorityKey/v1\n${meta('kubernetes', 'encrypted')}data: ca-key\n`,
+  'deckhand/PrivateKey/v1': `schema: deckhand/PrivateKey/v1\n${meta('service-account', 'encrypted')}data: private\n`,
+  'deckhand/PublicKey/v1': `schema: deckhand/PublicKey/v1\n${meta('service-account', 'cleartext')}data: public\n`,
+  'armada/Manifest/v1': `schema: armada/Manifest/v1\n${meta('site-manifest')}data:\n  release_prefix: slipway\n  chart_groups:\n    - infra\n    - apps\n`,
+  'armada/ChartGroup/v1': `schema: armada/ChartGroup/v1\n${meta('infra')}data:\n  description: Infrastructure\n  sequenced: true\n  test_charts: false\n  chart_group:\n    - ingress\n`,
+  'armada/Chart/v1': `schema: armada/Chart/v1
+${meta('ingress')}data:
   chart_name: ingress
   release: ingress
   namespace: kube-system
@@ -61,8 +61,8 @@ ${meta("ingress")}data:
     subpath: ingress
     reference: main
 `,
-  "drydock/BaremetalNode/v1": `schema: drydock/BaremetalNode/v1
-${meta("node01")}data:
+  'drydock/BaremetalNode/v1': `schema: drydock/BaremetalNode/v1
+${meta('node01')}data:
   host_profile: cp
   hardware_profile: generic
   primary_network: oam
@@ -98,9 +98,9 @@ ${meta("node01")}data:
     kernel: hwe-22.04
     kernel_params: {console: ttyS0}
 `,
-  "pegleg/SiteDefinition/v1": `schema: pegleg/SiteDefinition/v1\n${meta("lab")}data:\n  site_type: edge\n  revision: v1.0\n`,
-  "shipyard/DeploymentConfiguration/v1": `schema: shipyard/DeploymentConfiguration/v1
-${meta("deployment-configuration")}data:
+  'pegleg/SiteDefinition/v1': `schema: pegleg/SiteDefinition/v1\n${meta('lab')}data:\n  site_type: edge\n  revision: v1.0\n`,
+  'shipyard/DeploymentConfiguration/v1': `schema: shipyard/DeploymentConfiguration/v1
+${meta('deployment-configuration')}data:
   physical_provisioner:
     deployment_strategy: all-at-once
     deploy_interval: 30
@@ -110,8 +110,8 @@ ${meta("deployment-configuration")}data:
     manifest: site-manifest
     post_apply_timeout: 1800
 `,
-  "slipway/BaremetalHost/v1": `schema: slipway/BaremetalHost/v1
-${meta("node01")}data:
+  'slipway/BaremetalHost/v1': `schema: slipway/BaremetalHost/v1
+${meta('node01')}data:
   node: node01
   bmc:
     address: redfish+https://10.0.0.11/redfish/v1/Systems/1

@@ -4,17 +4,19 @@
 // is no error until a value needs it, such a `$ref` is swapped for a keyword that fails with
 // jsonschema's message when it is reached.
 
-import type { JsonSchema } from "./schemas/index.js";
+import type { JsonSchema } from './schemas/index.js';
 
-export const UNRESOLVED_REF = "x-slipway-unresolved-ref";
+export const UNRESOLVED_REF = 'x-slipway-unresolved-ref';
 
 /** The ajv keyword that stands for a `$ref` that resolves to nothing. */
 export const unresolvedRefKeyword = {
   keyword: UNRESOLVED_REF,
-  schemaType: "string",
+  schemaType: 'string',
   errors: true,
   validate: function unresolved(ref: string): boolean {
-    (unresolved as unknown as { errors: object[] }).errors = [{ keyword: UNRESOLVED_REF, message: `can't resolve reference ${ref}`, params: { ref } }];
+    (unresolved as unknown as { errors: object[] }).errors = [
+      { keyword: UNRESOLVED_REF, message: `can't resolve reference ${ref}`, params: { ref } },
+    ];
     return false;
   },
 } as const;
@@ -26,15 +28,16 @@ export function withLenientRefs(schema: JsonSchema): JsonSchema {
       const items = node.map(rewrite);
       return items.some((x, i) => x !== node[i]) ? items : node;
     }
-    if (typeof node !== "object" || node === null) return node;
+    if (typeof node !== 'object' || node === null) return node;
     const obj = node as Record<string, unknown>;
     const ref = obj.$ref;
-    if (typeof ref === "string" && ref.startsWith("#") && resolvePointer(schema, ref) === undefined) return { [UNRESOLVED_REF]: ref };
+    if (typeof ref === 'string' && ref.startsWith('#') && resolvePointer(schema, ref) === undefined)
+      return { [UNRESOLVED_REF]: ref };
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) {
       // `enum`, `const` and `default` hold data, not schemas.
-      const next = k === "enum" || k === "const" || k === "default" ? v : rewrite(v);
+      const next = k === 'enum' || k === 'const' || k === 'default' ? v : rewrite(v);
       if (next !== v) changed = true;
       out[k] = next;
     }
@@ -46,12 +49,12 @@ export function withLenientRefs(schema: JsonSchema): JsonSchema {
 /** The value a `#/a/b` JSON pointer names inside `root`, or undefined. */
 function resolvePointer(root: unknown, ref: string): unknown {
   const pointer = decodeURIComponent(ref.slice(1));
-  if (pointer === "") return root;
-  if (!pointer.startsWith("/")) return undefined; // a `#name` anchor: leave it to ajv
+  if (pointer === '') return root;
+  if (!pointer.startsWith('/')) return undefined; // a `#name` anchor: leave it to ajv
   let cur: unknown = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (typeof cur !== "object" || cur === null || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }
   return cur;

@@ -3,26 +3,34 @@
 // schemas in schemas/metadata.ts reject; when it says no, ajv runs and explains why.
 // envelope.test.ts checks both agree on every test case.
 
-import { CONTROL_METADATA, DOCUMENT_METADATA } from "../documents/types.js";
+import { CONTROL_METADATA, DOCUMENT_METADATA } from '../documents/types.js';
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optional = (v: unknown, test: (v: unknown) => boolean) => v === undefined || test(v);
-const isString = (v: unknown): v is string => typeof v === "string";
-const isNonEmptyString = (v: unknown) => typeof v === "string" && v.length > 0;
-const isBoolean = (v: unknown) => typeof v === "boolean";
-const isInteger = (v: unknown) => typeof v === "number" && Number.isInteger(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isBoolean = (v: unknown) => typeof v === 'boolean';
+const isInteger = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 const onlyKeys = (o: Obj, allowed: ReadonlySet<string>) => Object.keys(o).every((k) => allowed.has(k));
 
-const DOCUMENT_KEYS = new Set(["schema", "name", "labels", "replacement", "storagePolicy", "layeringDefinition", "substitutions"]);
-const LAYERING_KEYS = new Set(["layer", "abstract", "parentSelector", "actions"]);
-const ACTION_KEYS = new Set(["method", "path"]);
-const METHODS = new Set(["merge", "replace", "delete"]);
-const SUBSTITUTION_KEYS = new Set(["dest", "src"]);
-const SRC_KEYS = new Set(["schema", "name", "path", "pattern", "match_group", "deepcopy"]);
-const DEST_KEYS = new Set(["path", "pattern", "recurse"]);
-const POLICIES = new Set(["cleartext", "encrypted"]);
+const DOCUMENT_KEYS = new Set([
+  'schema',
+  'name',
+  'labels',
+  'replacement',
+  'storagePolicy',
+  'layeringDefinition',
+  'substitutions',
+]);
+const LAYERING_KEYS = new Set(['layer', 'abstract', 'parentSelector', 'actions']);
+const ACTION_KEYS = new Set(['method', 'path']);
+const METHODS = new Set(['merge', 'replace', 'delete']);
+const SUBSTITUTION_KEYS = new Set(['dest', 'src']);
+const SRC_KEYS = new Set(['schema', 'name', 'path', 'pattern', 'match_group', 'deepcopy']);
+const DEST_KEYS = new Set(['path', 'pattern', 'recurse']);
+const POLICIES = new Set(['cleartext', 'encrypted']);
 const SCHEMA = /^[A-Za-z]+\/[A-Za-z]+\/v\d+$/;
 
 export function metadataCertainlyValid(metadata: unknown): boolean {
@@ -95,7 +103,15 @@ function controlMetadata(m: Obj): boolean {
     isNonEmptyString(m.name) &&
     optional(m.labels, (l) => isObj(l) && Object.values(l).every(isString)) &&
     optional(m.storagePolicy, (p) => isString(p) && POLICIES.has(p)) &&
-    optional(m.layeringDefinition, (l) => isObj(l) && l.parentSelector === undefined && l.actions === undefined && optional(l.layer, isString) && optional(l.abstract, isBoolean)) &&
+    optional(
+      m.layeringDefinition,
+      (l) =>
+        isObj(l) &&
+        l.parentSelector === undefined &&
+        l.actions === undefined &&
+        optional(l.layer, isString) &&
+        optional(l.abstract, isBoolean),
+    ) &&
     m.substitutions === undefined &&
     m.replacement === undefined
   );

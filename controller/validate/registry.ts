@@ -4,19 +4,20 @@
 // a version (`a/B`) validates every version (`a/B/...`). Schemas are compiled when a
 // document first needs them (and then cached for the process, see compiled.ts).
 
-import { locatePath } from "../documents/parse.js";
-import { DATA_SCHEMA, docRef, isControl, type RenderedDocument } from "../documents/types.js";
+import { locatePath } from '../documents/parse.js';
+import { DATA_SCHEMA, docRef, isControl, type RenderedDocument } from '../documents/types.js';
 
-type ValidatedDocument = Pick<RenderedDocument, "schema" | "metadata" | "data" | "source" | "node">;
-import { describeDocument, type Problems } from "../problems/index.js";
-import { compiled, hashOf } from "./compiled.js";
-import { engineForDataSchema, type Engine, type ValidateFunction } from "./engines.js";
-import { builtinSchemas, type JsonSchema } from "./schemas/index.js";
+type ValidatedDocument = Pick<RenderedDocument, 'schema' | 'metadata' | 'data' | 'source' | 'node'>;
+
+import { describeDocument, type Problems } from '../problems/index.js';
+import { compiled, hashOf } from './compiled.js';
+import { type Engine, engineForDataSchema, type ValidateFunction } from './engines.js';
+import { builtinSchemas, type JsonSchema } from './schemas/index.js';
 
 export interface SchemaEntry {
   /** The schema's name: the document schema (or schema prefix) it validates. */
   name: string;
-  origin: "built-in" | "DataSchema";
+  origin: 'built-in' | 'DataSchema';
   validate: ValidateFunction;
 }
 
@@ -30,7 +31,7 @@ export interface SchemaRegistry {
 /** A schema known by name, compiled on first use. */
 interface Candidate {
   name: string;
-  origin: SchemaEntry["origin"];
+  origin: SchemaEntry['origin'];
   engine: Engine;
   schema: JsonSchema;
   contentKey: string;
@@ -41,16 +42,20 @@ interface Candidate {
 const DATA_SCHEMA_NAME = /^[A-Za-z]+\/[A-Za-z]+(\/v\d+)?$/;
 const RESERVED = /^(deckhand|metadata)\//;
 
-export function buildRegistry(documents: readonly ValidatedDocument[], extraSchemas: Readonly<Record<string, JsonSchema>>, problems: Problems): SchemaRegistry {
+export function buildRegistry(
+  documents: readonly ValidatedDocument[],
+  extraSchemas: Readonly<Record<string, JsonSchema>>,
+  problems: Problems,
+): SchemaRegistry {
   const exact = new Map<string, Candidate>();
   const prefixed: Candidate[] = [];
   const broken = new Set<string>();
 
   for (const [name, schema] of Object.entries(builtinSchemas)) {
-    exact.set(name, { name, origin: "built-in", engine: "builtin", schema, contentKey: "built-in" });
+    exact.set(name, { name, origin: 'built-in', engine: 'builtin', schema, contentKey: 'built-in' });
   }
   for (const [name, schema] of Object.entries(extraSchemas)) {
-    exact.set(name, { name, origin: "built-in", engine: "builtin", schema, contentKey: hashOf(schema) });
+    exact.set(name, { name, origin: 'built-in', engine: 'builtin', schema, contentKey: hashOf(schema) });
   }
   for (const doc of documents) {
     if (doc.schema !== DATA_SCHEMA) continue;
@@ -62,7 +67,12 @@ export function buildRegistry(documents: readonly ValidatedDocument[], extraSche
   const ready = new Map<Candidate, SchemaEntry | undefined>();
   const entryOf = (c: Candidate): SchemaEntry | undefined => {
     if (ready.has(c)) return ready.get(c);
-    const result = compiled(c.engine, c.origin === "DataSchema" ? `DataSchema:${c.name}` : c.name, c.schema, c.contentKey);
+    const result = compiled(
+      c.engine,
+      c.origin === 'DataSchema' ? `DataSchema:${c.name}` : c.name,
+      c.schema,
+      c.contentKey,
+    );
     let entry: SchemaEntry | undefined;
     if (result.ok) entry = { name: c.name, origin: c.origin, validate: result.validate };
     else if (c.doc) {
@@ -95,26 +105,38 @@ export function buildRegistry(documents: readonly ValidatedDocument[], extraSche
 /** A DataSchema document as a schema to use, or a problem saying why it cannot be one. */
 function dataSchemaCandidate(doc: ValidatedDocument, problems: Problems): Candidate | undefined {
   const name = doc.metadata.name;
-  const where = { source: locatePath(doc, ["metadata", "name"]), document: docRef(doc) };
+  const where = { source: locatePath(doc, ['metadata', 'name']), document: docRef(doc) };
   const label = describeDocument({ schema: doc.schema, name });
   if (!isControl(doc)) return undefined; // reported by checkEnvelopes
   if (RESERVED.test(name)) {
-    problems.warning("IgnoredDataSchema", `${label}: names under deckhand/ and metadata/ are reserved; the built-in schema is used instead`, where);
+    problems.warning(
+      'IgnoredDataSchema',
+      `${label}: names under deckhand/ and metadata/ are reserved; the built-in schema is used instead`,
+      where,
+    );
     return undefined;
   }
   if (!DATA_SCHEMA_NAME.test(name)) {
-    problems.warning("IgnoredDataSchema", `${label}: the name must be a document schema such as 'example/Kind/v1' (or 'example/Kind' for every version); this DataSchema validates nothing`, where);
+    problems.warning(
+      'IgnoredDataSchema',
+      `${label}: the name must be a document schema such as 'example/Kind/v1' (or 'example/Kind' for every version); this DataSchema validates nothing`,
+      where,
+    );
     return undefined;
   }
-  if (typeof doc.data !== "object" || doc.data === null || Array.isArray(doc.data)) return undefined; // data shape: built-in deckhand/DataSchema/v1
+  if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) return undefined; // data shape: built-in deckhand/DataSchema/v1
   const schema = doc.data as JsonSchema;
   // Checked against its meta-schema and compiled only when a document needs it (entryOf).
-  return { name, origin: "DataSchema", engine: engineForDataSchema(schema), schema, contentKey: hashOf(schema), doc };
+  return { name, origin: 'DataSchema', engine: engineForDataSchema(schema), schema, contentKey: hashOf(schema), doc };
 }
 
 function reportInvalid(doc: ValidatedDocument, reason: string, problems: Problems): void {
-  problems.error("InvalidDataSchema", `${describeDocument({ schema: doc.schema, name: doc.metadata.name })}: data is not a valid JSON Schema: ${reason}`, {
-    source: locatePath(doc, ["data"]),
-    document: docRef(doc),
-  });
+  problems.error(
+    'InvalidDataSchema',
+    `${describeDocument({ schema: doc.schema, name: doc.metadata.name })}: data is not a valid JSON Schema: ${reason}`,
+    {
+      source: locatePath(doc, ['data']),
+      document: docRef(doc),
+    },
+  );
 }

@@ -1,12 +1,12 @@
 // Test helpers: documents from YAML text, as the parser and the renderer would hand them over.
-import { parseText } from "../documents/parse.js";
-import type { RenderedDocument, SourceDocument } from "../documents/types.js";
-import { formatProblem, Problems } from "../problems/index.js";
+import { parseText } from '../documents/parse.js';
+import type { RenderedDocument, SourceDocument } from '../documents/types.js';
+import { formatProblem, Problems } from '../problems/index.js';
 
 export function sourceDocs(path: string, text: string): SourceDocument[] {
   const problems = new Problems();
   const docs = parseText(path, text, problems);
-  if (problems.items.length > 0) throw new Error(problems.items.map(formatProblem).join("\n"));
+  if (problems.items.length > 0) throw new Error(problems.items.map(formatProblem).join('\n'));
   return docs;
 }
 
@@ -15,8 +15,13 @@ export function sourceDocs(path: string, text: string): SourceDocument[] {
  * a lazy getter, so it is forwarded, never copied with a spread.
  */
 export function renderedDocs(path: string, text: string): RenderedDocument[] {
-  return sourceDocs(path, text).map((d) =>
-    Object.defineProperty({ schema: d.schema, metadata: d.metadata, data: d.data, source: d.source, secretPaths: [] }, "node", { get: () => d.node }) as unknown as RenderedDocument,
+  return sourceDocs(path, text).map(
+    (d) =>
+      Object.defineProperty(
+        { schema: d.schema, metadata: d.metadata, data: d.data, source: d.source, secretPaths: [] },
+        'node',
+        { get: () => d.node },
+      ) as unknown as RenderedDocument,
   );
 }
 

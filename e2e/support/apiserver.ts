@@ -8,18 +8,18 @@
 // `kube.sh down` keep working). It holds kube.sh's lock (e2e/.state/.kube.lock) while it
 // works, so it never races an `up` or `down`, and, like kube.sh, does not pass the lock's
 // fd on to the apiserver. In a kind cluster it moves the static pod's manifest out and back.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { readFileSync, readlinkSync } from "node:fs";
-import https from "node:https";
-import path from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
-import { loadE2EEnv, repoRoot } from "./env.js";
+import { execFile } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { loadE2EEnv, repoRoot } from './env.js';
 
-const STATE = path.join(repoRoot, "e2e", ".state");
-const PID_FILE = path.join(STATE, "pids", "kube-apiserver.pid");
-const LOG_FILE = path.join(STATE, "logs", "kube-apiserver.log");
-const LOCK_FILE = path.join(STATE, ".kube.lock");
+const STATE = path.join(repoRoot, 'e2e', '.state');
+const PID_FILE = path.join(STATE, 'pids', 'kube-apiserver.pid');
+const LOG_FILE = path.join(STATE, 'logs', 'kube-apiserver.log');
+const LOCK_FILE = path.join(STATE, '.kube.lock');
 
 export interface ApiserverProcess {
   pid: number;
@@ -32,7 +32,7 @@ export interface ApiserverProcess {
 export function apiserverProcess(): ApiserverProcess {
   let pidText: string;
   try {
-    pidText = readFileSync(PID_FILE, "utf8");
+    pidText = readFileSync(PID_FILE, 'utf8');
   } catch {
     throw new Error(
       `${PID_FILE} does not exist: restarting the apiserver needs the local cluster of e2e/infra/kube.sh (not kind); run \`npm run infra:up\``,
@@ -44,17 +44,20 @@ export function apiserverProcess(): ApiserverProcess {
   let cmdline: string;
   let environ: string;
   try {
-    exe = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "");
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+    exe = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
   } catch (err) {
     throw new Error(`kube-apiserver (pid ${pid} from ${PID_FILE}) is not running: ${(err as Error).message}`);
   }
-  if (!path.basename(exe).startsWith("kube-apiserver")) throw new Error(`pid ${pid} is ${exe}, not kube-apiserver`);
-  const args = cmdline.split("\0").filter((a, i, all) => !(a === "" && i === all.length - 1)).slice(1);
+  if (!path.basename(exe).startsWith('kube-apiserver')) throw new Error(`pid ${pid} is ${exe}, not kube-apiserver`);
+  const args = cmdline
+    .split('\0')
+    .filter((a, i, all) => !(a === '' && i === all.length - 1))
+    .slice(1);
   const env: Record<string, string> = {};
-  for (const entry of environ.split("\0")) {
-    const eq = entry.indexOf("=");
+  for (const entry of environ.split('\0')) {
+    const eq = entry.indexOf('=');
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   return { pid, exe, args, env };
@@ -117,12 +120,24 @@ for ((i = 0; i < 600; i++)); do new=$(pgrep -x kube-apiserver | head -n1 || true
 echo "$old \${new:-0}"
 `;
 
-async function restartKindApiserver(kubeconfig: string, cluster: string, options: RestartOptions): Promise<RestartResult> {
+async function restartKindApiserver(
+  kubeconfig: string,
+  cluster: string,
+  options: RestartOptions,
+): Promise<RestartResult> {
   const start = Date.now();
   const { stdout } = await promisify(execFile)(
-    "docker",
-    ["exec", `${cluster}-control-plane`, "bash", "-c", KIND_RESTART_SCRIPT, "restart-apiserver", ((options.downMs ?? 0) / 1000).toFixed(3)],
-    { encoding: "utf8", timeout: 180_000 + (options.downMs ?? 0) },
+    'docker',
+    [
+      'exec',
+      `${cluster}-control-plane`,
+      'bash',
+      '-c',
+      KIND_RESTART_SCRIPT,
+      'restart-apiserver',
+      ((options.downMs ?? 0) / 1000).toFixed(3),
+    ],
+    { encoding: 'utf8', timeout: 180_000 + (options.downMs ?? 0) },
   );
   const [oldPid, newPid] = stdout.trim().split(/\s+/).map(Number) as [number, number];
   const downMs = Date.now() - start;
@@ -135,9 +150,13 @@ async function restartKindApiserver(kubeconfig: string, cluster: string, options
  * Stops the apiserver, starts it again, waits for /readyz: the local cluster's process (same binary,
  * arguments, environment), or the kind control-plane node's static pod when the infra runs kind.
  */
-export async function restartApiserver(kubeconfig: string, options: RestartOptions & { kindCluster?: string } = {}): Promise<RestartResult> {
+export async function restartApiserver(
+  kubeconfig: string,
+  options: RestartOptions & { kindCluster?: string } = {},
+): Promise<RestartResult> {
   const vars = loadE2EEnv();
-  const kindCluster = options.kindCluster ?? (vars["SLIPWAY_E2E_CLUSTER"] === "kind" ? vars["SLIPWAY_KIND_CLUSTER"] : undefined);
+  const kindCluster =
+    options.kindCluster ?? (vars.SLIPWAY_E2E_CLUSTER === 'kind' ? vars.SLIPWAY_KIND_CLUSTER : undefined);
   if (kindCluster) return restartKindApiserver(kubeconfig, kindCluster, options);
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const downSeconds = ((options.downMs ?? 0) / 1000).toFixed(3);
@@ -146,11 +165,22 @@ export async function restartApiserver(kubeconfig: string, options: RestartOptio
   // Asynchronous on purpose: the informers under test live in this process and must keep
   // running (and noticing the outage) while the apiserver is down.
   const { stdout: out } = await promisify(execFile)(
-    "bash",
-    ["-c", RESTART_SCRIPT, "restart-apiserver", LOCK_FILE, PID_FILE, LOG_FILE, String(proc.pid), downSeconds, proc.exe, ...proc.args],
-    { env: proc.env, encoding: "utf8", timeout: 180_000 + (options.downMs ?? 0) },
+    'bash',
+    [
+      '-c',
+      RESTART_SCRIPT,
+      'restart-apiserver',
+      LOCK_FILE,
+      PID_FILE,
+      LOG_FILE,
+      String(proc.pid),
+      downSeconds,
+      proc.exe,
+      ...proc.args,
+    ],
+    { env: proc.env, encoding: 'utf8', timeout: 180_000 + (options.downMs ?? 0) },
   );
-  const newPid = Number(out.trim().split("\n").pop());
+  const newPid = Number(out.trim().split('\n').pop());
   const downMs = Date.now() - start;
   await waitForReady(kubeconfig, readyTimeoutMs);
   return { oldPid: proc.pid, newPid, downMs, readyAfterMs: Date.now() - start };
@@ -161,11 +191,11 @@ export async function waitForReady(kubeconfig: string, timeoutMs: number): Promi
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const deadline = Date.now() + timeoutMs;
-  let last = "";
+  let last = '';
   while (Date.now() < deadline) {
     try {
       last = await readyz(kc);
-      if (last === "ok") return;
+      if (last === 'ok') return;
     } catch (err) {
       last = (err as Error).message;
     }
@@ -176,19 +206,21 @@ export async function waitForReady(kubeconfig: string, timeoutMs: number): Promi
 
 async function readyz(kc: KubeConfig): Promise<string> {
   const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error("kubeconfig has no cluster");
-  const opts: https.RequestOptions = { method: "GET", timeout: 3000, agent: false };
+  if (!server) throw new Error('kubeconfig has no cluster');
+  const opts: https.RequestOptions = { method: 'GET', timeout: 3000, agent: false };
   await kc.applyToHTTPSOptions(opts);
   return new Promise((resolve, reject) => {
-    const req = https.request(new URL("/readyz", server), opts, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
-      res.on("error", reject);
+    const req = https.request(new URL('/readyz', server), opts, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode}: ${body.slice(0, 200)}`),
+      );
+      res.on('error', reject);
     });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
     req.end();
   });
 }

@@ -9,20 +9,20 @@
 //
 // Node 20's global fetch; HTTP basic auth; every request carries the server's
 // maximum API microversion (read once from `GET /`), unless the caller pins one.
-import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const ironicEnvFile = path.join(repoRoot, "e2e", ".state", "ironic.env");
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const ironicEnvFile = path.join(repoRoot, 'e2e', '.state', 'ironic.env');
 
-const HINT = "run `npm run infra:up` (or `bash e2e/infra/ironic.sh up`) first";
+const HINT = 'run `npm run infra:up` (or `bash e2e/infra/ironic.sh up`) first';
 
 export class IronicNotUpError extends Error {
   constructor(message: string) {
     super(`${message}\nIronic is not up: ${HINT}.`);
-    this.name = "IronicNotUpError";
+    this.name = 'IronicNotUpError';
   }
 }
 
@@ -35,14 +35,14 @@ export class IronicApiError extends Error {
     readonly body: string,
   ) {
     super(`${method} ${url} -> HTTP ${status}: ${IronicApiError.describe(body)}`);
-    this.name = "IronicApiError";
+    this.name = 'IronicApiError';
   }
 
   private static describe(body: string): string {
     try {
       const parsed = JSON.parse(body) as { error_message?: string; error?: { message?: string } };
       // Ironic nests a JSON document in error_message: {"faultstring": ...}
-      if (typeof parsed.error_message === "string") {
+      if (typeof parsed.error_message === 'string') {
         try {
           const inner = JSON.parse(parsed.error_message) as { faultstring?: string };
           if (inner.faultstring) return inner.faultstring;
@@ -88,7 +88,7 @@ export interface IronicEnv {
 /** Parse the `export NAME='value'` lines ironic.sh writes. */
 export function parseEnvFile(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const raw of text.split("\n")) {
+  for (const raw of text.split('\n')) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(raw);
     if (!m) continue;
     let value = m[2]!.trim();
@@ -101,7 +101,7 @@ export function parseEnvFile(text: string): Record<string, string> {
 
 /** The connection details: e2e/.state/ironic.env, overridden by process.env. */
 export function loadIronicEnv(file = ironicEnvFile): IronicEnv {
-  const fromFile = existsSync(file) ? parseEnvFile(readFileSync(file, "utf8")) : {};
+  const fromFile = existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : {};
   const lookup = (name: string): string | undefined => process.env[name] || fromFile[name];
   const get = (name: string): string => {
     const v = lookup(name);
@@ -113,19 +113,24 @@ export function loadIronicEnv(file = ironicEnvFile): IronicEnv {
     return v;
   };
   return {
-    ironic: { url: get("IRONIC_URL"), username: get("IRONIC_USERNAME"), password: get("IRONIC_PASSWORD") },
+    ironic: { url: get('IRONIC_URL'), username: get('IRONIC_USERNAME'), password: get('IRONIC_PASSWORD') },
     sushy: {
-      url: get("SUSHY_URL"),
-      username: get("SUSHY_USERNAME"),
-      password: get("SUSHY_PASSWORD"),
-      systemIds: get("SUSHY_SYSTEM_IDS").split(/[\s,]+/).filter(Boolean),
+      url: get('SUSHY_URL'),
+      username: get('SUSHY_USERNAME'),
+      password: get('SUSHY_PASSWORD'),
+      systemIds: get('SUSHY_SYSTEM_IDS')
+        .split(/[\s,]+/)
+        .filter(Boolean),
     },
-    ipmi: lookup("IPMI_PORTS")
+    ipmi: lookup('IPMI_PORTS')
       ? {
-          address: get("IPMI_ADDRESS"),
-          ports: get("IPMI_PORTS").split(/[\s,]+/).filter(Boolean).map(Number),
-          username: get("IPMI_USERNAME"),
-          password: get("IPMI_PASSWORD"),
+          address: get('IPMI_ADDRESS'),
+          ports: get('IPMI_PORTS')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(Number),
+          username: get('IPMI_USERNAME'),
+          password: get('IPMI_PASSWORD'),
         }
       : undefined,
   };
@@ -133,7 +138,7 @@ export function loadIronicEnv(file = ironicEnvFile): IronicEnv {
 
 /** The IPMI part of the env, or IronicNotUpError when it is missing. */
 export function requireIpmi(env: IronicEnv): IpmiEnv {
-  if (!env.ipmi) throw new IronicNotUpError("IPMI_PORTS is not set (the emulated IPMI BMCs are not up).");
+  if (!env.ipmi) throw new IronicNotUpError('IPMI_PORTS is not set (the emulated IPMI BMCs are not up).');
   return env.ipmi;
 }
 
@@ -141,56 +146,56 @@ export function requireIpmi(env: IronicEnv): IpmiEnv {
 
 /** Provision states (Ironic's state machine); a string for any not listed. */
 export type ProvisionState =
-  | "enroll"
-  | "verifying"
-  | "manageable"
-  | "inspecting"
-  | "inspect wait"
-  | "inspect failed"
-  | "cleaning"
-  | "clean wait"
-  | "clean failed"
-  | "clean hold"
-  | "available"
-  | "deploying"
-  | "wait call-back"
-  | "deploy failed"
-  | "deploy hold"
-  | "active"
-  | "deleting"
-  | "error"
-  | "rescuing"
-  | "rescue wait"
-  | "rescue failed"
-  | "rescue"
-  | "unrescuing"
-  | "unrescue failed"
-  | "adopting"
-  | "adopt failed"
-  | "servicing"
-  | "service wait"
-  | "service failed"
+  | 'enroll'
+  | 'verifying'
+  | 'manageable'
+  | 'inspecting'
+  | 'inspect wait'
+  | 'inspect failed'
+  | 'cleaning'
+  | 'clean wait'
+  | 'clean failed'
+  | 'clean hold'
+  | 'available'
+  | 'deploying'
+  | 'wait call-back'
+  | 'deploy failed'
+  | 'deploy hold'
+  | 'active'
+  | 'deleting'
+  | 'error'
+  | 'rescuing'
+  | 'rescue wait'
+  | 'rescue failed'
+  | 'rescue'
+  | 'unrescuing'
+  | 'unrescue failed'
+  | 'adopting'
+  | 'adopt failed'
+  | 'servicing'
+  | 'service wait'
+  | 'service failed'
   | (string & {});
 
 /** Targets accepted by PUT /v1/nodes/{node}/states/provision. */
 export type ProvisionTarget =
-  | "manage"
-  | "provide"
-  | "inspect"
-  | "clean"
-  | "active"
-  | "deploy"
-  | "rebuild"
-  | "deleted"
-  | "undeploy"
-  | "abort"
-  | "adopt"
-  | "rescue"
-  | "unrescue"
-  | "service"
-  | "unhold";
+  | 'manage'
+  | 'provide'
+  | 'inspect'
+  | 'clean'
+  | 'active'
+  | 'deploy'
+  | 'rebuild'
+  | 'deleted'
+  | 'undeploy'
+  | 'abort'
+  | 'adopt'
+  | 'rescue'
+  | 'unrescue'
+  | 'service'
+  | 'unhold';
 
-export type PowerState = "power on" | "power off" | "rebooting" | "soft power off" | "soft rebooting";
+export type PowerState = 'power on' | 'power off' | 'rebooting' | 'soft power off' | 'soft rebooting';
 export type PowerTarget = PowerState;
 
 /** The fields of an Ironic node the tests use; the API returns more. */
@@ -218,7 +223,7 @@ export interface IronicNode {
 export interface NodeHistoryEvent {
   uuid: string;
   created_at: string;
-  severity: "INFO" | "WARNING" | "ERROR" | (string & {});
+  severity: 'INFO' | 'WARNING' | 'ERROR' | (string & {});
   event: string;
   event_type?: string;
   conductor?: string;
@@ -245,27 +250,27 @@ export interface WaitOptions {
 
 /** States a node reaches when an operation failed: waiting for anything else is pointless. */
 const FAILURE_STATES: ReadonlySet<string> = new Set([
-  "error",
-  "deploy failed",
-  "clean failed",
-  "inspect failed",
-  "rescue failed",
-  "unrescue failed",
-  "adopt failed",
-  "service failed",
+  'error',
+  'deploy failed',
+  'clean failed',
+  'inspect failed',
+  'rescue failed',
+  'unrescue failed',
+  'adopt failed',
+  'service failed',
 ]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function basicAuth(e: BasicAuthEndpoint): string {
-  return `Basic ${Buffer.from(`${e.username}:${e.password}`).toString("base64")}`;
+  return `Basic ${Buffer.from(`${e.username}:${e.password}`).toString('base64')}`;
 }
 
 /** Errors of a kept-alive connection that the server closed meanwhile: a read is safe to send again. */
-const STALE_SOCKET = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+const STALE_SOCKET = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 async function httpFetch(url: string, init: RequestInit): Promise<Response> {
-  const idempotent = (init.method ?? "GET") === "GET";
+  const idempotent = (init.method ?? 'GET') === 'GET';
   for (let attempt = 1; ; attempt++) {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
@@ -273,7 +278,7 @@ async function httpFetch(url: string, init: RequestInit): Promise<Response> {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
       if (idempotent && attempt < 3 && cause?.code && STALE_SOCKET.has(cause.code)) continue;
-      throw new IronicNotUpError(`${init.method ?? "GET"} ${url} failed: ${why}.`);
+      throw new IronicNotUpError(`${init.method ?? 'GET'} ${url} failed: ${why}.`);
     }
   }
 }
@@ -292,16 +297,19 @@ export class IronicClient {
    * check the credentials with `GET /v1/drivers`. Throws IronicNotUpError when
    * Ironic does not answer.
    */
-  static async connect(endpoint: BasicAuthEndpoint = loadIronicEnv().ironic, microversion?: string): Promise<IronicClient> {
-    const base = endpoint.url.replace(/\/+$/, "");
-    const res = await httpFetch(`${base}/`, { headers: { Accept: "application/json" } });
+  static async connect(
+    endpoint: BasicAuthEndpoint = loadIronicEnv().ironic,
+    microversion?: string,
+  ): Promise<IronicClient> {
+    const base = endpoint.url.replace(/\/+$/, '');
+    const res = await httpFetch(`${base}/`, { headers: { Accept: 'application/json' } });
     if (!res.ok) throw new IronicNotUpError(`GET ${base}/ answered HTTP ${res.status}.`);
     const root = (await res.json()) as { default_version?: { version?: string; min_version?: string } };
     const max = root.default_version?.version;
-    const min = root.default_version?.min_version ?? "1.1";
+    const min = root.default_version?.min_version ?? '1.1';
     if (!max) throw new IronicNotUpError(`GET ${base}/ did not name a default_version; is ${base} Ironic?`);
     const client = new IronicClient({ ...endpoint, url: base }, microversion ?? max, { min, max });
-    await client.request("GET", "/v1/drivers");
+    await client.request('GET', '/v1/drivers');
     return client;
   }
 
@@ -309,13 +317,13 @@ export class IronicClient {
   async request<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T> {
     const url = `${this.endpoint.url}${apiPath}`;
     const headers: Record<string, string> = {
-      Accept: "application/json",
+      Accept: 'application/json',
       Authorization: basicAuth(this.endpoint),
-      "X-OpenStack-Ironic-API-Version": this.microversion,
+      'X-OpenStack-Ironic-API-Version': this.microversion,
     };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
+      headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     const res = await httpFetch(url, init);
@@ -325,15 +333,15 @@ export class IronicClient {
   }
 
   async listDrivers(): Promise<{ name: string; hosts: string[] }[]> {
-    return (await this.request<{ drivers: { name: string; hosts: string[] }[] }>("GET", "/v1/drivers")).drivers;
+    return (await this.request<{ drivers: { name: string; hosts: string[] }[] }>('GET', '/v1/drivers')).drivers;
   }
 
   async createNode(spec: CreateNodeSpec): Promise<IronicNode> {
-    return this.request<IronicNode>("POST", "/v1/nodes", spec);
+    return this.request<IronicNode>('POST', '/v1/nodes', spec);
   }
 
   async getNode(ident: string): Promise<IronicNode> {
-    return this.request<IronicNode>("GET", `/v1/nodes/${encodeURIComponent(ident)}`);
+    return this.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`);
   }
 
   /** The node, or undefined when Ironic answers 404. */
@@ -349,26 +357,26 @@ export class IronicClient {
   /** The node's history of notable events (microversion >= 1.78), oldest first. */
   async getNodeHistory(ident: string): Promise<NodeHistoryEvent[]> {
     const res = await this.request<{ history: NodeHistoryEvent[] }>(
-      "GET",
+      'GET',
       `/v1/nodes/${encodeURIComponent(ident)}/history?detail=true`,
     );
     return res.history;
   }
 
   async deleteNode(ident: string): Promise<void> {
-    await this.request("DELETE", `/v1/nodes/${encodeURIComponent(ident)}`);
+    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(ident)}`);
   }
 
   /** Ask for a provision state change (asynchronous: Ironic answers 202). */
   async setProvisionState(ident: string, target: ProvisionTarget, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.request("PUT", `/v1/nodes/${encodeURIComponent(ident)}/states/provision`, { target, ...extra });
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(ident)}/states/provision`, { target, ...extra });
   }
 
   /** Ask for a power state change (asynchronous: Ironic answers 202). */
   async setPowerState(ident: string, target: PowerTarget, timeoutSeconds?: number): Promise<void> {
     const body: Record<string, unknown> = { target };
-    if (timeoutSeconds !== undefined) body["timeout"] = timeoutSeconds;
-    await this.request("PUT", `/v1/nodes/${encodeURIComponent(ident)}/states/power`, body);
+    if (timeoutSeconds !== undefined) body.timeout = timeoutSeconds;
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(ident)}/states/power`, body);
   }
 
   /**
@@ -384,13 +392,13 @@ export class IronicClient {
       if (node.provision_state === state && !node.target_provision_state) return node;
       if (FAILURE_STATES.has(node.provision_state) && node.provision_state !== state) {
         throw new Error(
-          `node ${ident} went to "${node.provision_state}" while waiting for "${state}": ${node.last_error ?? "no last_error"}`,
+          `node ${ident} went to "${node.provision_state}" while waiting for "${state}": ${node.last_error ?? 'no last_error'}`,
         );
       }
       if (Date.now() > deadline) {
         throw new Error(
           `node ${ident} not in "${state}" after ${timeoutMs} ms: provision_state "${node.provision_state}", ` +
-            `target "${node.target_provision_state}", last_error: ${node.last_error ?? "none"}`,
+            `target "${node.target_provision_state}", last_error: ${node.last_error ?? 'none'}`,
         );
       }
       await sleep(intervalMs);
@@ -407,7 +415,7 @@ export class IronicClient {
       if (Date.now() > deadline) {
         throw new Error(
           `node ${ident} not "${state}" after ${timeoutMs} ms: power_state "${node.power_state}", ` +
-            `target "${node.target_power_state}", last_error: ${node.last_error ?? "none"}`,
+            `target "${node.target_power_state}", last_error: ${node.last_error ?? 'none'}`,
         );
       }
       await sleep(intervalMs);
@@ -421,16 +429,16 @@ export interface RedfishSystem {
   Id: string;
   Name: string;
   UUID?: string;
-  PowerState: "On" | "Off" | "PoweringOn" | "PoweringOff" | (string & {});
+  PowerState: 'On' | 'Off' | 'PoweringOn' | 'PoweringOff' | (string & {});
   [field: string]: unknown;
 }
 
 /** GET /redfish/v1/Systems/<id> straight from the emulator (not through Ironic). */
 export async function getRedfishSystem(sushy: BasicAuthEndpoint, systemId: string): Promise<RedfishSystem> {
-  const url = `${sushy.url.replace(/\/+$/, "")}/redfish/v1/Systems/${encodeURIComponent(systemId)}`;
-  const res = await httpFetch(url, { headers: { Accept: "application/json", Authorization: basicAuth(sushy) } });
+  const url = `${sushy.url.replace(/\/+$/, '')}/redfish/v1/Systems/${encodeURIComponent(systemId)}`;
+  const res = await httpFetch(url, { headers: { Accept: 'application/json', Authorization: basicAuth(sushy) } });
   const text = await res.text();
-  if (!res.ok) throw new IronicApiError("GET", url, res.status, text);
+  if (!res.ok) throw new IronicApiError('GET', url, res.status, text);
   return JSON.parse(text) as RedfishSystem;
 }
 
@@ -450,18 +458,18 @@ export function ipmiDriverInfo(ipmi: IpmiEnv, port: number): Record<string, unkn
  * Ask the BMC on `port` for its chassis power state with ipmitool over lanplus,
  * not through Ironic. The password goes through the environment (ipmitool -E).
  */
-export function getIpmiPowerState(ipmi: IpmiEnv, port: number): Promise<"on" | "off"> {
-  const args = ["-I", "lanplus", "-H", ipmi.address, "-p", String(port), "-U", ipmi.username, "-E", "power", "status"];
+export function getIpmiPowerState(ipmi: IpmiEnv, port: number): Promise<'on' | 'off'> {
+  const args = ['-I', 'lanplus', '-H', ipmi.address, '-p', String(port), '-U', ipmi.username, '-E', 'power', 'status'];
   return new Promise((resolve, reject) => {
     execFile(
-      "ipmitool",
+      'ipmitool',
       args,
       { env: { ...process.env, IPMI_PASSWORD: ipmi.password }, timeout: 30_000 },
       (err, stdout, stderr) => {
-        if (err) return reject(new Error(`ipmitool ${args.join(" ")} failed: ${stderr || err.message}`));
+        if (err) return reject(new Error(`ipmitool ${args.join(' ')} failed: ${stderr || err.message}`));
         const m = /Chassis Power is (on|off)/.exec(stdout);
         if (!m) return reject(new Error(`ipmitool power status said: ${stdout.trim()}`));
-        resolve(m[1] as "on" | "off");
+        resolve(m[1] as 'on' | 'off');
       },
     );
   });
@@ -470,10 +478,10 @@ export function getIpmiPowerState(ipmi: IpmiEnv, port: number): Promise<"on" | "
 /** driver_info for a `redfish` node whose BMC is the emulator's system `systemId`. */
 export function redfishDriverInfo(sushy: BasicAuthEndpoint, systemId: string): Record<string, unknown> {
   return {
-    redfish_address: sushy.url.replace(/\/+$/, ""),
+    redfish_address: sushy.url.replace(/\/+$/, ''),
     redfish_system_id: `/redfish/v1/Systems/${systemId}`,
     redfish_username: sushy.username,
     redfish_password: sushy.password,
-    redfish_auth_type: "basic",
+    redfish_auth_type: 'basic',
   };
 }

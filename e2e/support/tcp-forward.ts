@@ -1,8 +1,9 @@
 // A TCP forwarder for the e2e tests: listens on one address (the host's address on the
 // kind network, so pods can connect) and relays each connection to a service that
 // listens on 127.0.0.1 only (Ironic). Closed by the test that starts it.
-import net from "node:net";
-import type { AddressInfo } from "node:net";
+
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 
 export interface TcpForward {
   /** host:port to give to clients. */
@@ -19,8 +20,8 @@ export async function forwardTcp(listenHost: string, target: { host: string; por
     const upstream = net.connect(target.port, target.host);
     for (const s of [client, upstream]) {
       sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => {
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
         client.destroy();
         upstream.destroy();
       });
@@ -29,7 +30,7 @@ export async function forwardTcp(listenHost: string, target: { host: string; por
     upstream.pipe(client);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once('error', reject);
     server.listen(0, listenHost, resolve);
   });
   const { port } = server.address() as AddressInfo;

@@ -1,7 +1,12 @@
 // Polling until something holds, for end-to-end tests.
 
 /** Calls `fn` every `everyMs` until it returns something truthy; throws after `timeoutMs` with the last error. */
-export async function pollUntil<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, everyMs: number): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs: number,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -11,7 +16,8 @@ export async function pollUntil<T>(what: string, fn: () => T | undefined | false
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

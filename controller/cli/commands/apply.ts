@@ -1,32 +1,37 @@
 // slipway apply PATH --site NAME [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]
 
-import { diffWorkflow } from "../../diff/index.js";
-import { createDrivers } from "../../drivers/select.js";
-import { executeWorkflow } from "../../execute/index.js";
-import { COMPAT_OPTION } from "../compat-option.js";
-import { parseCommand, UsageError, type CommandIO } from "../args.js";
-import { DRIVER_OPTIONS, driverConfig } from "../driver-options.js";
-import { EXIT } from "../exit-codes.js";
-import { observeSite } from "../observe.js";
-import { printProblems } from "../output.js";
-import { createProgress, formatSummary } from "../progress.js";
-import { hideSecrets, planSite, siteOptions } from "../site-pipeline.js";
-import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from "../source-options.js";
-import { formatDiff } from "./diff.js";
+import { diffWorkflow } from '../../diff/index.js';
+import { createDrivers } from '../../drivers/select.js';
+import { executeWorkflow } from '../../execute/index.js';
+import { observeSite } from '../../pipeline/observe-site.js';
+import { type CommandIO, parseCommand, UsageError } from '../args.js';
+import { COMPAT_OPTION } from '../compat-option.js';
+import { DRIVER_OPTIONS, driverConfig } from '../driver-options.js';
+import { EXIT } from '../exit-codes.js';
+import { printProblems } from '../output.js';
+import { createProgress, formatSummary } from '../progress.js';
+import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
+import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
+import { formatDiff } from './diff.js';
 
 export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {
-    site: { type: "string" },
-    ...SOURCE_OPTIONS,
-    ...DRIVER_OPTIONS,
-    "dry-run": { type: "boolean", default: false },
-    prune: { type: "boolean", default: false },
-    output: { type: "string", short: "o", default: "text" },
-    ...COMPAT_OPTION,
-  }, usage);
-  if (values.output !== "text" && values.output !== "json") throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  const { values, positionals } = parseCommand(
+    argv,
+    {
+      site: { type: 'string' },
+      ...SOURCE_OPTIONS,
+      ...DRIVER_OPTIONS,
+      'dry-run': { type: 'boolean', default: false },
+      prune: { type: 'boolean', default: false },
+      output: { type: 'string', short: 'o', default: 'text' },
+      ...COMPAT_OPTION,
+    },
+    usage,
+  );
+  if (values.output !== 'text' && values.output !== 'json')
+    throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
   const config = driverConfig(values, process.env, io.signal);
   const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
   hideSecrets(io, site);
@@ -38,18 +43,30 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true });
   } catch (e) {
-    io.stderr(`slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`);
+    io.stderr(
+      `slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`,
+    );
     return EXIT.failed;
   }
   const diff = diffWorkflow(workflow, observed);
-  if (values["dry-run"]) {
+  if (values['dry-run']) {
     io.stdout(formatDiff(workflow, diff, new Map(), { prune: values.prune === true }));
     return EXIT.ok;
   }
-  const mode = values.output === "json" ? "json" : io.isTTY ? "tty" : "plain";
-  io.stdout(mode === "json" ? "" : `applying site ${workflow.site ?? "-"} (${diff.changes} of ${workflow.phases.reduce((n, p) => n + p.steps.length, 0)} steps have work)\n`);
-  const result = await executeWorkflow(workflow, diff, drivers, { onEvent: createProgress(mode, io.stdout), prune: values.prune === true });
-  if (mode === "json") io.stdout(JSON.stringify({ type: "summary", ok: result.ok, durationMs: result.durationMs, results: result.results }) + "\n");
+  const mode = values.output === 'json' ? 'json' : io.isTTY ? 'tty' : 'plain';
+  io.stdout(
+    mode === 'json'
+      ? ''
+      : `applying site ${workflow.site ?? '-'} (${diff.changes} of ${workflow.phases.reduce((n, p) => n + p.steps.length, 0)} steps have work)\n`,
+  );
+  const result = await executeWorkflow(workflow, diff, drivers, {
+    onEvent: createProgress(mode, io.stdout),
+    prune: values.prune === true,
+  });
+  if (mode === 'json')
+    io.stdout(
+      `${JSON.stringify({ type: 'summary', ok: result.ok, durationMs: result.durationMs, results: result.results })}\n`,
+    );
   else io.stdout(formatSummary(result));
   return result.ok ? EXIT.ok : EXIT.failed;
 }

@@ -1,20 +1,20 @@
 // slipway validate PATH... [--site NAME]: render, then every schema check.
 
-import { printProblems } from "../output.js";
-import { hideSecrets, renderSite, siteOptions } from "../site-pipeline.js";
-import { COMPAT_OPTION } from "../compat-option.js";
-import { EXIT } from "../exit-codes.js";
-import { parseCommand, type CommandIO } from "../args.js";
+import { type CommandIO, parseCommand } from '../args.js';
+import { COMPAT_OPTION } from '../compat-option.js';
+import { EXIT } from '../exit-codes.js';
+import { printProblems } from '../output.js';
+import { hideSecrets, renderSite, siteOptions } from '../site-pipeline.js';
 
-export const usage = "slipway validate PATH... [--site NAME] [--compat deckhand]";
+export const usage = 'slipway validate PATH... [--site NAME] [--compat deckhand]';
 
 export async function validateCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { site: { type: "string" }, ...COMPAT_OPTION }, usage);
+  const { values, positionals } = parseCommand(argv, { site: { type: 'string' }, ...COMPAT_OPTION }, usage);
   const site = await renderSite(positionals, { ...siteOptions(values), validate: true });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   const errors = site.problems.errors.length;
   const warnings = site.problems.warnings.length;
-  io.stdout(`${site.documents.length} documents, ${errors} errors${warnings ? `, ${warnings} warnings` : ""}\n`);
+  io.stdout(`${site.documents.length} documents, ${errors} errors${warnings ? `, ${warnings} warnings` : ''}\n`);
   return errors > 0 ? EXIT.badInput : EXIT.ok;
 }

@@ -1,6 +1,6 @@
 // What every action file gets: the helm runner and (lazily) the Kubernetes clients.
-import type { KubeClients } from "./kube.js";
-import type { HelmRunner } from "./run.js";
+import type { KubeClients } from './kube.js';
+import type { HelmRunner } from './run.js';
 
 export interface HelmActionContext {
   run: HelmRunner;

@@ -8,9 +8,9 @@
 // alphanumeric. A digest that already fits is stored unchanged (ObservedRelease.digest ===
 // spec.digest); one that does not (a 64-character sha256 hex, or "sha256:<hex>") is stored
 // as the first 63 hex characters of its own sha256. Compare with `digestMatches`.
-import { createHash } from "node:crypto";
+import { createHash } from 'node:crypto';
 
-export const DIGEST_LABEL = "slipway.dev/digest";
+export const DIGEST_LABEL = 'slipway.dev/digest';
 
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
@@ -21,7 +21,7 @@ export function isValidLabelValue(value: string): boolean {
 /** The label value Helm stores for this digest. */
 export function digestLabelValue(digest: string): string {
   if (isValidLabelValue(digest)) return digest;
-  return createHash("sha256").update(digest).digest("hex").slice(0, 63);
+  return createHash('sha256').update(digest).digest('hex').slice(0, 63);
 }
 
 /** Whether an observed release's stored digest label names this spec digest. */

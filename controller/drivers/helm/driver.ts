@@ -1,16 +1,16 @@
 // The real HelmDriver: the helm binary for actions (./run.ts), Helm's release Secrets
 // for observation (./observer.ts). Kubernetes clients are created on first use.
-import type { HelmDriver } from "../types.js";
-import type { HelmActionContext } from "./context.js";
-import { deleteResources } from "./delete-resources.js";
-import { install } from "./install.js";
-import { createKubeClients, type KubeClients } from "./kube.js";
-import { createReleaseObserver } from "./observer.js";
-import { rollback } from "./rollback.js";
-import { createHelmRunner, type HelmOptions } from "./run.js";
-import { test } from "./test.js";
-import { uninstall } from "./uninstall.js";
-import { upgrade } from "./upgrade.js";
+import type { HelmDriver } from '../types.js';
+import type { HelmActionContext } from './context.js';
+import { deleteResources } from './delete-resources.js';
+import { install } from './install.js';
+import { createKubeClients, type KubeClients } from './kube.js';
+import { createReleaseObserver } from './observer.js';
+import { rollback } from './rollback.js';
+import { createHelmRunner, type HelmOptions } from './run.js';
+import { test } from './test.js';
+import { uninstall } from './uninstall.js';
+import { upgrade } from './upgrade.js';
 
 export interface HelmDriverOptions extends HelmOptions {
   /** Parent of the private temp dirs holding values files (os.tmpdir() when omitted). */

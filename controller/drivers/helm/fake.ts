@@ -3,12 +3,12 @@
 // stored with digestLabelValue, upgrade supersedes, rollback copies the target's digest,
 // a pending release refuses upgrades), records every call so tests can count helm
 // invocations, and fails the releases it is told to fail with a helm-like message.
-import type { JsonObject } from "../../documents/types.js";
-import type { HelmAction, HelmDriver, HelmResult, ObservedRelease, ReleaseSpec, ReleaseStatus } from "../types.js";
-import { digestLabelValue } from "./digest-label.js";
+import type { JsonObject } from '../../documents/types.js';
+import type { HelmAction, HelmDriver, HelmResult, ObservedRelease, ReleaseSpec, ReleaseStatus } from '../types.js';
+import { digestLabelValue } from './digest-label.js';
 
 export interface FakeHelmCall {
-  action: HelmAction | "list" | "values";
+  action: HelmAction | 'list' | 'values';
   release?: string;
   namespace?: string;
   /** rollback: the target revision. */
@@ -29,7 +29,7 @@ export interface FakeFailure {
    * (default, like an apply error), nothing (like a template error), or a revision stuck
    * in pending-* (like a killed helm).
    */
-  leaves?: "failed" | "nothing" | "pending";
+  leaves?: 'failed' | 'nothing' | 'pending';
 }
 
 export interface FakeRevision {
@@ -43,7 +43,7 @@ export interface FakeRevision {
 export interface FakeHelmDriver extends HelmDriver {
   readonly calls: readonly FakeHelmCall[];
   /** Number of calls of one action (all helm actions, not list/values, when omitted). */
-  count(action?: FakeHelmCall["action"]): number;
+  count(action?: FakeHelmCall['action']): number;
   /** Make a release fail (see FakeFailure). */
   fail(name: string, failure?: FakeFailure, namespace?: string): void;
   /** Put a release in storage in a given state (e.g. a stale pending-upgrade). */
@@ -53,14 +53,14 @@ export interface FakeHelmDriver extends HelmDriver {
   reset(): void;
 }
 
-const HELM_ACTIONS: readonly string[] = ["install", "upgrade", "rollback", "uninstall", "test", "delete-resources"];
+const HELM_ACTIONS: readonly string[] = ['install', 'upgrade', 'rollback', 'uninstall', 'test', 'delete-resources'];
 const PREFIX: Record<HelmAction, string> = {
-  install: "Error: INSTALLATION FAILED: ",
-  upgrade: "Error: UPGRADE FAILED: ",
-  rollback: "Error: ",
-  uninstall: "Error: ",
-  test: "Error: ",
-  "delete-resources": "",
+  install: 'Error: INSTALLATION FAILED: ',
+  upgrade: 'Error: UPGRADE FAILED: ',
+  rollback: 'Error: ',
+  uninstall: 'Error: ',
+  test: 'Error: ',
+  'delete-resources': '',
 };
 
 export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHelmDriver {
@@ -71,12 +71,12 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
   const key = (name: string, ns: string) => `${ns}/${name}`;
   const anyNs = (name: string) => `*/${name}`;
 
-  const result = (action: HelmAction, release: string, namespace: string, message = ""): HelmResult => ({
-    ok: message === "",
+  const result = (action: HelmAction, release: string, namespace: string, message = ''): HelmResult => ({
+    ok: message === '',
     action,
     release,
     namespace,
-    exitCode: message === "" ? 0 : 1,
+    exitCode: message === '' ? 0 : 1,
     message,
     durationMs: 0,
   });
@@ -99,35 +99,54 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
 
   const latest = (revs: FakeRevision[] | undefined) => revs?.[revs.length - 1];
   const supersede = (revs: FakeRevision[]) => {
-    for (const r of revs) if (r.status === "deployed") r.status = "superseded";
+    for (const r of revs) if (r.status === 'deployed') r.status = 'superseded';
   };
-  const pendingOf: Record<string, ReleaseStatus> = { install: "pending-install", upgrade: "pending-upgrade", rollback: "pending-rollback" };
+  const pendingOf: Record<string, ReleaseStatus> = {
+    install: 'pending-install',
+    upgrade: 'pending-upgrade',
+    rollback: 'pending-rollback',
+  };
 
   /** Records the outcome of a storing action (install/upgrade/rollback) like helm does. */
-  const recordRun = (action: "install" | "upgrade" | "rollback", spec: { name: string; namespace: string }, next: Omit<FakeRevision, "status" | "revision" | "updatedAt">): HelmResult => {
+  const recordRun = (
+    action: 'install' | 'upgrade' | 'rollback',
+    spec: { name: string; namespace: string },
+    next: Omit<FakeRevision, 'status' | 'revision' | 'updatedAt'>,
+  ): HelmResult => {
     const k = key(spec.name, spec.namespace);
     const revs = store.get(k) ?? [];
     const f = failureFor(action, spec.name, spec.namespace);
     const revision = (latest(revs)?.revision ?? 0) + 1;
     if (f) {
-      const leaves = f.leaves ?? "failed";
-      if (leaves !== "nothing") {
-        revs.push({ ...next, revision, status: leaves === "pending" ? pendingOf[action]! : "failed", updatedAt: now() });
+      const leaves = f.leaves ?? 'failed';
+      if (leaves !== 'nothing') {
+        revs.push({
+          ...next,
+          revision,
+          status: leaves === 'pending' ? pendingOf[action]! : 'failed',
+          updatedAt: now(),
+        });
         store.set(k, revs);
       }
       return result(action, spec.name, spec.namespace, failMessage(action, spec.name, f));
     }
     supersede(revs);
-    revs.push({ ...next, revision, status: "deployed", updatedAt: now() });
+    revs.push({ ...next, revision, status: 'deployed', updatedAt: now() });
     store.set(k, revs);
     return result(action, spec.name, spec.namespace);
   };
 
   const observe = (revs: FakeRevision[], name: string, namespace: string): ObservedRelease => {
     const last = revs[revs.length - 1]!;
-    const o: ObservedRelease = { name, namespace, revision: last.revision, status: last.status, updatedAt: last.updatedAt };
+    const o: ObservedRelease = {
+      name,
+      namespace,
+      revision: last.revision,
+      status: last.status,
+      updatedAt: last.updatedAt,
+    };
     if (last.digest !== undefined) o.digest = last.digest;
-    const deployed = [...revs].reverse().find((r) => r.status === "deployed" || r.status === "superseded");
+    const deployed = [...revs].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
     if (deployed) o.lastDeployedRevision = deployed.revision;
     return o;
   };
@@ -136,10 +155,11 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
     action,
     release: spec.name,
     namespace: spec.namespace,
-    ...(action === "install" || action === "upgrade" ? { digest: spec.digest } : {}),
+    ...(action === 'install' || action === 'upgrade' ? { digest: spec.digest } : {}),
   });
 
-  const isPending = (s: ReleaseStatus | undefined) => s === "pending-install" || s === "pending-upgrade" || s === "pending-rollback";
+  const isPending = (s: ReleaseStatus | undefined) =>
+    s === 'pending-install' || s === 'pending-upgrade' || s === 'pending-rollback';
 
   const driver: FakeHelmDriver = {
     get calls() {
@@ -154,7 +174,13 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
     seed(name, namespace, revisions) {
       store.set(
         key(name, namespace),
-        revisions.map((r, i) => ({ revision: r.revision ?? i + 1, status: r.status, values: r.values ?? {}, updatedAt: r.updatedAt ?? now(), ...(r.digest !== undefined ? { digest: r.digest } : {}) })),
+        revisions.map((r, i) => ({
+          revision: r.revision ?? i + 1,
+          status: r.status,
+          values: r.values ?? {},
+          updatedAt: r.updatedAt ?? now(),
+          ...(r.digest !== undefined ? { digest: r.digest } : {}),
+        })),
       );
     },
     history(name, namespace) {
@@ -166,61 +192,92 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       calls.length = 0;
     },
     async list(namespaces) {
-      calls.push({ action: "list" });
+      calls.push({ action: 'list' });
       const wanted = namespaces && namespaces.length > 0 ? new Set(namespaces) : undefined;
       const out: ObservedRelease[] = [];
       for (const [k, revs] of store) {
-        const [namespace, name] = [k.slice(0, k.indexOf("/")), k.slice(k.indexOf("/") + 1)];
+        const [namespace, name] = [k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)];
         if (revs.length === 0 || (wanted && !wanted.has(namespace))) continue;
         out.push(observe(revs, name, namespace));
       }
       return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     },
     async values(name, namespace) {
-      calls.push({ action: "values", release: name, namespace });
+      calls.push({ action: 'values', release: name, namespace });
       const last = latest(store.get(key(name, namespace)));
       return last ? structuredClone(last.values) : undefined;
     },
     async install(spec) {
-      calls.push(specCall("install", spec));
+      calls.push(specCall('install', spec));
       const last = latest(store.get(key(spec.name, spec.namespace)));
-      if (last && last.status !== "uninstalled") {
-        return result("install", spec.name, spec.namespace, "Error: INSTALLATION FAILED: cannot re-use a name that is still in use");
+      if (last && last.status !== 'uninstalled') {
+        return result(
+          'install',
+          spec.name,
+          spec.namespace,
+          'Error: INSTALLATION FAILED: cannot re-use a name that is still in use',
+        );
       }
-      return recordRun("install", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
+      return recordRun('install', spec, {
+        digest: digestLabelValue(spec.digest),
+        values: structuredClone(spec.values),
+      });
     },
     async upgrade(spec) {
-      calls.push(specCall("upgrade", spec));
+      calls.push(specCall('upgrade', spec));
       const revs = store.get(key(spec.name, spec.namespace));
       const last = latest(revs);
-      if (!last) return result("upgrade", spec.name, spec.namespace, `Error: UPGRADE FAILED: "${spec.name}" has no deployed releases`);
+      if (!last)
+        return result(
+          'upgrade',
+          spec.name,
+          spec.namespace,
+          `Error: UPGRADE FAILED: "${spec.name}" has no deployed releases`,
+        );
       if (isPending(last.status)) {
-        return result("upgrade", spec.name, spec.namespace, "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress");
+        return result(
+          'upgrade',
+          spec.name,
+          spec.namespace,
+          'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress',
+        );
       }
-      return recordRun("upgrade", spec, { digest: digestLabelValue(spec.digest), values: structuredClone(spec.values) });
+      return recordRun('upgrade', spec, {
+        digest: digestLabelValue(spec.digest),
+        values: structuredClone(spec.values),
+      });
     },
     async rollback(name, namespace, revision) {
-      calls.push({ action: "rollback", release: name, namespace, revision });
+      calls.push({ action: 'rollback', release: name, namespace, revision });
       const target = store.get(key(name, namespace))?.find((r) => r.revision === revision);
-      if (!target) return result("rollback", name, namespace, `Error: release has no ${revision} version`);
-      return recordRun("rollback", { name, namespace }, { values: structuredClone(target.values), ...(target.digest !== undefined ? { digest: target.digest } : {}) });
+      if (!target) return result('rollback', name, namespace, `Error: release has no ${revision} version`);
+      return recordRun(
+        'rollback',
+        { name, namespace },
+        { values: structuredClone(target.values), ...(target.digest !== undefined ? { digest: target.digest } : {}) },
+      );
     },
     async uninstall(name, namespace) {
-      calls.push({ action: "uninstall", release: name, namespace });
-      const f = failureFor("uninstall", name, namespace);
-      if (f) return result("uninstall", name, namespace, failMessage("uninstall", name, f));
+      calls.push({ action: 'uninstall', release: name, namespace });
+      const f = failureFor('uninstall', name, namespace);
+      if (f) return result('uninstall', name, namespace, failMessage('uninstall', name, f));
       store.delete(key(name, namespace));
-      return result("uninstall", name, namespace);
+      return result('uninstall', name, namespace);
     },
     async test(spec) {
-      calls.push(specCall("test", spec));
-      const f = failureFor("test", spec.name, spec.namespace);
-      return result("test", spec.name, spec.namespace, f ? failMessage("test", spec.name, f) : "");
+      calls.push(specCall('test', spec));
+      const f = failureFor('test', spec.name, spec.namespace);
+      return result('test', spec.name, spec.namespace, f ? failMessage('test', spec.name, f) : '');
     },
     async deleteResources(spec) {
-      calls.push(specCall("delete-resources", spec));
-      const f = failureFor("delete-resources", spec.name, spec.namespace);
-      return result("delete-resources", spec.name, spec.namespace, f ? failMessage("delete-resources", spec.name, f) : "");
+      calls.push(specCall('delete-resources', spec));
+      const f = failureFor('delete-resources', spec.name, spec.namespace);
+      return result(
+        'delete-resources',
+        spec.name,
+        spec.namespace,
+        f ? failMessage('delete-resources', spec.name, f) : '',
+      );
     },
   };
   return driver;

@@ -1,5 +1,5 @@
 // Flags shared by the action files.
-import type { ReleaseSpec, WaitSpec } from "../types.js";
+import type { ReleaseSpec, WaitSpec } from '../types.js';
 
 /** Helm duration: whole seconds, at least 1. */
 export function seconds(n: number): string {
@@ -24,8 +24,8 @@ export function waitTimeoutSeconds(spec: ReleaseSpec): number {
  * `watcher` strategy in Helm 4.
  */
 export function waitArgs(spec: ReleaseSpec): string[] {
-  if (spec.wait.enabled && !usesOwnWait(spec.wait)) return ["--wait", "--timeout", seconds(waitTimeoutSeconds(spec))];
-  return ["--timeout", seconds(spec.timeoutSeconds)];
+  if (spec.wait.enabled && !usesOwnWait(spec.wait)) return ['--wait', '--timeout', seconds(waitTimeoutSeconds(spec))];
+  return ['--timeout', seconds(spec.timeoutSeconds)];
 }
 
 /** The helm --timeout used by a release action (for the last-resort process timeout). */

@@ -1,20 +1,25 @@
 // helm install: values through a 0600 temp file, the spec digest as a release label,
 // --wait/--timeout per spec.wait (or Armada's own wait afterwards). No --atomic: the
 // workflow decides about rollback and uninstall itself (./recovery.ts).
-import type { HelmResult, ReleaseSpec } from "../types.js";
-import type { HelmActionContext } from "./context.js";
-import { DIGEST_LABEL, digestLabelValue } from "./digest-label.js";
-import { helmTimeoutSeconds, waitArgs } from "./flags.js";
-import { finishWithOwnWait } from "./own-wait.js";
-import { withValuesFile } from "./values-file.js";
+import type { HelmResult, ReleaseSpec } from '../types.js';
+import type { HelmActionContext } from './context.js';
+import { DIGEST_LABEL, digestLabelValue } from './digest-label.js';
+import { helmTimeoutSeconds, waitArgs } from './flags.js';
+import { finishWithOwnWait } from './own-wait.js';
+import { withValuesFile } from './values-file.js';
 
 export function installArgs(spec: ReleaseSpec, valuesFile: string): string[] {
   return [
-    "install", spec.name, spec.chartPath,
-    "--namespace", spec.namespace,
-    "--create-namespace",
-    "-f", valuesFile,
-    "--labels", `${DIGEST_LABEL}=${digestLabelValue(spec.digest)}`,
+    'install',
+    spec.name,
+    spec.chartPath,
+    '--namespace',
+    spec.namespace,
+    '--create-namespace',
+    '-f',
+    valuesFile,
+    '--labels',
+    `${DIGEST_LABEL}=${digestLabelValue(spec.digest)}`,
     ...waitArgs(spec),
   ];
 }
@@ -24,7 +29,7 @@ export async function install(ctx: HelmActionContext, spec: ReleaseSpec): Promis
     spec.values,
     (file) =>
       ctx.run({
-        action: "install",
+        action: 'install',
         release: spec.name,
         namespace: spec.namespace,
         args: installArgs(spec, file),

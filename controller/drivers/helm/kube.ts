@@ -1,8 +1,8 @@
 // Kubernetes API clients for the parts of the driver that need no helm process (the
 // observer, Armada-style waits, upgrade.pre.delete), built from the same kubeconfig and
 // context helm is given.
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import type { HelmOptions } from "./run.js";
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { HelmOptions } from './run.js';
 
 export interface KubeClients {
   core: CoreV1Api;
@@ -22,7 +22,7 @@ export function createKubeClients(options: HelmOptions): KubeClients {
 export function apiErrorMessage(err: unknown): string {
   const e = err as { code?: number; body?: unknown; message?: string };
   let body = e.body;
-  if (typeof body === "string") {
+  if (typeof body === 'string') {
     try {
       body = JSON.parse(body);
     } catch {
@@ -30,11 +30,11 @@ export function apiErrorMessage(err: unknown): string {
     }
   }
   const status = body as { message?: string } | undefined;
-  if (status && typeof status === "object" && typeof status.message === "string") {
+  if (status && typeof status === 'object' && typeof status.message === 'string') {
     return e.code ? `${status.message} (HTTP ${e.code})` : status.message;
   }
-  const first = String(e.message ?? err).split("\n")[0] ?? "";
-  return first.replace(/\s*Headers:.*$/s, "").slice(0, 500);
+  const first = String(e.message ?? err).split('\n')[0] ?? '';
+  return first.replace(/\s*Headers:.*$/s, '').slice(0, 500);
 }
 
 /** "a=b,c=d" from a label map, keys sorted. */
@@ -42,5 +42,5 @@ export function labelSelector(labels: Record<string, string>): string {
   return Object.keys(labels)
     .sort()
     .map((k) => `${k}=${labels[k]}`)
-    .join(",");
+    .join(',');
 }

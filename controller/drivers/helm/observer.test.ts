@@ -1,20 +1,29 @@
 // The observer against a stand-in CoreV1Api: one list call per namespace (or one
 // cluster-wide), label selector owner=helm, pages followed, values decoded from the
 // latest revision's payload. No helm process.
-import { gzipSync } from "node:zlib";
-import type { CoreV1Api, V1Secret, V1SecretList } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { createReleaseObserver } from "./observer.js";
+import { gzipSync } from 'node:zlib';
+import type { CoreV1Api, V1Secret, V1SecretList } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { createReleaseObserver } from './observer.js';
 
 const payload = (config: object) =>
-  Buffer.from(gzipSync(Buffer.from(JSON.stringify({ name: "app", version: 1, config }))).toString("base64")).toString("base64");
+  Buffer.from(gzipSync(Buffer.from(JSON.stringify({ name: 'app', version: 1, config }))).toString('base64')).toString(
+    'base64',
+  );
 
 function secret(namespace: string, name: string, version: number, status: string, config?: object): V1Secret {
   return {
     metadata: {
       name: `sh.helm.release.v1.${name}.v${version}`,
       namespace,
-      labels: { owner: "helm", name, version: String(version), status, "slipway.dev/digest": `d${version}`, modifiedAt: "1763773200" },
+      labels: {
+        owner: 'helm',
+        name,
+        version: String(version),
+        status,
+        'slipway.dev/digest': `d${version}`,
+        modifiedAt: '1763773200',
+      },
     },
     ...(config ? { data: { release: payload(config) } } : {}),
   };
@@ -27,17 +36,37 @@ function fakeCore(secrets: V1Secret[], pageSize = 2) {
     const next = start + pageSize < items.length ? String(start + pageSize) : undefined;
     return { items: items.slice(start, start + pageSize), metadata: next ? { _continue: next } : {} };
   };
-  const select = (items: V1Secret[], selector = "") => {
-    const want = Object.fromEntries(selector.split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+  const select = (items: V1Secret[], selector = '') => {
+    const want = Object.fromEntries(
+      selector
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => kv.split('=') as [string, string]),
+    );
     return items.filter((s) => Object.entries(want).every(([k, v]) => s.metadata?.labels?.[k] === v));
   };
   const core = {
     async listNamespacedSecret(p: { namespace: string; labelSelector?: string; _continue?: string }) {
-      calls.push({ fn: "namespaced", namespace: p.namespace, ...(p.labelSelector ? { labelSelector: p.labelSelector } : {}), ...(p._continue ? { cont: p._continue } : {}) });
-      return page(select(secrets.filter((s) => s.metadata?.namespace === p.namespace), p.labelSelector), p._continue);
+      calls.push({
+        fn: 'namespaced',
+        namespace: p.namespace,
+        ...(p.labelSelector ? { labelSelector: p.labelSelector } : {}),
+        ...(p._continue ? { cont: p._continue } : {}),
+      });
+      return page(
+        select(
+          secrets.filter((s) => s.metadata?.namespace === p.namespace),
+          p.labelSelector,
+        ),
+        p._continue,
+      );
     },
     async listSecretForAllNamespaces(p: { labelSelector?: string; _continue?: string }) {
-      calls.push({ fn: "all", ...(p.labelSelector ? { labelSelector: p.labelSelector } : {}), ...(p._continue ? { cont: p._continue } : {}) });
+      calls.push({
+        fn: 'all',
+        ...(p.labelSelector ? { labelSelector: p.labelSelector } : {}),
+        ...(p._continue ? { cont: p._continue } : {}),
+      });
       return page(select(secrets, p.labelSelector), p._continue);
     },
   };
@@ -45,57 +74,79 @@ function fakeCore(secrets: V1Secret[], pageSize = 2) {
 }
 
 const SECRETS = [
-  secret("a", "app", 1, "superseded", { message: "one" }),
-  secret("a", "app", 2, "deployed", { message: "two", password: "s3cr3t" }),
-  secret("a", "app", 3, "failed", { message: "three" }),
-  secret("b", "db", 1, "deployed", { size: 1 }),
-  { metadata: { name: "not-helm", namespace: "a", labels: { owner: "someone" } } },
+  secret('a', 'app', 1, 'superseded', { message: 'one' }),
+  secret('a', 'app', 2, 'deployed', { message: 'two', password: 's3cr3t' }),
+  secret('a', 'app', 3, 'failed', { message: 'three' }),
+  secret('b', 'db', 1, 'deployed', { size: 1 }),
+  { metadata: { name: 'not-helm', namespace: 'a', labels: { owner: 'someone' } } },
 ];
 
-describe("release observer", () => {
-  it("all namespaces: one cluster-wide list (pages followed), latest revision per release", async () => {
+describe('release observer', () => {
+  it('all namespaces: one cluster-wide list (pages followed), latest revision per release', async () => {
     const { core, calls } = fakeCore(SECRETS);
     const list = await createReleaseObserver(() => core).list();
     expect(list).toEqual([
-      { name: "app", namespace: "a", revision: 3, status: "failed", digest: "d3", updatedAt: "2025-11-22T01:00:00.000Z", lastDeployedRevision: 2 },
-      { name: "db", namespace: "b", revision: 1, status: "deployed", digest: "d1", updatedAt: "2025-11-22T01:00:00.000Z", lastDeployedRevision: 1 },
+      {
+        name: 'app',
+        namespace: 'a',
+        revision: 3,
+        status: 'failed',
+        digest: 'd3',
+        updatedAt: '2025-11-22T01:00:00.000Z',
+        lastDeployedRevision: 2,
+      },
+      {
+        name: 'db',
+        namespace: 'b',
+        revision: 1,
+        status: 'deployed',
+        digest: 'd1',
+        updatedAt: '2025-11-22T01:00:00.000Z',
+        lastDeployedRevision: 1,
+      },
     ]);
     expect(calls).toEqual([
-      { fn: "all", labelSelector: "owner=helm" },
-      { fn: "all", labelSelector: "owner=helm", cont: "2" },
+      { fn: 'all', labelSelector: 'owner=helm' },
+      { fn: 'all', labelSelector: 'owner=helm', cont: '2' },
     ]);
   });
 
-  it("given namespaces: one list per namespace", async () => {
+  it('given namespaces: one list per namespace', async () => {
     const { core, calls } = fakeCore(SECRETS, 100);
-    const list = await createReleaseObserver(() => core).list(["b", "b", "c"]);
-    expect(list.map((r) => `${r.namespace}/${r.name}`)).toEqual(["b/db"]);
+    const list = await createReleaseObserver(() => core).list(['b', 'b', 'c']);
+    expect(list.map((r) => `${r.namespace}/${r.name}`)).toEqual(['b/db']);
     expect(calls).toEqual([
-      { fn: "namespaced", namespace: "b", labelSelector: "owner=helm" },
-      { fn: "namespaced", namespace: "c", labelSelector: "owner=helm" },
+      { fn: 'namespaced', namespace: 'b', labelSelector: 'owner=helm' },
+      { fn: 'namespaced', namespace: 'c', labelSelector: 'owner=helm' },
     ]);
   });
 
   it("values: the latest revision's user-supplied values, decoded; undefined for no release", async () => {
     const { core, calls } = fakeCore(SECRETS, 100);
     const observer = createReleaseObserver(() => core);
-    expect(await observer.values("app", "a")).toEqual({ message: "three" });
-    expect(calls).toEqual([{ fn: "namespaced", namespace: "a", labelSelector: "name=app,owner=helm" }]);
-    expect(await observer.values("nope", "a")).toBeUndefined();
+    expect(await observer.values('app', 'a')).toEqual({ message: 'three' });
+    expect(calls).toEqual([{ fn: 'namespaced', namespace: 'a', labelSelector: 'name=app,owner=helm' }]);
+    expect(await observer.values('nope', 'a')).toBeUndefined();
   });
 });
 
-describe("release observer errors", () => {
-  it("an API failure is one short line: the Status message, no body or headers", async () => {
+describe('release observer errors', () => {
+  it('an API failure is one short line: the Status message, no body or headers', async () => {
     const core = {
       async listNamespacedSecret() {
-        throw Object.assign(new Error("HTTP-Code: 403\nMessage: Unknown API Status Code!\nBody: {...}\nHeaders: {\"audit-id\":\"x\"}"), {
-          code: 403,
-          body: JSON.stringify({ kind: "Status", message: 'secrets is forbidden: User "u" cannot list resource "secrets" in the namespace "a"' }),
-        });
+        throw Object.assign(
+          new Error('HTTP-Code: 403\nMessage: Unknown API Status Code!\nBody: {...}\nHeaders: {"audit-id":"x"}'),
+          {
+            code: 403,
+            body: JSON.stringify({
+              kind: 'Status',
+              message: 'secrets is forbidden: User "u" cannot list resource "secrets" in the namespace "a"',
+            }),
+          },
+        );
       },
     } as unknown as CoreV1Api;
-    await expect(createReleaseObserver(() => core).list(["a"])).rejects.toThrow(
+    await expect(createReleaseObserver(() => core).list(['a'])).rejects.toThrow(
       'listing Helm release Secrets in namespace a failed: secrets is forbidden: User "u" cannot list resource "secrets" in the namespace "a" (HTTP 403)',
     );
   });

@@ -1,11 +1,17 @@
 // What Helm actually stored, read straight from its release Secrets through the
 // Kubernetes API: no helm process. list() needs only the Secrets' labels (status,
 // version, digest, timestamps); values() decodes the latest revision's payload.
-import type { CoreV1Api, V1Secret, V1SecretList } from "@kubernetes/client-node";
-import type { JsonObject } from "../../documents/types.js";
-import type { ObservedRelease } from "../types.js";
-import { apiErrorMessage, labelSelector } from "./kube.js";
-import { decodeReleasePayload, HELM_OWNER_SELECTOR, latestReleases, revisionFromSecret, type RevisionRecord } from "./release-secret.js";
+import type { CoreV1Api, V1Secret, V1SecretList } from '@kubernetes/client-node';
+import type { JsonObject } from '../../documents/types.js';
+import type { ObservedRelease } from '../types.js';
+import { apiErrorMessage, labelSelector } from './kube.js';
+import {
+  decodeReleasePayload,
+  HELM_OWNER_SELECTOR,
+  latestReleases,
+  type RevisionRecord,
+  revisionFromSecret,
+} from './release-secret.js';
 
 export interface ReleaseObserver {
   list(namespaces?: string[]): Promise<ObservedRelease[]>;
@@ -40,13 +46,22 @@ function records(secrets: V1Secret[]): RevisionRecord[] {
 export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
   const inNamespace = (namespace: string, selector: string) =>
     allPages(`in namespace ${namespace}`, (cont) =>
-      core().listNamespacedSecret({ namespace, labelSelector: selector, limit: PAGE, ...(cont ? { _continue: cont } : {}) }),
+      core().listNamespacedSecret({
+        namespace,
+        labelSelector: selector,
+        limit: PAGE,
+        ...(cont ? { _continue: cont } : {}),
+      }),
     );
   return {
     async list(namespaces) {
       if (!namespaces || namespaces.length === 0) {
-        const all = await allPages("in all namespaces", (cont) =>
-          core().listSecretForAllNamespaces({ labelSelector: HELM_OWNER_SELECTOR, limit: PAGE, ...(cont ? { _continue: cont } : {}) }),
+        const all = await allPages('in all namespaces', (cont) =>
+          core().listSecretForAllNamespaces({
+            labelSelector: HELM_OWNER_SELECTOR,
+            limit: PAGE,
+            ...(cont ? { _continue: cont } : {}),
+          }),
         );
         return latestReleases(records(all));
       }
@@ -55,13 +70,14 @@ export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
       return latestReleases(records(lists.flat()));
     },
     async values(name, namespace) {
-      const secrets = await inNamespace(namespace, labelSelector({ owner: "helm", name }));
+      const secrets = await inNamespace(namespace, labelSelector({ owner: 'helm', name }));
       let latest: { secret: V1Secret; revision: number } | undefined;
       for (const secret of secrets) {
         const r = revisionFromSecret(secret);
-        if (r && r.name === name && (!latest || r.revision > latest.revision)) latest = { secret, revision: r.revision };
+        if (r && r.name === name && (!latest || r.revision > latest.revision))
+          latest = { secret, revision: r.revision };
       }
-      const data = latest?.secret.data?.["release"];
+      const data = latest?.secret.data?.release;
       if (!latest || !data) return undefined;
       return decodeReleasePayload(data).config ?? {};
     },

@@ -4,16 +4,16 @@
 // create) or modifiedAt (set on update, unix seconds), plus the custom labels given with
 // --labels; data.release is base64(gzip(JSON release)) — and the API returns Secret data
 // base64-encoded once more. Pure functions; the I/O is in ./observer.ts.
-import { gunzipSync } from "node:zlib";
-import type { V1Secret } from "@kubernetes/client-node";
-import type { JsonObject } from "../../documents/types.js";
-import type { ObservedRelease, ReleaseStatus } from "../types.js";
-import { DIGEST_LABEL } from "./digest-label.js";
+import { gunzipSync } from 'node:zlib';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { JsonObject } from '../../documents/types.js';
+import type { ObservedRelease, ReleaseStatus } from '../types.js';
+import { DIGEST_LABEL } from './digest-label.js';
 
-export const HELM_OWNER_SELECTOR = "owner=helm";
+export const HELM_OWNER_SELECTOR = 'owner=helm';
 
 /** One stored revision, from the Secret's labels alone (no payload decoding). */
-export type RevisionRecord = Omit<ObservedRelease, "lastDeployedRevision">;
+export type RevisionRecord = Omit<ObservedRelease, 'lastDeployedRevision'>;
 
 /** The part of Helm's stored release JSON Slipway reads. */
 export interface StoredRelease {
@@ -25,12 +25,19 @@ export interface StoredRelease {
 }
 
 const STATUSES: readonly ReleaseStatus[] = [
-  "deployed", "failed", "pending-install", "pending-upgrade", "pending-rollback",
-  "uninstalling", "superseded", "uninstalled", "unknown",
+  'deployed',
+  'failed',
+  'pending-install',
+  'pending-upgrade',
+  'pending-rollback',
+  'uninstalling',
+  'superseded',
+  'uninstalled',
+  'unknown',
 ];
 
 export function parseStatus(text: string | undefined): ReleaseStatus {
-  return STATUSES.includes(text as ReleaseStatus) ? (text as ReleaseStatus) : "unknown";
+  return STATUSES.includes(text as ReleaseStatus) ? (text as ReleaseStatus) : 'unknown';
 }
 
 function unixToIso(text: string | undefined): string | undefined {
@@ -41,18 +48,18 @@ function unixToIso(text: string | undefined): string | undefined {
 /** A revision from a Secret's labels, or undefined when it is not a Helm release Secret. */
 export function revisionFromSecret(secret: V1Secret): RevisionRecord | undefined {
   const labels = secret.metadata?.labels ?? {};
-  const name = labels["name"];
-  const revision = Number(labels["version"]);
-  if (labels["owner"] !== "helm" || !name || !Number.isInteger(revision) || revision < 1) return undefined;
+  const name = labels.name;
+  const revision = Number(labels.version);
+  if (labels.owner !== 'helm' || !name || !Number.isInteger(revision) || revision < 1) return undefined;
   const record: RevisionRecord = {
     name,
-    namespace: secret.metadata?.namespace ?? "",
+    namespace: secret.metadata?.namespace ?? '',
     revision,
-    status: parseStatus(labels["status"]),
+    status: parseStatus(labels.status),
   };
   const digest = labels[DIGEST_LABEL];
   if (digest) record.digest = digest;
-  const updatedAt = unixToIso(labels["modifiedAt"]) ?? unixToIso(labels["createdAt"]);
+  const updatedAt = unixToIso(labels.modifiedAt) ?? unixToIso(labels.createdAt);
   if (updatedAt) record.updatedAt = updatedAt;
   return record;
 }
@@ -81,7 +88,7 @@ export function latestReleases(records: readonly RevisionRecord[]): ObservedRele
     };
     if (latest.digest !== undefined) observed.digest = latest.digest;
     if (latest.updatedAt !== undefined) observed.updatedAt = latest.updatedAt;
-    const deployed = revisions.find((r) => r.status === "deployed" || r.status === "superseded");
+    const deployed = revisions.find((r) => r.status === 'deployed' || r.status === 'superseded');
     if (deployed) observed.lastDeployedRevision = deployed.revision;
     out.push(observed);
   }
@@ -95,10 +102,11 @@ const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
  * (base64 of Helm's base64 of gzip'd JSON). Throws on a payload that is not one.
  */
 export function decodeReleasePayload(apiData: string): StoredRelease {
-  const helmText = Buffer.from(apiData, "base64").toString("latin1");
-  let bytes = Buffer.from(helmText, "base64");
+  const helmText = Buffer.from(apiData, 'base64').toString('latin1');
+  let bytes = Buffer.from(helmText, 'base64');
   if (bytes.length > 3 && GZIP_MAGIC.every((b, i) => bytes[i] === b)) bytes = gunzipSync(bytes);
-  const parsed: unknown = JSON.parse(bytes.toString("utf8"));
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("release payload is not a JSON object");
+  const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('release payload is not a JSON object');
   return parsed as StoredRelease;
 }

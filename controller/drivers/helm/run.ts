@@ -2,8 +2,8 @@
 // here; this adds the connection flags, runs the binary through execa and turns the
 // outcome into a HelmResult. A failed helm run is a result (ok: false, helm's exit code,
 // helm's own trimmed stderr as `message`), never a thrown error.
-import { execa } from "execa";
-import type { HelmAction, HelmResult } from "../types.js";
+import { execa } from 'execa';
+import type { HelmAction, HelmResult } from '../types.js';
 
 export interface HelmOptions {
   /** The helm binary; else $HELM; else `helm` from PATH. */
@@ -34,14 +34,14 @@ export const NO_EXIT_CODE = -1;
 const MAX_MESSAGE = 8_000;
 
 export function helmBinary(options: HelmOptions, env: NodeJS.ProcessEnv = process.env): string {
-  return options.helmBinary ?? env["HELM"] ?? "helm";
+  return options.helmBinary ?? env.HELM ?? 'helm';
 }
 
 /** --kubeconfig / --kube-context, when given. */
 export function connectionArgs(options: HelmOptions): string[] {
   const args: string[] = [];
-  if (options.kubeconfigPath) args.push("--kubeconfig", options.kubeconfigPath);
-  if (options.kubeContext) args.push("--kube-context", options.kubeContext);
+  if (options.kubeconfigPath) args.push('--kubeconfig', options.kubeconfigPath);
+  if (options.kubeContext) args.push('--kube-context', options.kubeContext);
   return args;
 }
 
@@ -56,9 +56,9 @@ export function helmArgv(call: HelmCall, options: HelmOptions): string[] {
  * of it; trimmed.
  */
 export function helmErrorText(stderr: string): string {
-  const lines = stderr.split("\n");
-  const first = lines.findIndex((l) => l.startsWith("Error: "));
-  return trimMessage(first >= 0 ? lines.slice(first).join("\n") : stderr);
+  const lines = stderr.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('Error: '));
+  return trimMessage(first >= 0 ? lines.slice(first).join('\n') : stderr);
 }
 
 function trimMessage(text: string): string {
@@ -72,16 +72,16 @@ export function createHelmRunner(options: HelmOptions): HelmRunner {
     const started = performance.now();
     const result = await execa(binary, helmArgv(call, options), {
       reject: false,
-      stdin: "ignore",
+      stdin: 'ignore',
       // The observer reads release Secrets: make sure helm stores them there.
-      env: { HELM_DRIVER: "secret" },
+      env: { HELM_DRIVER: 'secret' },
       ...(call.timeoutSeconds ? { timeout: (call.timeoutSeconds + 60) * 1000 } : {}),
       ...(options.signal ? { cancelSignal: options.signal } : {}),
     });
     const durationMs = Math.round(performance.now() - started);
     const base = { action: call.action, release: call.release, namespace: call.namespace, durationMs };
-    if (!result.failed) return { ...base, ok: true, exitCode: 0, message: "" };
-    const stderr = helmErrorText(String(result.stderr ?? ""));
+    if (!result.failed) return { ...base, ok: true, exitCode: 0, message: '' };
+    const stderr = helmErrorText(String(result.stderr ?? ''));
     let message: string;
     if (result.timedOut) {
       const killed = `helm ${call.action} did not finish within ${(call.timeoutSeconds ?? 0) + 60}s and was killed`;

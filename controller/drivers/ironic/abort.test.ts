@@ -1,32 +1,36 @@
 // An aborted signal ends the Ironic client's retries at once (no 48 s of back-off after a fatal error).
-import { describe, expect, it } from "vitest";
-import { createIronicClient, IronicError } from "./client.js";
+import { describe, expect, it } from 'vitest';
+import { createIronicClient, IronicError } from './client.js';
 
-describe("abort", () => {
+describe('abort', () => {
   it("a request retrying a dead Ironic rejects as 'aborted' as soon as the signal is aborted", async () => {
     const abort = new AbortController();
     let calls = 0;
     const client = createIronicClient({
-      url: "http://127.0.0.1:9",
+      url: 'http://127.0.0.1:9',
       fetch: async () => {
         calls++;
-        throw new TypeError("fetch failed");
+        throw new TypeError('fetch failed');
       },
       signal: abort.signal,
     });
     const t0 = performance.now();
-    const pending = client.request("GET", "/v1/nodes");
-    setTimeout(() => abort.abort(new Error("stop")), 200);
+    const pending = client.request('GET', '/v1/nodes');
+    setTimeout(() => abort.abort(new Error('stop')), 200);
     const err = await pending.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IronicError);
-    expect((err as IronicError).kind).toBe("aborted");
+    expect((err as IronicError).kind).toBe('aborted');
     expect(performance.now() - t0).toBeLessThan(1500);
     expect(calls).toBeLessThanOrEqual(2);
   });
-  it("an already aborted signal makes no request", async () => {
+  it('an already aborted signal makes no request', async () => {
     let calls = 0;
-    const client = createIronicClient({ url: "http://127.0.0.1:9", fetch: async () => (calls++, new Response("{}")), signal: AbortSignal.abort() });
-    await expect(client.request("GET", "/v1/nodes")).rejects.toMatchObject({ kind: "aborted" });
+    const client = createIronicClient({
+      url: 'http://127.0.0.1:9',
+      fetch: async () => (calls++, new Response('{}')),
+      signal: AbortSignal.abort(),
+    });
+    await expect(client.request('GET', '/v1/nodes')).rejects.toMatchObject({ kind: 'aborted' });
     expect(calls).toBe(0);
   });
 });

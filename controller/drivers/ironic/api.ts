@@ -1,6 +1,6 @@
 // Typed Ironic node and port calls over the client. One function per REST call.
-import type { ObservedNode } from "../types.js";
-import { type IronicClient, isNotFound } from "./client.js";
+import type { ObservedNode } from '../types.js';
+import { type IronicClient, isNotFound } from './client.js';
 
 /** The node fields Slipway reads (Ironic returns more). */
 export interface IronicNode {
@@ -30,34 +30,44 @@ export interface IronicPort {
 }
 
 export interface JsonPatchOp {
-  op: "add" | "replace" | "remove";
+  op: 'add' | 'replace' | 'remove';
   path: string;
   value?: unknown;
 }
 
 /** Fields list() asks for: enough for ObservedNode, in one request. */
 export const LIST_FIELDS = [
-  "uuid",
-  "name",
-  "driver",
-  "provision_state",
-  "target_provision_state",
-  "power_state",
-  "maintenance",
-  "last_error",
-  "extra",
+  'uuid',
+  'name',
+  'driver',
+  'provision_state',
+  'target_provision_state',
+  'power_state',
+  'maintenance',
+  'last_error',
+  'extra',
 ];
 
 const node = (ident: string) => `/v1/nodes/${encodeURIComponent(ident)}`;
 
 /** What `remove` reports for a node that is not (or no longer) in Ironic. */
 export function absentNode(name: string): ObservedNode {
-  return { uuid: "", name, driver: "", provisionState: "deleted", targetProvisionState: null, powerState: null, maintenance: false, lastError: null, macs: [] };
+  return {
+    uuid: '',
+    name,
+    driver: '',
+    provisionState: 'deleted',
+    targetProvisionState: null,
+    powerState: null,
+    maintenance: false,
+    lastError: null,
+    macs: [],
+  };
 }
 
 export function observe(raw: IronicNode, macs?: string[]): ObservedNode {
-  const digest = raw.extra?.["slipway_digest"];
-  const recorded = raw.extra?.["slipway_macs"];
+  const digest = raw.extra?.slipway_digest;
+  const recorded = raw.extra?.slipway_macs;
   const out: ObservedNode = {
     uuid: raw.uuid,
     name: raw.name ?? raw.uuid,
@@ -67,11 +77,11 @@ export function observe(raw: IronicNode, macs?: string[]): ObservedNode {
     powerState: raw.power_state ?? null,
     maintenance: Boolean(raw.maintenance),
     lastError: raw.last_error ?? null,
-    macs: macs ?? (Array.isArray(recorded) ? recorded.filter((m): m is string => typeof m === "string") : []),
+    macs: macs ?? (Array.isArray(recorded) ? recorded.filter((m): m is string => typeof m === 'string') : []),
   };
-  if (typeof digest === "string") out.digest = digest;
-  const site = raw.extra?.["slipway_site"];
-  if (typeof site === "string") out.site = site;
+  if (typeof digest === 'string') out.digest = digest;
+  const site = raw.extra?.slipway_site;
+  if (typeof site === 'string') out.site = site;
   return out;
 }
 
@@ -80,38 +90,38 @@ export function ironicApi(client: IronicClient) {
     client,
     async getNode(ident: string): Promise<IronicNode | undefined> {
       try {
-        return await client.request<IronicNode>("GET", node(ident));
+        return await client.request<IronicNode>('GET', node(ident));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
     },
     async listNodes(): Promise<IronicNode[]> {
-      const res = await client.request<{ nodes: IronicNode[] }>("GET", `/v1/nodes?fields=${LIST_FIELDS.join(",")}`);
+      const res = await client.request<{ nodes: IronicNode[] }>('GET', `/v1/nodes?fields=${LIST_FIELDS.join(',')}`);
       return res.nodes;
     },
     async portsByAddress(mac: string): Promise<IronicPort[]> {
       const q = `address=${encodeURIComponent(mac.toLowerCase())}&fields=uuid,address,node_uuid`;
-      return (await client.request<{ ports: IronicPort[] }>("GET", `/v1/ports?${q}`)).ports;
+      return (await client.request<{ ports: IronicPort[] }>('GET', `/v1/ports?${q}`)).ports;
     },
     async portsOfNode(uuid: string): Promise<IronicPort[]> {
       const q = `node_uuid=${encodeURIComponent(uuid)}&fields=uuid,address,node_uuid`;
-      return (await client.request<{ ports: IronicPort[] }>("GET", `/v1/ports?${q}`)).ports;
+      return (await client.request<{ ports: IronicPort[] }>('GET', `/v1/ports?${q}`)).ports;
     },
     createNode(body: Record<string, unknown>): Promise<IronicNode> {
-      return client.request<IronicNode>("POST", "/v1/nodes", body);
+      return client.request<IronicNode>('POST', '/v1/nodes', body);
     },
     createPort(body: Record<string, unknown>): Promise<IronicPort> {
-      return client.request<IronicPort>("POST", "/v1/ports", body);
+      return client.request<IronicPort>('POST', '/v1/ports', body);
     },
     patchNode(uuid: string, ops: JsonPatchOp[]): Promise<IronicNode> {
-      return client.request<IronicNode>("PATCH", node(uuid), ops);
+      return client.request<IronicNode>('PATCH', node(uuid), ops);
     },
     async setProvisionState(uuid: string, target: string, extra: Record<string, unknown> = {}): Promise<void> {
-      await client.request("PUT", `${node(uuid)}/states/provision`, { target, ...extra });
+      await client.request('PUT', `${node(uuid)}/states/provision`, { target, ...extra });
     },
     async deleteNode(uuid: string): Promise<void> {
-      await client.request("DELETE", node(uuid));
+      await client.request('DELETE', node(uuid));
     },
   };
 }

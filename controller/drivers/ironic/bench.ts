@@ -2,10 +2,10 @@
 // at the given concurrency), and the same N through a plain concurrent REST loop (raw
 // fetch: create, manage, wait, provide, wait) at the same concurrency. Both poll at the
 // same interval. Nodes are deleted after each phase (not timed).
-import PQueue from "p-queue";
-import type { BmcCredentials, NodeSpec } from "../types.js";
-import { createIronicClient } from "./client.js";
-import { createIronicDriver } from "./driver.js";
+import PQueue from 'p-queue';
+import type { BmcCredentials, NodeSpec } from '../types.js';
+import { createIronicClient } from './client.js';
+import { createIronicDriver } from './driver.js';
 
 export interface EnrollFigures {
   nodes: number;
@@ -43,11 +43,11 @@ function figures(nodes: number, failed: number, ms: number): EnrollFigures {
 }
 
 const FAKE_INTERFACES = {
-  boot_interface: "fake",
-  deploy_interface: "fake",
-  inspect_interface: "fake",
-  management_interface: "fake",
-  power_interface: "fake",
+  boot_interface: 'fake',
+  deploy_interface: 'fake',
+  inspect_interface: 'fake',
+  management_interface: 'fake',
+  power_interface: 'fake',
 };
 
 /** The plain loop: raw fetch, no state machine, no digests, fixed-interval polling. */
@@ -60,13 +60,14 @@ async function plainEnroll(
   timeoutMs: number,
   version: string,
 ): Promise<number> {
-  const base = url.replace(/\/+$/, "");
+  const base = url.replace(/\/+$/, '');
   const headers: Record<string, string> = {
-    Accept: "application/json",
-    "Content-Type": "application/json",
-    "X-OpenStack-Ironic-API-Version": version,
+    Accept: 'application/json',
+    'Content-Type': 'application/json',
+    'X-OpenStack-Ironic-API-Version': version,
   };
-  if (creds) headers["Authorization"] = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`;
+  if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  // biome-ignore lint/suspicious/noExplicitAny: Ironic JSON read by field name in a benchmark
   const call = async (method: string, path: string, body?: unknown): Promise<any> => {
     for (;;) {
       const init: RequestInit = { method, headers };
@@ -85,9 +86,10 @@ async function plainEnroll(
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await sleep(pollMs);
-      const n = await call("GET", `/v1/nodes/${uuid}`);
+      const n = await call('GET', `/v1/nodes/${uuid}`);
       if (n.provision_state === state && !n.target_provision_state) return;
-      if (/failed|error/.test(n.provision_state) || Date.now() > deadline) throw new Error(`${uuid}: ${n.provision_state}`);
+      if (/failed|error/.test(n.provision_state) || Date.now() > deadline)
+        throw new Error(`${uuid}: ${n.provision_state}`);
     }
   };
   let failed = 0;
@@ -96,11 +98,11 @@ async function plainEnroll(
     while (next < names.length) {
       const name = names[next++]!;
       try {
-        const node = await call("POST", "/v1/nodes", { name, driver: "fake-hardware", ...FAKE_INTERFACES });
-        await call("PUT", `/v1/nodes/${node.uuid}/states/provision`, { target: "manage" });
-        await waitFor(node.uuid, "manageable");
-        await call("PUT", `/v1/nodes/${node.uuid}/states/provision`, { target: "provide" });
-        await waitFor(node.uuid, "available");
+        const node = await call('POST', '/v1/nodes', { name, driver: 'fake-hardware', ...FAKE_INTERFACES });
+        await call('PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'manage' });
+        await waitFor(node.uuid, 'manageable');
+        await call('PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'provide' });
+        await waitFor(node.uuid, 'available');
       } catch {
         failed += 1;
       }
@@ -141,23 +143,23 @@ export async function benchEnroll(
     bmc: { address: `fake://${name}` },
     properties: {},
     inspect: false,
-    target: "available",
+    target: 'available',
     digest: `bench:${name}`,
   });
 
   // The driver, through p-queue.
   const runDriver = async () => {
-    const list = names("d");
+    const list = names('d');
     const queue = new PQueue({ concurrency });
     const t0 = Date.now();
     const results = await Promise.all(list.map((n) => queue.add(() => driver.ensure(spec(n)))));
     const ms = Date.now() - t0;
     await cleanup(list);
-    return { ms, failed: results.filter((r) => r?.kind !== "complete").length };
+    return { ms, failed: results.filter((r) => r?.kind !== 'complete').length };
   };
   // The plain REST loop, same concurrency.
   const runPlain = async () => {
-    const list = names("p");
+    const list = names('p');
     const t0 = Date.now();
     const failed = await plainEnroll(url, creds, list, concurrency, pollIntervalMs, timeoutMs, version);
     const ms = Date.now() - t0;

@@ -5,7 +5,7 @@
 // budget of attempts; HTTP 409 "node is locked" is retried the same way on its own
 // budget. Every other non-2xx answer is an IronicError carrying Ironic's own message.
 // Messages never contain request bodies, credentials or the Authorization header.
-import { FEATURES, type Feature, formatVersion, negotiate } from "./version.js";
+import { FEATURES, type Feature, formatVersion, negotiate } from './version.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type Sleep = (ms: number) => Promise<void>;
@@ -39,7 +39,7 @@ export interface IronicClientOptions {
   signal?: AbortSignal;
 }
 
-export type IronicErrorKind = "unreachable" | "unavailable" | "locked" | "http" | "version" | "aborted";
+export type IronicErrorKind = 'unreachable' | 'unavailable' | 'locked' | 'http' | 'version' | 'aborted';
 
 /** A failed call to Ironic. `message` is safe to log: no credentials, no request body. */
 export class IronicError extends Error {
@@ -52,12 +52,12 @@ export class IronicError extends Error {
     readonly ironicMessage?: string,
   ) {
     super(message);
-    this.name = "IronicError";
+    this.name = 'IronicError';
   }
 
   /** Worth retrying the whole operation later (Ironic down, busy or locked). */
   get retryable(): boolean {
-    return this.kind === "unreachable" || this.kind === "unavailable" || this.kind === "locked";
+    return this.kind === 'unreachable' || this.kind === 'unavailable' || this.kind === 'locked';
   }
 }
 
@@ -88,22 +88,22 @@ export function abortableSleep(sleep: Sleep, signal: AbortSignal | undefined): S
           reject(signal.reason);
         };
         const timer = setTimeout(() => {
-          signal.removeEventListener("abort", onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
         }, ms);
-        signal.addEventListener("abort", onAbort, { once: true });
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
       sleep(ms).then(
         () => {
-          signal.removeEventListener("abort", onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
         },
         (e: unknown) => {
-          signal.removeEventListener("abort", onAbort);
+          signal.removeEventListener('abort', onAbort);
           reject(e);
         },
       );
@@ -117,13 +117,13 @@ export function safeBaseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error("invalid Ironic URL (not an absolute URL)");
+    throw new Error('invalid Ironic URL (not an absolute URL)');
   }
-  parsed.username = "";
-  parsed.password = "";
-  parsed.search = "";
-  parsed.hash = "";
-  return parsed.toString().replace(/\/+$/, "");
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.toString().replace(/\/+$/, '');
 }
 
 /** Ironic's error text from an error body: {"error_message": "{\"faultstring\": ...}"}. */
@@ -131,7 +131,7 @@ export function ironicFault(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error_message?: unknown; faultstring?: unknown };
     let inner: unknown = parsed.error_message ?? parsed;
-    if (typeof inner === "string") {
+    if (typeof inner === 'string') {
       const text: string = inner;
       try {
         inner = JSON.parse(text);
@@ -140,7 +140,7 @@ export function ironicFault(body: string): string {
       }
     }
     const fault = (inner as { faultstring?: unknown } | null)?.faultstring;
-    if (typeof fault === "string") return fault;
+    if (typeof fault === 'string') return fault;
   } catch {
     // not JSON: fall through
   }
@@ -150,7 +150,7 @@ export function ironicFault(body: string): string {
 
 function networkReason(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return "request timed out";
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'request timed out';
   return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
 }
 
@@ -161,12 +161,16 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const signal = options.signal;
   const sleep = abortableSleep(options.sleep ?? realSleep, signal);
-  const aborted = (method: string, path: string) => new IronicError(`${method} ${path} cancelled: ${String(signal?.reason instanceof Error ? signal.reason.message : (signal?.reason ?? "aborted"))}`, "aborted");
+  const aborted = (method: string, path: string) =>
+    new IronicError(
+      `${method} ${path} cancelled: ${String(signal?.reason instanceof Error ? signal.reason.message : (signal?.reason ?? 'aborted'))}`,
+      'aborted',
+    );
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const auth =
-    options.username !== undefined && options.username !== ""
-      ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ""}`).toString("base64")}`
+    options.username !== undefined && options.username !== ''
+      ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
       : undefined;
   let negotiated: Promise<number> | undefined;
 
@@ -197,7 +201,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
           throw new IronicError(
             `Ironic at ${baseUrl} is unreachable (${networkReason(err)}) after ${down} attempts over ` +
               `${Math.round(waitedMs / 1000)} s: ${method} ${path}`,
-            "unreachable",
+            'unreachable',
           );
         }
         const ms = delay(down - 1);
@@ -206,14 +210,14 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
         continue;
       }
       const text = await res.text();
-      const requestId = res.headers.get("x-openstack-request-id");
+      const requestId = res.headers.get('x-openstack-request-id');
       if (res.status === 503) {
         down += 1;
         if (down >= policy.attempts) {
           throw new IronicError(
             `Ironic at ${baseUrl} is unavailable (HTTP 503: ${ironicFault(text)}) after ${down} attempts over ` +
               `${Math.round(waitedMs / 1000)} s: ${method} ${path}`,
-            "unavailable",
+            'unavailable',
             503,
             ironicFault(text),
           );
@@ -228,12 +232,14 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
         if (locked >= policy.lockedAttempts) {
           throw new IronicError(
             `${method} ${path}: node still locked after ${locked} attempts: ${ironicFault(text)}`,
-            "locked",
+            'locked',
             409,
             ironicFault(text),
           );
         }
-        await sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(locked - 1, 3))).catch(() => Promise.reject(aborted(method, path)));
+        await sleep(Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(locked - 1, 3))).catch(() =>
+          Promise.reject(aborted(method, path)),
+        );
         continue;
       }
       return { status: res.status, text, requestId };
@@ -241,11 +247,11 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
   }
 
   async function negotiateOnce(): Promise<number> {
-    const res = await exchange("GET", "/", { Accept: "application/json" }, undefined);
+    const res = await exchange('GET', '/', { Accept: 'application/json' }, undefined);
     if (res.status !== 200) {
       throw new IronicError(
         `GET ${baseUrl}/ answered HTTP ${res.status}: ${ironicFault(res.text)}`,
-        "version",
+        'version',
         res.status,
         ironicFault(res.text),
       );
@@ -259,7 +265,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
     try {
       return negotiate(max, options.maxApiVersion);
     } catch (err) {
-      throw new IronicError(`${baseUrl}: ${(err as Error).message}`, "version");
+      throw new IronicError(`${baseUrl}: ${(err as Error).message}`, 'version');
     }
   }
 
@@ -277,26 +283,26 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const minor = await version();
     const headers: Record<string, string> = {
-      Accept: "application/json",
-      "X-OpenStack-Ironic-API-Version": formatVersion(minor),
+      Accept: 'application/json',
+      'X-OpenStack-Ironic-API-Version': formatVersion(minor),
     };
-    if (auth) headers["Authorization"] = auth;
+    if (auth) headers.Authorization = auth;
     let payload: string | undefined;
     if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
+      headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
     const res = await exchange(method, path, headers, payload);
     if (res.status < 200 || res.status >= 300) {
       const fault = ironicFault(res.text);
-      const rid = res.requestId && minor >= FEATURES.requestId ? ` [request ${res.requestId}]` : "";
-      throw new IronicError(`${method} ${path} → HTTP ${res.status}: ${fault}${rid}`, "http", res.status, fault);
+      const rid = res.requestId && minor >= FEATURES.requestId ? ` [request ${res.requestId}]` : '';
+      throw new IronicError(`${method} ${path} → HTTP ${res.status}: ${fault}${rid}`, 'http', res.status, fault);
     }
     if (!res.text) return undefined as T;
     try {
       return JSON.parse(res.text) as T;
     } catch {
-      throw new IronicError(`${method} ${path} → HTTP ${res.status} with a body that is not JSON`, "http", res.status);
+      throw new IronicError(`${method} ${path} → HTTP ${res.status} with a body that is not JSON`, 'http', res.status);
     }
   }
 

@@ -1,8 +1,8 @@
 // What a NodeSpec asks of Ironic: the body that creates the node and the JSON Patch that
 // brings an existing node in line. Pure: no I/O.
-import type { BmcCredentials, NodeSpec } from "../types.js";
-import type { IronicNode, JsonPatchOp } from "./api.js";
-import { type BmcDriver, type BmcInterfaces, bmcDriver } from "./bmc.js";
+import type { BmcCredentials, NodeSpec } from '../types.js';
+import type { IronicNode, JsonPatchOp } from './api.js';
+import { type BmcDriver, type BmcInterfaces, bmcDriver } from './bmc.js';
 
 export interface DesiredNode {
   bmc: BmcDriver;
@@ -18,12 +18,12 @@ export function desiredNode(spec: NodeSpec, credentials: BmcCredentials | undefi
   });
   const instanceInfo: Record<string, unknown> = {};
   if (spec.image) {
-    instanceInfo["image_source"] = spec.image.url;
-    if (spec.image.checksumType && spec.image.checksumType !== "md5") {
-      instanceInfo["image_os_hash_algo"] = spec.image.checksumType;
-      instanceInfo["image_os_hash_value"] = spec.image.checksum;
+    instanceInfo.image_source = spec.image.url;
+    if (spec.image.checksumType && spec.image.checksumType !== 'md5') {
+      instanceInfo.image_os_hash_algo = spec.image.checksumType;
+      instanceInfo.image_os_hash_value = spec.image.checksum;
     } else {
-      instanceInfo["image_checksum"] = spec.image.checksum;
+      instanceInfo.image_checksum = spec.image.checksum;
     }
   }
   return {
@@ -47,18 +47,18 @@ export function createBody(spec: NodeSpec, d: DesiredNode): Record<string, unkno
     extra: d.extra,
     ...d.bmc.interfaces,
   };
-  if (Object.keys(d.instanceInfo).length > 0) body["instance_info"] = d.instanceInfo;
+  if (Object.keys(d.instanceInfo).length > 0) body.instance_info = d.instanceInfo;
   return body;
 }
 
 /** RFC 6901 escaping of one path segment. */
 export function pointer(...segments: string[]): string {
-  return segments.map((s) => "/" + s.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  return segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /** Does the node need a PATCH? (digest differs, or it was found by MAC under another name) */
 export function needsSync(node: IronicNode, spec: NodeSpec): boolean {
-  return node.extra?.["slipway_digest"] !== spec.digest || node.name !== spec.name;
+  return node.extra?.slipway_digest !== spec.digest || node.name !== spec.name;
 }
 
 /**
@@ -68,24 +68,25 @@ export function needsSync(node: IronicNode, spec: NodeSpec): boolean {
  */
 export function syncPatch(node: IronicNode, spec: NodeSpec, d: DesiredNode): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
-  if (node.name !== spec.name) ops.push({ op: "replace", path: "/name", value: spec.name });
-  if (node.driver !== d.bmc.driver) ops.push({ op: "replace", path: "/driver", value: d.bmc.driver });
+  if (node.name !== spec.name) ops.push({ op: 'replace', path: '/name', value: spec.name });
+  if (node.driver !== d.bmc.driver) ops.push({ op: 'replace', path: '/driver', value: d.bmc.driver });
   for (const [key, value] of Object.entries(d.bmc.interfaces) as [keyof BmcInterfaces, string][]) {
-    if (node[key] !== value) ops.push({ op: "replace", path: pointer(key), value });
+    if (node[key] !== value) ops.push({ op: 'replace', path: pointer(key), value });
   }
   for (const [key, value] of Object.entries(d.bmc.driver_info)) {
-    ops.push({ op: "add", path: pointer("driver_info", key), value });
+    ops.push({ op: 'add', path: pointer('driver_info', key), value });
   }
   for (const [key, value] of Object.entries(d.properties)) {
-    ops.push({ op: "add", path: pointer("properties", key), value });
+    ops.push({ op: 'add', path: pointer('properties', key), value });
   }
-  if (node.provision_state !== "active") {
+  if (node.provision_state !== 'active') {
     for (const [key, value] of Object.entries(d.instanceInfo)) {
-      ops.push({ op: "add", path: pointer("instance_info", key), value });
+      ops.push({ op: 'add', path: pointer('instance_info', key), value });
     }
   }
-  ops.push({ op: "add", path: pointer("extra", "slipway_digest"), value: d.extra.slipway_digest });
-  ops.push({ op: "add", path: pointer("extra", "slipway_macs"), value: d.extra.slipway_macs });
-  if (d.extra.slipway_site) ops.push({ op: "add", path: pointer("extra", "slipway_site"), value: d.extra.slipway_site });
+  ops.push({ op: 'add', path: pointer('extra', 'slipway_digest'), value: d.extra.slipway_digest });
+  ops.push({ op: 'add', path: pointer('extra', 'slipway_macs'), value: d.extra.slipway_macs });
+  if (d.extra.slipway_site)
+    ops.push({ op: 'add', path: pointer('extra', 'slipway_site'), value: d.extra.slipway_site });
   return ops;
 }

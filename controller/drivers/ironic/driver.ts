@@ -1,8 +1,8 @@
 // createIronicDriver: the real IronicDriver, over Ironic's REST API.
-import type { IronicDriver, NodeProgress } from "../types.js";
-import { ironicApi, observe } from "./api.js";
-import { abortableSleep, createIronicClient, type FetchLike, type RetryPolicy, type Sleep } from "./client.js";
-import { type CredentialResolver, ensureNode, type ReconcileOptions, removeNode } from "./reconcile.js";
+import type { IronicDriver, NodeProgress } from '../types.js';
+import { ironicApi, observe } from './api.js';
+import { abortableSleep, createIronicClient, type FetchLike, type RetryPolicy, type Sleep } from './client.js';
+import { type CredentialResolver, ensureNode, type ReconcileOptions, removeNode } from './reconcile.js';
 
 export interface IronicDriverOptions {
   /** Ironic's API endpoint, e.g. http://127.0.0.1:6385 (no credentials in it). */
@@ -31,7 +31,10 @@ export interface IronicDriverOptions {
 }
 
 export function createIronicDriver(options: IronicDriverOptions): IronicDriver {
-  const sleep: Sleep = abortableSleep(options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), options.signal);
+  const sleep: Sleep = abortableSleep(
+    options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    options.signal,
+  );
   const client = createIronicClient({
     url: options.url,
     username: options.username,

@@ -1,14 +1,15 @@
 // An in-memory IronicDriver for the workflow's unit tests: the same transitions as the
 // real driver (enroll → manageable → [inspect] → available → [active]), instantly, with
 // every call and every write recorded. Failures and outages can be injected.
-import { absentNode } from "./api.js";
-import type { IronicDriver, NodeProgress, NodeResult, NodeSpec, ObservedNode } from "../types.js";
-import { BmcAddressError, bmcDriver, needsCredentials } from "./bmc.js";
 
-export type FakeFailureState = "enroll" | "inspect failed" | "clean failed" | "deploy failed";
+import type { IronicDriver, NodeProgress, NodeResult, NodeSpec, ObservedNode } from '../types.js';
+import { absentNode } from './api.js';
+import { type BmcAddressError, bmcDriver, needsCredentials } from './bmc.js';
+
+export type FakeFailureState = 'enroll' | 'inspect failed' | 'clean failed' | 'deploy failed';
 
 export interface FakeCall {
-  op: "list" | "ensure" | "remove";
+  op: 'list' | 'ensure' | 'remove';
   name?: string;
 }
 
@@ -41,12 +42,12 @@ export function createFakeIronicDriver(): FakeIronicDriver {
   let down = false;
   let seq = 0;
 
-  const uuid = () => `00000000-0000-4000-8000-${(++seq).toString(16).padStart(12, "0")}`;
+  const uuid = () => `00000000-0000-4000-8000-${(++seq).toString(16).padStart(12, '0')}`;
   const copy = (n: ObservedNode): ObservedNode => ({ ...n, macs: [...n.macs] });
   const unreachable = (): NodeResult => ({
-    kind: "error",
+    kind: 'error',
     retryable: true,
-    message: "Ironic at fake:// is unreachable (ECONNREFUSED) after 10 attempts",
+    message: 'Ironic at fake:// is unreachable (ECONNREFUSED) after 10 attempts',
   });
 
   function findByNameOrMac(spec: NodeSpec): Stored | undefined {
@@ -87,15 +88,19 @@ export function createFakeIronicDriver(): FakeIronicDriver {
   }
 
   async function ensure(spec: NodeSpec, progress?: NodeProgress): Promise<NodeResult> {
-    calls.push({ op: "ensure", name: spec.name });
+    calls.push({ op: 'ensure', name: spec.name });
     if (down) return unreachable();
     try {
-      bmcDriver(spec.bmc.address, { username: "-", password: "-" });
+      bmcDriver(spec.bmc.address, { username: '-', password: '-' });
     } catch (err) {
-      return { kind: "error", retryable: false, message: (err as BmcAddressError).message };
+      return { kind: 'error', retryable: false, message: (err as BmcAddressError).message };
     }
     if (needsCredentials(spec.bmc.address) && !spec.bmc.credentials && !spec.bmc.credentialsSecretRef) {
-      return { kind: "error", retryable: false, message: `node ${spec.name}: the BMC needs credentials and the spec gives none` };
+      return {
+        kind: 'error',
+        retryable: false,
+        message: `node ${spec.name}: the BMC needs credentials and the spec gives none`,
+      };
     }
     const before = writes;
     let created = false;
@@ -107,10 +112,10 @@ export function createFakeIronicDriver(): FakeIronicDriver {
         node: {
           uuid: uuid(),
           name: spec.name,
-          driver: bmcDriver(spec.bmc.address, { username: "-", password: "-" }).driver,
-          provisionState: "enroll",
+          driver: bmcDriver(spec.bmc.address, { username: '-', password: '-' }).driver,
+          provisionState: 'enroll',
           targetProvisionState: null,
-          powerState: "power off",
+          powerState: 'power off',
           maintenance: false,
           lastError: null,
           digest: spec.digest,
@@ -125,7 +130,7 @@ export function createFakeIronicDriver(): FakeIronicDriver {
       s.node.digest = spec.digest;
       s.node.name = spec.name;
       if (spec.site) s.node.site = spec.site;
-      s.node.driver = bmcDriver(spec.bmc.address, { username: "-", password: "-" }).driver;
+      s.node.driver = bmcDriver(spec.bmc.address, { username: '-', password: '-' }).driver;
     }
     if (mac && !s.node.macs.includes(mac)) {
       s.node.macs.push(mac);
@@ -134,40 +139,49 @@ export function createFakeIronicDriver(): FakeIronicDriver {
     nodes.set(spec.name, s);
     progress?.({ node: spec.name, state: s.node.provisionState });
     const n = s.node;
-    const failed = (): NodeResult => ({ kind: "failed", node: copy(n), message: n.lastError ?? `node is ${n.provisionState}` });
+    const failed = (): NodeResult => ({
+      kind: 'failed',
+      node: copy(n),
+      message: n.lastError ?? `node is ${n.provisionState}`,
+    });
 
-    if (n.provisionState === "active" && spec.target !== "active") {
-      return { kind: "failed", node: copy(n), message: `node ${spec.name} is deployed (active) but the spec has no image: Slipway does not undeploy it without --prune` };
+    if (n.provisionState === 'active' && spec.target !== 'active') {
+      return {
+        kind: 'failed',
+        node: copy(n),
+        message: `node ${spec.name} is deployed (active) but the spec has no image: Slipway does not undeploy it without --prune`,
+      };
     }
     // Recover from failed states left by an earlier run, as the real driver does.
-    if (n.provisionState === "inspect failed" || n.provisionState === "clean failed") move(s, "manageable", progress, "manage");
-    if (n.provisionState === "deploy failed" && spec.target !== "active") move(s, "available", progress, "deleted");
-    if (n.provisionState === "enroll" && step(s, "manage", "manageable", "enroll", progress)) return failed();
-    if (n.provisionState === "manageable" && spec.inspect && !s.inspected) {
-      if (step(s, "inspect", "manageable", "inspect failed", progress)) return failed();
+    if (n.provisionState === 'inspect failed' || n.provisionState === 'clean failed')
+      move(s, 'manageable', progress, 'manage');
+    if (n.provisionState === 'deploy failed' && spec.target !== 'active') move(s, 'available', progress, 'deleted');
+    if (n.provisionState === 'enroll' && step(s, 'manage', 'manageable', 'enroll', progress)) return failed();
+    if (n.provisionState === 'manageable' && spec.inspect && !s.inspected) {
+      if (step(s, 'inspect', 'manageable', 'inspect failed', progress)) return failed();
       s.inspected = true;
     }
-    if (n.provisionState === "manageable" && step(s, "provide", "available", "clean failed", progress)) return failed();
-    if ((n.provisionState === "available" || n.provisionState === "deploy failed") && spec.target === "active") {
-      if (step(s, "active", "active", "deploy failed", progress)) return failed();
-      n.powerState = "power on";
+    if (n.provisionState === 'manageable' && step(s, 'provide', 'available', 'clean failed', progress)) return failed();
+    if ((n.provisionState === 'available' || n.provisionState === 'deploy failed') && spec.target === 'active') {
+      if (step(s, 'active', 'active', 'deploy failed', progress)) return failed();
+      n.powerState = 'power on';
     }
-    return { kind: "complete", node: copy(n), created, changed: writes > before };
+    return { kind: 'complete', node: copy(n), created, changed: writes > before };
   }
 
   async function remove(name: string, progress?: NodeProgress): Promise<NodeResult> {
-    calls.push({ op: "remove", name });
+    calls.push({ op: 'remove', name });
     if (down) return unreachable();
     const s = nodes.get(name);
     if (!s) {
-      return { kind: "complete", node: absentNode(name), created: false, changed: false };
+      return { kind: 'complete', node: absentNode(name), created: false, changed: false };
     }
-    if (["active", "deploy failed", "error"].includes(s.node.provisionState)) move(s, "available", progress, "deleted");
-    if (["inspect failed", "clean failed"].includes(s.node.provisionState)) move(s, "manageable", progress, "manage");
+    if (['active', 'deploy failed', 'error'].includes(s.node.provisionState)) move(s, 'available', progress, 'deleted');
+    if (['inspect failed', 'clean failed'].includes(s.node.provisionState)) move(s, 'manageable', progress, 'manage');
     writes += 1;
     nodes.delete(name);
-    progress?.({ node: name, state: "deleted" });
-    return { kind: "complete", node: { ...copy(s.node), provisionState: "deleted" }, created: false, changed: true };
+    progress?.({ node: name, state: 'deleted' });
+    return { kind: 'complete', node: { ...copy(s.node), provisionState: 'deleted' }, created: false, changed: true };
   }
 
   return {
@@ -176,8 +190,8 @@ export function createFakeIronicDriver(): FakeIronicDriver {
     },
     calls,
     async list() {
-      calls.push({ op: "list" });
-      if (down) throw new Error("Ironic at fake:// is unreachable (ECONNREFUSED) after 10 attempts");
+      calls.push({ op: 'list' });
+      if (down) throw new Error('Ironic at fake:// is unreachable (ECONNREFUSED) after 10 attempts');
       return [...nodes.values()].map((s) => copy(s.node));
     },
     ensure,
@@ -195,10 +209,10 @@ export function createFakeIronicDriver(): FakeIronicDriver {
     seed(partial) {
       const node: ObservedNode = {
         uuid: uuid(),
-        driver: "fake-hardware",
-        provisionState: "enroll",
+        driver: 'fake-hardware',
+        provisionState: 'enroll',
         targetProvisionState: null,
-        powerState: "power off",
+        powerState: 'power off',
         maintenance: false,
         lastError: null,
         macs: [],

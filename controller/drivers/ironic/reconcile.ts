@@ -1,11 +1,11 @@
 // The loops that drive one node with the state tables: find or create it, keep its
 // fields in line with the spec (by digest), then step through the table, polling with
 // back-off until the node is where it should be, has failed, or the time is up.
-import type { BmcCredentials, NodeProgress, NodeResult, NodeSpec, ObservedNode } from "../types.js";
-import { absentNode, type IronicApi, type IronicNode, observe } from "./api.js";
-import { BmcAddressError, bmcDriver, needsCredentials } from "./bmc.js";
-import { IronicError, type Sleep } from "./client.js";
-import { createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from "./desired.js";
+import type { BmcCredentials, NodeProgress, NodeResult, NodeSpec } from '../types.js';
+import { absentNode, type IronicApi, type IronicNode, observe } from './api.js';
+import { BmcAddressError, bmcDriver, needsCredentials } from './bmc.js';
+import { IronicError, type Sleep } from './client.js';
+import { createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from './desired.js';
 import {
   DELETED,
   ENSURE_TABLE,
@@ -17,8 +17,8 @@ import {
   type StepContext,
   type StepResult,
   TRANSITIONAL,
-} from "./state-machine.js";
-import { supports } from "./version.js";
+} from './state-machine.js';
+import { supports } from './version.js';
 
 export type CredentialResolver = (ref: { name: string; namespace?: string }) => Promise<BmcCredentials>;
 
@@ -45,7 +45,7 @@ const FAST_POLLS = 3;
 function redactor(secrets: () => string[]): (text: string) => string {
   return (text) => {
     let out = text;
-    for (const s of secrets()) if (s.length >= 4) out = out.split(s).join("***");
+    for (const s of secrets()) if (s.length >= 4) out = out.split(s).join('***');
     return out;
   };
 }
@@ -55,11 +55,11 @@ function isStable(node: IronicNode): boolean {
 }
 
 function toResult(err: unknown): NodeResult {
-  if (err instanceof IronicError) return { kind: "error", message: err.message, retryable: err.retryable };
+  if (err instanceof IronicError) return { kind: 'error', message: err.message, retryable: err.retryable };
   if (err instanceof BmcAddressError || err instanceof SpecError) {
-    return { kind: "error", message: err.message, retryable: false };
+    return { kind: 'error', message: err.message, retryable: false };
   }
-  return { kind: "error", message: (err as Error)?.message ?? String(err), retryable: false };
+  return { kind: 'error', message: (err as Error)?.message ?? String(err), retryable: false };
 }
 
 interface Loop<C extends StepContext> {
@@ -82,9 +82,9 @@ async function runLoop<C extends StepContext>(
   let node = first;
   let delay = opts.pollIntervalMs;
   let polls = 0;
-  let seen = "";
+  let seen = '';
   for (;;) {
-    const where = `${node.provision_state}|${node.target_provision_state ?? ""}`;
+    const where = `${node.provision_state}|${node.target_provision_state ?? ''}`;
     if (where !== seen) {
       seen = where;
       delay = opts.pollIntervalMs;
@@ -93,27 +93,27 @@ async function runLoop<C extends StepContext>(
     }
     let step: StepResult | undefined;
     const pre = loop.before ? await loop.before(node) : undefined;
-    if (pre && "kind" in pre) step = pre;
+    if (pre && 'kind' in pre) step = pre;
     else if (pre) {
       node = pre; // the node as the write returned it: take the next decision at once
       continue;
     } else {
       step = await handlerFor(table, node)(node, ctx);
     }
-    if (step.kind === "complete" || step.kind === "failed" || step.kind === "error") return { step, node };
-    if (step.kind === "update") {
+    if (step.kind === 'complete' || step.kind === 'failed' || step.kind === 'error') return { step, node };
+    if (step.kind === 'update') {
       progress?.({ node: name, state: node.provision_state, message: `${step.action} requested` });
       delay = opts.pollIntervalMs;
     }
     if (opts.now() - start > opts.timeoutMs) {
-      const err = node.last_error ? `; last_error: ${ctx.redact(node.last_error)}` : "";
+      const err = node.last_error ? `; last_error: ${ctx.redact(node.last_error)}` : '';
       return {
         node,
         step: {
-          kind: "error",
+          kind: 'error',
           retryable: true,
           message:
-            `node ${name}: still "${node.provision_state}" (target "${node.target_provision_state ?? "none"}") ` +
+            `node ${name}: still "${node.provision_state}" (target "${node.target_provision_state ?? 'none'}") ` +
             `after ${Math.round(opts.timeoutMs / 1000)} s${err}`,
         },
       };
@@ -121,11 +121,12 @@ async function runLoop<C extends StepContext>(
     await opts.sleep(delay);
     // Poll at the base interval a few times (fake and fast transitions finish in well
     // under a second), then back off ×1.5 up to the cap (a real deploy takes minutes).
-    if (step.kind === "continue" && ++polls >= FAST_POLLS) {
+    if (step.kind === 'continue' && ++polls >= FAST_POLLS) {
       delay = Math.min(opts.maxPollIntervalMs, Math.ceil(delay * 1.5));
     }
     const next = await ctx.api.getNode(node.uuid);
-    if (!next) return { node, step: { kind: "error", retryable: true, message: `node ${name} disappeared from Ironic` } };
+    if (!next)
+      return { node, step: { kind: 'error', retryable: true, message: `node ${name} disappeared from Ironic` } };
     node = next;
   }
 }
@@ -180,8 +181,8 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
   };
   try {
     // Reject a bad address before touching Ironic (no credentials needed to check it).
-    bmcDriver(spec.bmc.address, { username: "-", password: "-" });
-    if (spec.target === "active" && !spec.image) {
+    bmcDriver(spec.bmc.address, { username: '-', password: '-' });
+    if (spec.target === 'active' && !spec.image) {
       throw new SpecError(`node ${spec.name}: target "active" needs an image`);
     }
     const minor = await api.client.version();
@@ -198,7 +199,7 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
       try {
         node = await api.createNode(createBody(spec, d));
         created = true;
-        ctx.wrote("create");
+        ctx.wrote('create');
       } catch (err) {
         // Someone created it between our look and our create: use theirs, never a second node.
         if (!(err instanceof IronicError && err.status === 409)) throw err;
@@ -212,10 +213,10 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
     const createPortIfMissing = async (n: IronicNode): Promise<IronicNode | undefined> => {
       if (!mac || macs.includes(mac)) return undefined;
       const body: Record<string, unknown> = { address: mac, node_uuid: n.uuid, pxe_enabled: true };
-      if (supports(minor, "portName")) body["name"] = `${spec.name}-boot`;
+      if (supports(minor, 'portName')) body.name = `${spec.name}-boot`;
       await api.createPort(body);
       macs.push(mac);
-      ctx.wrote("create-port");
+      ctx.wrote('create-port');
       return n;
     };
     const { step, node: last } = await runLoop(node, {
@@ -230,18 +231,18 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
         if (!isStable(n)) return undefined;
         if (needsSync(n, spec)) {
           const patched = await api.patchNode(n.uuid, syncPatch(n, spec, await getDesired()));
-          ctx.wrote("patch");
-          progress?.({ node: spec.name, state: n.provision_state, message: "node fields updated" });
+          ctx.wrote('patch');
+          progress?.({ node: spec.name, state: n.provision_state, message: 'node fields updated' });
           return patched;
         }
         return createPortIfMissing(n);
       },
     });
     const observed = observe(last, macs);
-    if (step.kind === "complete") return { kind: "complete", node: observed, created, changed: writes > 0 };
-    if (step.kind === "failed") return { kind: "failed", node: observed, message: step.message };
-    if (step.kind === "error") return step;
-    return { kind: "error", retryable: true, message: `node ${spec.name}: stopped in an unexpected step` };
+    if (step.kind === 'complete') return { kind: 'complete', node: observed, created, changed: writes > 0 };
+    if (step.kind === 'failed') return { kind: 'failed', node: observed, message: step.message };
+    if (step.kind === 'error') return step;
+    return { kind: 'error', retryable: true, message: `node ${spec.name}: stopped in an unexpected step` };
   } catch (err) {
     return toResult(err);
   }
@@ -253,23 +254,23 @@ export async function removeNode(name: string, opts: ReconcileOptions, progress?
     const minor = await api.client.version();
     const node = await api.getNode(name);
     if (!node) {
-      return { kind: "complete", node: absentNode(name), created: false, changed: false };
+      return { kind: 'complete', node: absentNode(name), created: false, changed: false };
     }
     const ctx = baseContext(opts, minor, name, () => []);
     const { step, node: last } = await runLoop(node, { ctx, table: REMOVE_TABLE, opts, name, progress });
     const observed = observe(last);
-    if (step.kind === "complete") {
+    if (step.kind === 'complete') {
       progress?.({ node: name, state: DELETED });
       return {
-        kind: "complete",
+        kind: 'complete',
         node: { ...observed, provisionState: DELETED, targetProvisionState: null },
         created: false,
         changed: true,
       };
     }
-    if (step.kind === "failed") return { kind: "failed", node: observed, message: step.message };
-    if (step.kind === "error") return step;
-    return { kind: "error", retryable: true, message: `node ${name}: stopped in an unexpected step` };
+    if (step.kind === 'failed') return { kind: 'failed', node: observed, message: step.message };
+    if (step.kind === 'error') return step;
+    return { kind: 'error', retryable: true, message: `node ${name}: stopped in an unexpected step` };
   } catch (err) {
     return toResult(err);
   }

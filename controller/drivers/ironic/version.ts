@@ -27,7 +27,7 @@ export type Feature = keyof typeof FEATURES;
 
 /** Parse "1.82" → 82; undefined for anything that is not a 1.x microversion. */
 export function parseMinor(version: string | undefined): number | undefined {
-  const m = /^1\.(\d+)$/.exec(version?.trim() ?? "");
+  const m = /^1\.(\d+)$/.exec(version?.trim() ?? '');
   return m ? Number(m[1]) : undefined;
 }
 

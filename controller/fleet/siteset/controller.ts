@@ -7,26 +7,32 @@
 //   observedGeneration, conditions, revision, owner) → its SiteSet's key
 //
 // Use: `registerSiteSetController(manager, { namespace })` after startManager().
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { GROUP, SITE_PLURAL, VERSION, type Site } from "../../operator/api/types.js";
-import { SITESET_KIND, SITESET_LABEL, SITESET_PLURAL, type SiteSet, type SiteSetStatus } from "../../operator/api/siteset-types.js";
-import { realClock, type Clock } from "../../operator/runtime/clock.js";
-import { runController, type ControllerHandle } from "../../operator/runtime/controller.js";
-import type { EventRecorder } from "../../operator/runtime/events.js";
-import { watchResources, type Informer } from "../../operator/runtime/informer.js";
-import { collectionPath } from "../../operator/runtime/kube-http.js";
-import type { Logger } from "../../operator/runtime/log.js";
-import type { ControllerMetrics } from "../../operator/runtime/metrics.js";
-import { ownKey, specOrMetadataChanged } from "../../operator/runtime/manager.js";
-import { createWorkQueue, type WorkQueue } from "../../operator/runtime/workqueue.js";
-import { kubeSourceReader } from "../../operator/reconcile/kube.js";
-import type { SourceReader } from "../../operator/source/types.js";
-import { canonicalJson } from "./digest.js";
-import type { Generated } from "./generate.js";
-import { gitLister } from "./git-generator.js";
-import { kubeSiteSetWriter } from "./kube.js";
-import { Expectations, reconcileSiteSet, type SiteSetStore, type SiteSetWriter } from "./reconcile.js";
-import { ownedBy } from "./sync.js";
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  SITESET_KIND,
+  SITESET_LABEL,
+  SITESET_PLURAL,
+  type SiteSet,
+  type SiteSetStatus,
+} from '../../operator/api/siteset-types.js';
+import { GROUP, SITE_PLURAL, type Site, VERSION } from '../../operator/api/types.js';
+import { kubeSourceReader } from '../../operator/reconcile/kube.js';
+import { type Clock, realClock } from '../../operator/runtime/clock.js';
+import { type ControllerHandle, runController } from '../../operator/runtime/controller.js';
+import type { EventRecorder } from '../../operator/runtime/events.js';
+import { type Informer, watchResources } from '../../operator/runtime/informer.js';
+import { collectionPath } from '../../operator/runtime/kube-http.js';
+import type { Logger } from '../../operator/runtime/log.js';
+import { ownKey, specOrMetadataChanged } from '../../operator/runtime/manager.js';
+import type { ControllerMetrics } from '../../operator/runtime/metrics.js';
+import { createWorkQueue, type WorkQueue } from '../../operator/runtime/workqueue.js';
+import type { SourceReader } from '../../operator/source/types.js';
+import { canonicalJson } from './digest.js';
+import type { Generated } from './generate.js';
+import { gitLister } from './git-generator.js';
+import { kubeSiteSetWriter } from './kube.js';
+import { Expectations, reconcileSiteSet, type SiteSetStore, type SiteSetWriter } from './reconcile.js';
+import { ownedBy } from './sync.js';
 
 /** What the SiteSet controller takes from the Site controller's manager (a Manager fits). */
 export interface SiteSetControllerHost {
@@ -77,7 +83,7 @@ export function siteRolloutView(site: Site): string {
 }
 
 function ownerKeys(site: Site): string[] {
-  const ns = site.metadata.namespace ?? "default";
+  const ns = site.metadata.namespace ?? 'default';
   const keys = new Set<string>();
   const label = site.metadata.labels?.[SITESET_LABEL];
   if (label) keys.add(`${ns}/${label}`);
@@ -87,15 +93,28 @@ function ownerKeys(site: Site): string[] {
   return [...keys];
 }
 
-export function registerSiteSetController(host: SiteSetControllerHost, options: SiteSetControllerOptions = {}): SiteSetController {
+export function registerSiteSetController(
+  host: SiteSetControllerHost,
+  options: SiteSetControllerOptions = {},
+): SiteSetController {
   const clock = options.clock ?? realClock;
-  const log = host.log.child({ controller: "siteset" });
+  const log = host.log.child({ controller: 'siteset' });
   const kc = host.kubeConfig;
-  const name = "siteset";
+  const name = 'siteset';
   const queue = createWorkQueue<string>({ clock, ...(host.metrics ? { metrics: host.metrics.queueSink(name) } : {}) });
   const ns = options.namespace;
-  const setsPath = collectionPath({ group: GROUP, version: VERSION, plural: SITESET_PLURAL, ...(ns ? { namespace: ns } : {}) });
-  const sitesPath = collectionPath({ group: GROUP, version: VERSION, plural: SITE_PLURAL, ...(ns ? { namespace: ns } : {}) });
+  const setsPath = collectionPath({
+    group: GROUP,
+    version: VERSION,
+    plural: SITESET_PLURAL,
+    ...(ns ? { namespace: ns } : {}),
+  });
+  const sitesPath = collectionPath({
+    group: GROUP,
+    version: VERSION,
+    plural: SITE_PLURAL,
+    ...(ns ? { namespace: ns } : {}),
+  });
 
   const written = new Map<string, SiteSetStatus>();
   const generatedCache = new Map<string, { key: string; generated: Generated }>();
@@ -104,7 +123,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
     setsPath,
     {
       add: (o) => queue.add(ownKey(o)),
-      update: (o, old) => specOrMetadataChanged("update", o, old) && queue.add(ownKey(o)),
+      update: (o, old) => specOrMetadataChanged('update', o, old) && queue.add(ownKey(o)),
       delete: (o) => {
         if (o.metadata?.uid) {
           written.delete(o.metadata.uid);
@@ -113,7 +132,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
         queue.add(ownKey(o));
       },
     },
-    { name: "sitesets", log, clock },
+    { name: 'sitesets', log, clock },
   );
   const asSite = (o: KubernetesObject) => o as unknown as Site;
   const sites: Informer<KubernetesObject> = watchResources<KubernetesObject>(
@@ -127,19 +146,25 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
       },
       delete: (o) => ownerKeys(asSite(o)).forEach((k) => queue.add(k)),
     },
-    { name: "siteset-sites", log, clock },
+    { name: 'siteset-sites', log, clock },
   );
 
   const store: SiteSetStore = {
     getSiteSet: (namespace, n) => sets.get(n, namespace) as unknown as SiteSet | undefined,
     sitesOf: (set) =>
-      (sites.list(set.metadata.namespace ?? "default") as unknown as Site[]).filter((s) => s.metadata.labels?.[SITESET_LABEL] === set.metadata.name || ownedBy(s, set.metadata.uid)),
+      (sites.list(set.metadata.namespace ?? 'default') as unknown as Site[]).filter(
+        (s) => s.metadata.labels?.[SITESET_LABEL] === set.metadata.name || ownedBy(s, set.metadata.uid),
+      ),
   };
   const reader = options.reader ?? kubeSourceReader(kc);
   const deps = {
     store,
     writer: options.writer ?? kubeSiteSetWriter(kc),
-    git: gitLister({ reader, ...(options.gitCacheDir ? { git: { cacheDir: options.gitCacheDir } } : {}), now: () => clock.now() }),
+    git: gitLister({
+      reader,
+      ...(options.gitCacheDir ? { git: { cacheDir: options.gitCacheDir } } : {}),
+      now: () => clock.now(),
+    }),
     clock,
     log,
     ...(host.events ? { events: host.events } : {}),
@@ -159,7 +184,7 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
       name,
       log,
       clock,
-      keyField: "siteset",
+      keyField: 'siteset',
       ...(host.metrics ? { metrics: host.metrics } : {}),
       reconcile: async (key) => {
         const r = await reconcileSiteSet(deps, key);
@@ -184,6 +209,6 @@ export function registerSiteSetController(host: SiteSetControllerHost, options: 
     await Promise.all([sets.stop(), sites.stop()]);
   };
   void host.done?.then(stop, stop);
-  log.info("siteset controller registered", { namespace: ns ?? "(all)" });
+  log.info('siteset controller registered', { namespace: ns ?? '(all)' });
   return { queue, ready: () => sets.hasSynced() && sites.hasSynced(), stop };
 }

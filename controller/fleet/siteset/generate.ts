@@ -3,12 +3,13 @@
 // Pure: a git generator's input is the listing of the checkout's site-definitions, read
 // by ./git-generator.ts. A generator that failed or listed no site makes the result
 // incomplete: sync then deletes nothing.
-import type { SiteSpec } from "../../operator/api/types.js";
-import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from "../../operator/api/siteset-types.js";
-import { validateSiteSpec } from "../../operator/api/validate.js";
-import { SPEC_DIGEST_ANNOTATION } from "./constants.js";
-import { digestOf } from "./digest.js";
-import { fillTemplate, type Unresolved } from "./template.js";
+
+import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from '../../operator/api/siteset-types.js';
+import type { SiteSpec } from '../../operator/api/types.js';
+import { validateSiteSpec } from '../../operator/api/validate.js';
+import { SPEC_DIGEST_ANNOTATION } from './constants.js';
+import { digestOf } from './digest.js';
+import { fillTemplate, type Unresolved } from './template.js';
 
 /** What a git generator found: every site/<name>/site-definition.yaml with its site_type. */
 export interface GitListing {
@@ -34,7 +35,13 @@ export interface DesiredSite {
   specDigest: string;
 }
 
-export type GeneratorProblemReason = "GeneratorFailed" | "GeneratorEmpty" | "TemplateError" | "InvalidSiteName" | "InvalidSite" | "DuplicateSite";
+export type GeneratorProblemReason =
+  | 'GeneratorFailed'
+  | 'GeneratorEmpty'
+  | 'TemplateError'
+  | 'InvalidSiteName'
+  | 'InvalidSite'
+  | 'DuplicateSite';
 
 export interface GeneratorProblem {
   generator: number;
@@ -76,16 +83,25 @@ export function generateSites(siteSet: SiteSet, git: ReadonlyMap<number, GitList
       complete = false;
       return;
     }
-    if (problems.some((p) => p.generator === index && p.reason === "GeneratorFailed")) complete = false;
+    if (problems.some((p) => p.generator === index && p.reason === 'GeneratorFailed')) complete = false;
     if (elements.length === 0) {
       complete = false;
-      problems.push({ generator: index, reason: "GeneratorEmpty", message: `generator ${index} ${emptyWhy(generator, git.get(index))}` });
+      problems.push({
+        generator: index,
+        reason: 'GeneratorEmpty',
+        message: `generator ${index} ${emptyWhy(generator, git.get(index))}`,
+      });
       return;
     }
     for (const element of elements) {
       const first = seen.get(element.siteName);
       if (first !== undefined) {
-        problems.push({ generator: index, reason: "DuplicateSite", siteName: element.siteName, message: `site ${element.siteName} of generator ${index} is already listed by generator ${first}; the first one is used` });
+        problems.push({
+          generator: index,
+          reason: 'DuplicateSite',
+          siteName: element.siteName,
+          message: `site ${element.siteName} of generator ${index} is already listed by generator ${first}; the first one is used`,
+        });
         continue;
       }
       seen.set(element.siteName, index);
@@ -94,70 +110,116 @@ export function generateSites(siteSet: SiteSet, git: ReadonlyMap<number, GitList
       else complete = false;
     }
   });
-  const revision = digestOf({ template: siteSet.spec.template, sites: sites.map((s) => [s.name, s.specDigest]).sort() });
+  const revision = digestOf({
+    template: siteSet.spec.template,
+    sites: sites.map((s) => [s.name, s.specDigest]).sort(),
+  });
   return { sites, problems, complete, revision };
 }
 
-function generatorElements(generator: SiteSet["spec"]["generators"][number], index: number, git: ReadonlyMap<number, GitListingResult>, problems: GeneratorProblem[]): Element[] | undefined {
+function generatorElements(
+  generator: SiteSet['spec']['generators'][number],
+  index: number,
+  git: ReadonlyMap<number, GitListingResult>,
+  problems: GeneratorProblem[],
+): Element[] | undefined {
   if (generator.list) return generator.list.elements;
   if (generator.git) {
     const listing = git.get(index);
     if (!listing) {
-      problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index}: ${generator.git.url} has not been read` });
+      problems.push({
+        generator: index,
+        reason: 'GeneratorFailed',
+        message: `generator ${index}: ${generator.git.url} has not been read`,
+      });
       return undefined;
     }
-    if ("error" in listing) {
-      problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index}: ${listing.error}` });
+    if ('error' in listing) {
+      problems.push({ generator: index, reason: 'GeneratorFailed', message: `generator ${index}: ${listing.error}` });
       return undefined;
     }
-    for (const p of listing.problems ?? []) problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index}: ${p}` });
+    for (const p of listing.problems ?? [])
+      problems.push({ generator: index, reason: 'GeneratorFailed', message: `generator ${index}: ${p}` });
     return listing.sites
       .filter((s) => s.type === generator.git!.siteType)
       .map((s) => s.name)
       .sort()
       .map((siteName) => ({ siteName }));
   }
-  problems.push({ generator: index, reason: "GeneratorFailed", message: `generator ${index} has neither list nor git` });
+  problems.push({
+    generator: index,
+    reason: 'GeneratorFailed',
+    message: `generator ${index} has neither list nor git`,
+  });
   return undefined;
 }
 
-function emptyWhy(generator: SiteSet["spec"]["generators"][number], listing: GitListingResult | undefined): string {
-  if (!generator.git) return "lists no site";
-  const at = listing && "revision" in listing && listing.revision ? ` at ${listing.revision}` : "";
-  const types = listing && "sites" in listing ? [...new Set(listing.sites.map((s) => s.type))].sort() : [];
-  return `found no site of type '${generator.git.siteType}' in ${generator.git.url}${at} (site types there: ${types.join(", ") || "none"})`;
+function emptyWhy(generator: SiteSet['spec']['generators'][number], listing: GitListingResult | undefined): string {
+  if (!generator.git) return 'lists no site';
+  const at = listing && 'revision' in listing && listing.revision ? ` at ${listing.revision}` : '';
+  const types = listing && 'sites' in listing ? [...new Set(listing.sites.map((s) => s.type))].sort() : [];
+  return `found no site of type '${generator.git.siteType}' in ${generator.git.url}${at} (site types there: ${types.join(', ') || 'none'})`;
 }
 
-function desiredSite(siteSet: SiteSet, element: Element, generator: number, problems: GeneratorProblem[]): DesiredSite | undefined {
+function desiredSite(
+  siteSet: SiteSet,
+  element: Element,
+  generator: number,
+  problems: GeneratorProblem[],
+): DesiredSite | undefined {
   const setName = siteSet.metadata.name;
   const name = `${setName}-${element.siteName}`;
   const bad = (message: string) => {
-    problems.push({ generator, reason: "InvalidSiteName", siteName: element.siteName, message });
+    problems.push({ generator, reason: 'InvalidSiteName', siteName: element.siteName, message });
     return undefined;
   };
-  if (!DNS_LABEL.test(element.siteName) || element.siteName.length > 63) return bad(`site name '${element.siteName}' is not a DNS label (lower-case letters, digits and '-', at most 63)`);
+  if (!DNS_LABEL.test(element.siteName) || element.siteName.length > 63)
+    return bad(`site name '${element.siteName}' is not a DNS label (lower-case letters, digits and '-', at most 63)`);
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) return bad(`Site name '${name}' is not a valid object name`);
-  if (setName.length > 63) return bad(`SiteSet name '${setName}' is longer than 63 characters: it cannot be the ${SITESET_LABEL} label of its Sites`);
+  if (setName.length > 63)
+    return bad(
+      `SiteSet name '${setName}' is longer than 63 characters: it cannot be the ${SITESET_LABEL} label of its Sites`,
+    );
 
   const template = siteSet.spec.template;
   const unresolved: Unresolved[] = [];
   const params = { siteName: element.siteName, values: element.values ?? {} };
-  const spec = fillTemplate(template.spec, params, unresolved, "spec") as SiteSpec;
-  const templateLabels = fillTemplate(template.metadata?.labels ?? {}, params, unresolved, "metadata.labels");
-  const templateAnnotations = fillTemplate(template.metadata?.annotations ?? {}, params, unresolved, "metadata.annotations");
+  const spec = fillTemplate(template.spec, params, unresolved, 'spec') as SiteSpec;
+  const templateLabels = fillTemplate(template.metadata?.labels ?? {}, params, unresolved, 'metadata.labels');
+  const templateAnnotations = fillTemplate(
+    template.metadata?.annotations ?? {},
+    params,
+    unresolved,
+    'metadata.annotations',
+  );
   if (unresolved.length > 0) {
-    const list = unresolved.map((u) => `${u.placeholder} at template.${u.path}`).join(", ");
-    problems.push({ generator, reason: "TemplateError", siteName: element.siteName, message: `site ${element.siteName}: no value for ${list}` });
+    const list = unresolved.map((u) => `${u.placeholder} at template.${u.path}`).join(', ');
+    problems.push({
+      generator,
+      reason: 'TemplateError',
+      siteName: element.siteName,
+      message: `site ${element.siteName}: no value for ${list}`,
+    });
     return undefined;
   }
   spec.siteName = element.siteName;
   // The filled-in spec must be a valid Site spec (the API server would refuse it otherwise).
   const invalid = validateSiteSpec(spec);
   if (invalid.length > 0) {
-    problems.push({ generator, reason: "InvalidSite", siteName: element.siteName, message: `site ${element.siteName}: the generated Site spec is invalid: ${invalid.slice(0, 5).join("; ")}` });
+    problems.push({
+      generator,
+      reason: 'InvalidSite',
+      siteName: element.siteName,
+      message: `site ${element.siteName}: the generated Site spec is invalid: ${invalid.slice(0, 5).join('; ')}`,
+    });
     return undefined;
   }
-  const labels = { ...templateLabels, ...(element.labels ?? {}), [SITESET_LABEL]: setName, [SITE_NAME_LABEL]: element.siteName };
+  const labels = {
+    ...templateLabels,
+    ...(element.labels ?? {}),
+    [SITESET_LABEL]: setName,
+    [SITE_NAME_LABEL]: element.siteName,
+  };
   const specDigest = digestOf({ spec, labels, annotations: templateAnnotations });
   const annotations = { ...templateAnnotations, [SPEC_DIGEST_ANNOTATION]: specDigest };
   return { name, siteName: element.siteName, generator, labels, annotations, spec, specDigest };

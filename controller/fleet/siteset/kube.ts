@@ -3,26 +3,39 @@
 // the SiteSet stops setting are removed), deletion with a uid precondition, release by a
 // JSON patch that first tests the ownerReference is still ours, status through the status
 // subresource.
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
-import { GROUP, SITE_PLURAL, VERSION, type Site } from "../../operator/api/types.js";
-import { SITESET_LABEL, SITESET_PLURAL, type SiteSet, type SiteSetStatus } from "../../operator/api/siteset-types.js";
-import { FIELD_MANAGER } from "./constants.js";
-import type { SiteSetWriter } from "./reconcile.js";
-import type { OwnerReference } from "./sync.js";
+import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { SITESET_LABEL, SITESET_PLURAL, type SiteSet, type SiteSetStatus } from '../../operator/api/siteset-types.js';
+import { GROUP, SITE_PLURAL, type Site, VERSION } from '../../operator/api/types.js';
+import { FIELD_MANAGER } from './constants.js';
+import type { SiteSetWriter } from './reconcile.js';
+import type { OwnerReference } from './sync.js';
 
 const notFound = (e: unknown) => (e as { code?: number }).code === 404;
-const pointer = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export function kubeSiteSetWriter(kc: KubeConfig): SiteSetWriter {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const site = (s: Site) => ({ group: GROUP, version: VERSION, plural: SITE_PLURAL, namespace: s.metadata.namespace ?? "default", name: s.metadata.name });
+  const site = (s: Site) => ({
+    group: GROUP,
+    version: VERSION,
+    plural: SITE_PLURAL,
+    namespace: s.metadata.namespace ?? 'default',
+    name: s.metadata.name,
+  });
   return {
     async applySite(s) {
-      await api.patchNamespacedCustomObject({ ...site(s), body: s, fieldManager: FIELD_MANAGER, force: true }, setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply));
+      await api.patchNamespacedCustomObject(
+        { ...site(s), body: s, fieldManager: FIELD_MANAGER, force: true },
+        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+      );
     },
     async deleteSite(s) {
       try {
-        await api.deleteNamespacedCustomObject({ ...site(s), propagationPolicy: "Background", body: { preconditions: { uid: s.metadata.uid } } });
+        await api.deleteNamespacedCustomObject({
+          ...site(s),
+          propagationPolicy: 'Background',
+          body: { preconditions: { uid: s.metadata.uid } },
+        });
       } catch (e) {
         if (!notFound(e)) throw e;
       }
@@ -31,18 +44,35 @@ export function kubeSiteSetWriter(kc: KubeConfig): SiteSetWriter {
       const refs = (s.metadata.ownerReferences ?? []) as OwnerReference[];
       const i = refs.findIndex((r) => r.uid === ownerUid);
       const ops: unknown[] = [];
-      if (i >= 0) ops.push({ op: "test", path: `/metadata/ownerReferences/${i}/uid`, value: ownerUid }, { op: "remove", path: `/metadata/ownerReferences/${i}` });
-      if (s.metadata.labels?.[SITESET_LABEL] !== undefined) ops.push({ op: "remove", path: `/metadata/labels/${pointer(SITESET_LABEL)}` });
+      if (i >= 0)
+        ops.push(
+          { op: 'test', path: `/metadata/ownerReferences/${i}/uid`, value: ownerUid },
+          { op: 'remove', path: `/metadata/ownerReferences/${i}` },
+        );
+      if (s.metadata.labels?.[SITESET_LABEL] !== undefined)
+        ops.push({ op: 'remove', path: `/metadata/labels/${pointer(SITESET_LABEL)}` });
       if (!ops.length) return;
       try {
-        await api.patchNamespacedCustomObject({ ...site(s), body: ops }, setHeaderOptions("Content-Type", PatchStrategy.JsonPatch));
+        await api.patchNamespacedCustomObject(
+          { ...site(s), body: ops },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+        );
       } catch (e) {
         if (!notFound(e)) throw e;
       }
     },
     async patchStatus(set: SiteSet, status: SiteSetStatus) {
-      const ref = { group: GROUP, version: VERSION, plural: SITESET_PLURAL, namespace: set.metadata.namespace ?? "default", name: set.metadata.name };
-      await api.patchNamespacedCustomObjectStatus({ ...ref, body: [{ op: "add", path: "/status", value: status }] }, setHeaderOptions("Content-Type", PatchStrategy.JsonPatch));
+      const ref = {
+        group: GROUP,
+        version: VERSION,
+        plural: SITESET_PLURAL,
+        namespace: set.metadata.namespace ?? 'default',
+        name: set.metadata.name,
+      };
+      await api.patchNamespacedCustomObjectStatus(
+        { ...ref, body: [{ op: 'add', path: '/status', value: status }] },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
     },
   };
 }

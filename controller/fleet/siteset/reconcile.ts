@@ -5,18 +5,19 @@
 //   gone or being deleted → nothing (the garbage collector deletes owned Sites)
 //   suspended             → a Suspended condition, nothing else
 //   generate → sync → observe → rollout → write Sites → status (written only when it changed)
-import { REQUESTED_AT, type Site } from "../../operator/api/types.js";
-import { ROLLOUT_PAUSED, type SiteSet, type SiteSetStatus } from "../../operator/api/siteset-types.js";
-import type { Clock } from "../../operator/runtime/clock.js";
-import type { EventRecorder } from "../../operator/runtime/events.js";
-import type { Logger } from "../../operator/runtime/log.js";
-import { SPEC_DIGEST_ANNOTATION } from "./constants.js";
-import { generateSites, type DesiredSite, type Generated, type GitListingResult } from "./generate.js";
-import type { GitLister } from "./git-generator.js";
-import { observeSite, type SiteObservation } from "./observe.js";
-import { planRollout, type RolloutSite } from "./rollout.js";
-import { nextSiteSetStatus, statusChanged } from "./status.js";
-import { planSync, siteObject } from "./sync.js";
+
+import { ROLLOUT_PAUSED, type SiteSet, type SiteSetStatus } from '../../operator/api/siteset-types.js';
+import { REQUESTED_AT, type Site } from '../../operator/api/types.js';
+import type { Clock } from '../../operator/runtime/clock.js';
+import type { EventRecorder } from '../../operator/runtime/events.js';
+import type { Logger } from '../../operator/runtime/log.js';
+import { SPEC_DIGEST_ANNOTATION } from './constants.js';
+import { type DesiredSite, type Generated, type GitListingResult, generateSites } from './generate.js';
+import type { GitLister } from './git-generator.js';
+import { observeSite, type SiteObservation } from './observe.js';
+import { planRollout, type RolloutSite } from './rollout.js';
+import { nextSiteSetStatus, statusChanged } from './status.js';
+import { planSync, siteObject } from './sync.js';
 
 /** Reads, from the informers' caches. */
 export interface SiteSetStore {
@@ -41,7 +42,7 @@ export interface SiteSetDeps {
   git: GitLister;
   clock: Clock;
   log: Logger;
-  events?: Pick<EventRecorder, "normal" | "warning">;
+  events?: Pick<EventRecorder, 'normal' | 'warning'>;
   expectations: Expectations;
   /**
    * The status this process last wrote per SiteSet (by uid). A pass woken by a Site event
@@ -68,7 +69,10 @@ export interface SiteSetResult {
  */
 export class Expectations {
   private readonly applied = new Map<string, { digest: string; until: number }>();
-  constructor(private readonly clock: Clock, private readonly ttlMs = 60_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs = 60_000,
+  ) {}
   expect(key: string, digest: string): void {
     this.applied.set(key, { digest, until: this.clock.now() + this.ttlMs });
   }
@@ -85,8 +89,8 @@ export class Expectations {
 }
 
 export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<SiteSetResult> {
-  const slash = key.indexOf("/");
-  const [namespace, name] = slash < 0 ? ["default", key] : [key.slice(0, slash), key.slice(slash + 1)];
+  const slash = key.indexOf('/');
+  const [namespace, name] = slash < 0 ? ['default', key] : [key.slice(0, slash), key.slice(slash + 1)];
   const siteSet = deps.store.getSiteSet(namespace, name);
   if (!siteSet || siteSet.metadata.deletionTimestamp) {
     if (siteSet?.metadata.uid) {
@@ -138,15 +142,26 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
     const site = byName.get(d.name);
     const expected = deps.expectations.pending(`${namespace}/${d.name}`, site);
     const observed: SiteObservation =
-      expected === d.specDigest ? { phase: "Updating", specDigest: d.specDigest, message: "applied; waiting for the Site to show it" } : observeSite(site, d.specDigest);
+      expected === d.specDigest
+        ? { phase: 'Updating', specDigest: d.specDigest, message: 'applied; waiting for the Site to show it' }
+        : observeSite(site, d.specDigest);
     return { name: d.name, siteName: d.siteName, labels: d.labels, specDigest: d.specDigest, observed };
   });
-  const paused = siteSet.spec.strategy?.paused === true || siteSet.metadata.annotations?.[ROLLOUT_PAUSED] === "true";
-  const plan = planRollout({ revision: generated.revision, strategy: siteSet.spec.strategy, paused, sites: rolloutSites, previous, now });
+  const paused = siteSet.spec.strategy?.paused === true || siteSet.metadata.annotations?.[ROLLOUT_PAUSED] === 'true';
+  const plan = planRollout({
+    revision: generated.revision,
+    strategy: siteSet.spec.strategy,
+    paused,
+    sites: rolloutSites,
+    previous,
+    now,
+  });
 
   // 4. write Sites
   const byDesired = new Map(desired.map((d) => [d.name, d]));
-  const applies = [...new Set([...plan.start, ...sync.drifted, ...sync.adopt])].map((n) => byDesired.get(n)!).filter(Boolean);
+  const applies = [...new Set([...plan.start, ...sync.drifted, ...sync.adopt])]
+    .map((n) => byDesired.get(n)!)
+    .filter(Boolean);
   const writeErrors: { name: string; message: string }[] = [];
   const run = async (name: string, what: () => Promise<void>) => {
     try {
@@ -159,20 +174,34 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
     [
       ...applies.map((d) => () => run(d.name, () => apply(deps, siteSet, d, namespace))),
       ...sync.delete.map((n) => () => run(n, () => deps.writer.deleteSite(byName.get(n)!))),
-      ...sync.release.map((n) => () => run(n, () => deps.writer.releaseSite(byName.get(n)!, siteSet.metadata.uid ?? ""))),
+      ...sync.release.map(
+        (n) => () => run(n, () => deps.writer.releaseSite(byName.get(n)!, siteSet.metadata.uid ?? '')),
+      ),
     ],
     deps.writeConcurrency ?? 8,
   );
   report(deps, siteSet, log, plan, applies, sync, writeErrors, previous);
 
   // 5. status
-  const status = nextSiteSetStatus({ generation, previous, now, requestedAt, generated, sync, rollout: plan, writeErrors });
+  const status = nextSiteSetStatus({
+    generation,
+    previous,
+    now,
+    requestedAt,
+    generated,
+    sync,
+    rollout: plan,
+    writeErrors,
+  });
   await writeStatus(status);
 
-  const dues = siteSet.spec.generators.flatMap((g) => (g.git ? [Math.max(1_000, deps.git.dueIn(namespace, g.git))] : []));
+  const dues = siteSet.spec.generators.flatMap((g) =>
+    g.git ? [Math.max(1_000, deps.git.dueIn(namespace, g.git))] : [],
+  );
   const requeue = Math.min(plan.requeueAfterMs ?? Infinity, ...dues);
   const result: SiteSetResult = Number.isFinite(requeue) ? { requeueAfterMs: Math.max(1, Math.ceil(requeue)) } : {};
-  if (writeErrors.length) result.error = new Error(`writing Sites failed: ${writeErrors.map((e) => `${e.name}: ${e.message}`).join("; ")}`);
+  if (writeErrors.length)
+    result.error = new Error(`writing Sites failed: ${writeErrors.map((e) => `${e.name}: ${e.message}`).join('; ')}`);
   return result;
 }
 
@@ -195,33 +224,40 @@ function report(
   if (plan.start.length) {
     const wave = (plan.rollout.currentWave ?? 0) + 1;
     const msg = `revision ${plan.rollout.revision}, wave ${wave}/${plan.rollout.waves.length}: updating ${plan.start.length} Site(s): ${list(plan.start)}`;
-    ev?.normal(siteSet, "RolloutProgressing", msg);
-    log.info("updating sites", { revision: plan.rollout.revision, wave, sites: plan.start });
+    ev?.normal(siteSet, 'RolloutProgressing', msg);
+    log.info('updating sites', { revision: plan.rollout.revision, wave, sites: plan.start });
   }
   const extra = applies.map((d) => d.name).filter((n) => !plan.start.includes(n));
-  if (extra.length) log.info("restoring or adopting sites", { sites: extra });
-  for (const n of sync.delete) ev?.normal(siteSet, "SiteDeleted", `Site ${n} is no longer generated (prune: true): deleted`);
-  for (const n of sync.release) ev?.normal(siteSet, "SiteReleased", `Site ${n} is no longer generated (prune: false): kept, no longer owned`);
-  if (sync.delete.length || sync.release.length) log.info("pruning", { deleted: sync.delete, released: sync.release });
-  if (sync.kept.length) log.warn("generators incomplete: nothing deleted", { kept: sync.kept });
-  if (plan.stalled && previous?.rollout?.state !== "Stalled") {
-    ev?.warning(siteSet, "RolloutStalled", plan.stalled);
-    log.warn("rollout stalled", { revision: plan.rollout.revision, failing: plan.failing });
+  if (extra.length) log.info('restoring or adopting sites', { sites: extra });
+  for (const n of sync.delete)
+    ev?.normal(siteSet, 'SiteDeleted', `Site ${n} is no longer generated (prune: true): deleted`);
+  for (const n of sync.release)
+    ev?.normal(siteSet, 'SiteReleased', `Site ${n} is no longer generated (prune: false): kept, no longer owned`);
+  if (sync.delete.length || sync.release.length) log.info('pruning', { deleted: sync.delete, released: sync.release });
+  if (sync.kept.length) log.warn('generators incomplete: nothing deleted', { kept: sync.kept });
+  if (plan.stalled && previous?.rollout?.state !== 'Stalled') {
+    ev?.warning(siteSet, 'RolloutStalled', plan.stalled);
+    log.warn('rollout stalled', { revision: plan.rollout.revision, failing: plan.failing });
   }
-  if (plan.rollout.state === "Completed" && previous?.rollout?.state !== "Completed") {
-    ev?.normal(siteSet, "RolloutCompleted", `revision ${plan.rollout.revision}: ${plan.counts.ready}/${plan.counts.total} Sites Ready`);
-    log.info("rollout completed", { revision: plan.rollout.revision, sites: plan.counts.total });
+  if (plan.rollout.state === 'Completed' && previous?.rollout?.state !== 'Completed') {
+    ev?.normal(
+      siteSet,
+      'RolloutCompleted',
+      `revision ${plan.rollout.revision}: ${plan.counts.ready}/${plan.counts.total} Sites Ready`,
+    );
+    log.info('rollout completed', { revision: plan.rollout.revision, sites: plan.counts.total });
   }
-  for (const e of writeErrors) log.warn("writing a Site failed", { name: e.name, error: e.message });
+  for (const e of writeErrors) log.warn('writing a Site failed', { name: e.name, error: e.message });
 }
 
-const list = (names: string[]) => (names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", "));
+const list = (names: string[]) =>
+  names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
 
 function errorText(e: unknown): string {
   const body = (e as { body?: unknown }).body;
   if (body) {
     try {
-      const parsed = (typeof body === "string" ? JSON.parse(body) : body) as { message?: string };
+      const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string };
       if (parsed.message) return parsed.message;
     } catch {
       /* not JSON */

@@ -23,10 +23,10 @@ import type {
   SiteSetStatus,
   WaveState,
   WaveStatus,
-} from "../../operator/api/siteset-types.js";
-import { parseDuration } from "../../operator/reconcile/duration.js";
-import type { SiteObservation } from "./observe.js";
-import { assignWaves } from "./waves.js";
+} from '../../operator/api/siteset-types.js';
+import { parseDuration } from '../../operator/reconcile/duration.js';
+import type { SiteObservation } from './observe.js';
+import { assignWaves } from './waves.js';
 
 export interface RolloutSite {
   /** The Site object's name. */
@@ -84,29 +84,29 @@ export function planRollout(input: RolloutInput): RolloutPlan {
     const o = s.observed;
     let st: SiteRolloutState;
     switch (o.phase) {
-      case "Missing":
-      case "Outdated":
-        st = "Pending";
+      case 'Missing':
+      case 'Outdated':
+        st = 'Pending';
         break;
-      case "Ready":
-        st = "Ready";
+      case 'Ready':
+        st = 'Ready';
         break;
-      case "Failed":
-        st = "Failed";
+      case 'Failed':
+        st = 'Failed';
         break;
-      case "Suspended":
-        st = "Suspended";
+      case 'Suspended':
+        st = 'Suspended';
         break;
-      case "Updating":
+      case 'Updating':
         // Failed once at this spec: still failed while the Site controller retries.
-        st = prev?.state === "Failed" && prev.specDigest === s.specDigest ? "Failed" : "Progressing";
+        st = prev?.state === 'Failed' && prev.specDigest === s.specDigest ? 'Failed' : 'Progressing';
         break;
     }
     state.set(s.name, st);
-    const m = o.message ?? (st === "Failed" && prev?.state === "Failed" ? prev.message : undefined);
+    const m = o.message ?? (st === 'Failed' && prev?.state === 'Failed' ? prev.message : undefined);
     if (m) message.set(s.name, m);
   }
-  const failing = input.sites.filter((s) => state.get(s.name) === "Failed").map((s) => s.name);
+  const failing = input.sites.filter((s) => state.get(s.name) === 'Failed').map((s) => s.name);
   const stalled = failing.length > maxFailures;
 
   // 2. waves, in order: the first one not done is the current one
@@ -118,31 +118,31 @@ export function planRollout(input: RolloutInput): RolloutPlan {
   let current: number | undefined;
   let lastFinished: string | undefined;
   let requeueAfterMs: number | undefined;
-  let inflight = input.sites.filter((s) => state.get(s.name) === "Progressing").length;
-  const doneStates = new Set<SiteRolloutState>(stalled ? ["Ready", "Suspended"] : ["Ready", "Suspended", "Failed"]);
+  let inflight = input.sites.filter((s) => state.get(s.name) === 'Progressing').length;
+  const doneStates = new Set<SiteRolloutState>(stalled ? ['Ready', 'Suspended'] : ['Ready', 'Suspended', 'Failed']);
 
   for (const w of waves) {
     const prev = prevWaves.find((p) => p.index === w.index);
-    const entry: WaveStatus = { index: w.index, ...(w.name ? { name: w.name } : {}), state: "Pending", sites: w.sites };
+    const entry: WaveStatus = { index: w.index, ...(w.name ? { name: w.name } : {}), state: 'Pending', sites: w.sites };
     waveStatus.push(entry);
     if (current !== undefined) {
-      for (const n of w.sites) if (state.get(n) === "Pending") message.set(n, `waiting for wave ${current + 1}`);
+      for (const n of w.sites) if (state.get(n) === 'Pending') message.set(n, `waiting for wave ${current + 1}`);
       continue;
     }
     const sameSites = prev !== undefined && w.sites.every((n) => prev.sites.includes(n));
-    const done = (prev?.state === "Succeeded" && sameSites) || w.sites.every((n) => doneStates.has(state.get(n)!));
+    const done = (prev?.state === 'Succeeded' && sameSites) || w.sites.every((n) => doneStates.has(state.get(n)!));
     if (done) {
       // A Site of a finished wave that is missing or was changed by hand is put back at once.
       for (const n of w.sites) {
-        if (state.get(n) !== "Pending") continue;
+        if (state.get(n) !== 'Pending') continue;
         if (stalled || input.paused) continue;
         start.push(n);
-        state.set(n, "Progressing");
-        message.set(n, "restoring the spec of a finished wave");
+        state.set(n, 'Progressing');
+        message.set(n, 'restoring the spec of a finished wave');
         inflight++;
       }
-      entry.state = "Succeeded";
-      const finished = (prev?.state === "Succeeded" && prev.finishedAt) || now;
+      entry.state = 'Succeeded';
+      const finished = (prev?.state === 'Succeeded' && prev.finishedAt) || now;
       const started = prev?.startedAt ?? earliest(w.sites.map((n) => prevSites.get(n)?.startedAt)) ?? finished;
       Object.assign(entry, { startedAt: started, finishedAt: finished, durationSeconds: seconds(started, finished) });
       lastFinished = finished;
@@ -154,26 +154,38 @@ export function planRollout(input: RolloutInput): RolloutPlan {
       const wait = Date.parse(lastFinished) + pauseMs - input.now.getTime();
       if (wait > 0) {
         requeueAfterMs = wait;
-        for (const n of w.sites) if (state.get(n) === "Pending") message.set(n, `pauseBetween: wave ${w.index + 1} starts at ${new Date(Date.parse(lastFinished) + pauseMs).toISOString()}`);
+        for (const n of w.sites)
+          if (state.get(n) === 'Pending')
+            message.set(
+              n,
+              `pauseBetween: wave ${w.index + 1} starts at ${new Date(Date.parse(lastFinished) + pauseMs).toISOString()}`,
+            );
         continue;
       }
     }
     const limit = strategy.maxParallel ?? Math.max(1, w.sites.length);
-    const why = stalled ? "the rollout is stalled" : input.paused ? "the rollout is paused" : undefined;
+    const why = stalled ? 'the rollout is stalled' : input.paused ? 'the rollout is paused' : undefined;
     for (const n of w.sites) {
-      if (state.get(n) !== "Pending") continue;
+      if (state.get(n) !== 'Pending') continue;
       if (!why && inflight < limit) {
         start.push(n);
-        state.set(n, "Progressing");
-        message.set(n, "updating to the new spec");
+        state.set(n, 'Progressing');
+        message.set(n, 'updating to the new spec');
         inflight++;
       } else {
         message.set(n, why ?? `waiting: maxParallel ${limit} Sites are updating`);
       }
     }
-    const started = prev?.startedAt ?? (w.sites.some((n) => state.get(n) !== "Pending") ? now : undefined);
+    const started = prev?.startedAt ?? (w.sites.some((n) => state.get(n) !== 'Pending') ? now : undefined);
     if (started) entry.startedAt = started;
-    entry.state = stalled && w.sites.some((n) => state.get(n) === "Failed") ? "Failed" : input.paused ? "Paused" : started ? "Progressing" : "Pending";
+    entry.state =
+      stalled && w.sites.some((n) => state.get(n) === 'Failed')
+        ? 'Failed'
+        : input.paused
+          ? 'Paused'
+          : started
+            ? 'Progressing'
+            : 'Pending';
   }
 
   // 3. per-Site status (times carried over while the Site stays at the same spec)
@@ -187,34 +199,46 @@ export function planRollout(input: RolloutInput): RolloutPlan {
     const digest = startedNow.has(s.name) ? s.specDigest : s.observed.specDigest;
     if (digest) entry.specDigest = digest;
     const startedAt = startedNow.has(s.name) ? now : sameSpec ? prev?.startedAt : undefined;
-    if (startedAt && st !== "Pending") entry.startedAt = startedAt;
-    if (st === "Ready" || st === "Failed") {
+    if (startedAt && st !== 'Pending') entry.startedAt = startedAt;
+    if (st === 'Ready' || st === 'Failed') {
       entry.finishedAt = sameSpec && prev?.state === st && prev.finishedAt ? prev.finishedAt : now;
       if (entry.startedAt) entry.durationSeconds = seconds(entry.startedAt, entry.finishedAt);
     }
     const m = message.get(s.name);
-    if (m && st !== "Ready") entry.message = m;
+    if (m && st !== 'Ready') entry.message = m;
     return entry;
   });
 
   // 4. the rollout as a whole
-  const complete = waveStatus.every((w) => w.state === "Succeeded");
-  const rolloutState: RolloutState = stalled ? "Stalled" : complete ? "Completed" : input.paused ? "Paused" : "Progressing";
+  const complete = waveStatus.every((w) => w.state === 'Succeeded');
+  const rolloutState: RolloutState = stalled
+    ? 'Stalled'
+    : complete
+      ? 'Completed'
+      : input.paused
+        ? 'Paused'
+        : 'Progressing';
   const prevRollout = sameRevision ? input.previous?.rollout : undefined;
-  const rollout: RolloutStatus = { revision: input.revision, state: rolloutState, waves: waveStatus, startedAt: prevRollout?.startedAt ?? now };
+  const rollout: RolloutStatus = {
+    revision: input.revision,
+    state: rolloutState,
+    waves: waveStatus,
+    startedAt: prevRollout?.startedAt ?? now,
+  };
   rollout.currentWave = current ?? Math.max(0, waveStatus.length - 1);
   if (complete) {
-    rollout.finishedAt = prevRollout?.state === "Completed" && prevRollout.finishedAt ? prevRollout.finishedAt : now;
+    rollout.finishedAt = prevRollout?.state === 'Completed' && prevRollout.finishedAt ? prevRollout.finishedAt : now;
   }
   const counts: SiteSetCounts = { total: sites.length, ready: 0, progressing: 0, failed: 0, pending: 0 };
   for (const s of sites) {
-    if (s.state === "Ready") counts.ready++;
-    else if (s.state === "Progressing") counts.progressing++;
-    else if (s.state === "Failed") counts.failed++;
+    if (s.state === 'Ready') counts.ready++;
+    else if (s.state === 'Progressing') counts.progressing++;
+    else if (s.state === 'Failed') counts.failed++;
     else counts.pending++;
   }
   const plan: RolloutPlan = { start, rollout, sites, counts, failing };
-  if (stalled) plan.stalled = `${failing.length} Site(s) failed, more than maxFailures ${maxFailures}: ${failing.map((n) => `${n} (${message.get(n) ?? "failed"})`).join("; ")}`;
+  if (stalled)
+    plan.stalled = `${failing.length} Site(s) failed, more than maxFailures ${maxFailures}: ${failing.map((n) => `${n} (${message.get(n) ?? 'failed'})`).join('; ')}`;
   if (requeueAfterMs !== undefined) plan.requeueAfterMs = requeueAfterMs;
   return plan;
 }

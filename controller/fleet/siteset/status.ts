@@ -8,13 +8,14 @@
 //   controller                                → Stalled=True naming what, Ready=False
 //   suspended                                 → Ready=Unknown (Suspended); rollout and sites unchanged
 // lastTransitionTime moves only when a condition's status flips.
-import type { Condition, ConditionStatus } from "../../operator/api/types.js";
-import { siteSetSummary } from "../../operator/api/status-summary.js";
-import type { SiteSetStatus } from "../../operator/api/siteset-types.js";
-import { canonicalJson } from "./digest.js";
-import type { Generated } from "./generate.js";
-import type { RolloutPlan } from "./rollout.js";
-import type { SyncPlan } from "./sync.js";
+
+import type { SiteSetStatus } from '../../operator/api/siteset-types.js';
+import { siteSetSummary } from '../../operator/api/status-summary.js';
+import type { Condition, ConditionStatus } from '../../operator/api/types.js';
+import { canonicalJson } from './digest.js';
+import type { Generated } from './generate.js';
+import type { RolloutPlan } from './rollout.js';
+import type { SyncPlan } from './sync.js';
 
 export interface PassResult {
   generation?: number | undefined;
@@ -40,7 +41,7 @@ export function nextSiteSetStatus(pass: PassResult): SiteSetStatus {
   if (pass.requestedAt) status.lastHandledReconcileAt = pass.requestedAt;
   const conds: [string, ConditionStatus, string, string][] = [];
   if (pass.suspended) {
-    conds.push(["Ready", "Unknown", "Suspended", "spec.suspend is true: nothing is generated or updated"]);
+    conds.push(['Ready', 'Unknown', 'Suspended', 'spec.suspend is true: nothing is generated or updated']);
     status.conditions = conditions(prev.conditions, conds, pass.generation, pass.now);
     return status;
   }
@@ -49,37 +50,61 @@ export function nextSiteSetStatus(pass: PassResult): SiteSetStatus {
     status.rollout = r.rollout;
     status.sites = r.sites;
     status.counts = r.counts;
-    status.summary = siteSetSummary(r.counts.ready, r.counts.total, r.rollout.waves.length ? { current: r.rollout.currentWave ?? 0, total: r.rollout.waves.length } : undefined);
+    status.summary = siteSetSummary(
+      r.counts.ready,
+      r.counts.total,
+      r.rollout.waves.length ? { current: r.rollout.currentWave ?? 0, total: r.rollout.waves.length } : undefined,
+    );
   }
   const stalled: { reason: string; message: string }[] = [];
-  if (r?.stalled) stalled.push({ reason: "RolloutStalled", message: r.stalled });
+  if (r?.stalled) stalled.push({ reason: 'RolloutStalled', message: r.stalled });
   const g = pass.generated;
   if (g && !g.complete) {
-    const blocking = g.problems.filter((p) => p.reason !== "DuplicateSite");
+    const blocking = g.problems.filter((p) => p.reason !== 'DuplicateSite');
     const first = blocking[0];
-    stalled.push({ reason: first?.reason ?? "GeneratorFailed", message: `${blocking.map((p) => p.message).join("; ")}; no Site is deleted or released until the generators list every site` });
+    stalled.push({
+      reason: first?.reason ?? 'GeneratorFailed',
+      message: `${blocking.map((p) => p.message).join('; ')}; no Site is deleted or released until the generators list every site`,
+    });
   }
-  for (const c of pass.sync?.conflicts ?? []) stalled.push({ reason: "SiteConflict", message: c.message });
-  for (const e of pass.writeErrors ?? []) stalled.push({ reason: "SiteWriteFailed", message: `${e.name}: ${e.message}` });
+  for (const c of pass.sync?.conflicts ?? []) stalled.push({ reason: 'SiteConflict', message: c.message });
+  for (const e of pass.writeErrors ?? [])
+    stalled.push({ reason: 'SiteWriteFailed', message: `${e.name}: ${e.message}` });
   if (stalled.length > 0) {
-    const message = truncate(stalled.map((s) => s.message).join("\n"));
-    conds.push(["Ready", "False", stalled[0]!.reason, message], ["Stalled", "True", stalled[0]!.reason, message]);
-  } else if (r?.rollout.state === "Completed") {
-    conds.push(["Ready", "True", "RolloutCompleted", `${r.counts.ready}/${r.counts.total} Sites Ready at revision ${r.rollout.revision}`]);
+    const message = truncate(stalled.map((s) => s.message).join('\n'));
+    conds.push(['Ready', 'False', stalled[0]!.reason, message], ['Stalled', 'True', stalled[0]!.reason, message]);
+  } else if (r?.rollout.state === 'Completed') {
+    conds.push([
+      'Ready',
+      'True',
+      'RolloutCompleted',
+      `${r.counts.ready}/${r.counts.total} Sites Ready at revision ${r.rollout.revision}`,
+    ]);
   } else if (r) {
-    const reason = r.rollout.state === "Paused" ? "Paused" : "Progressing";
+    const reason = r.rollout.state === 'Paused' ? 'Paused' : 'Progressing';
     const wave = (r.rollout.currentWave ?? 0) + 1;
-    const message = `${r.rollout.state === "Paused" ? "paused at" : "rolling out"} revision ${r.rollout.revision}: wave ${wave}/${r.rollout.waves.length}, ${r.counts.ready}/${r.counts.total} Sites Ready`;
-    conds.push(["Ready", "Unknown", reason, message], ["Reconciling", "True", reason, message]);
+    const message = `${r.rollout.state === 'Paused' ? 'paused at' : 'rolling out'} revision ${r.rollout.revision}: wave ${wave}/${r.rollout.waves.length}, ${r.counts.ready}/${r.counts.total} Sites Ready`;
+    conds.push(['Ready', 'Unknown', reason, message], ['Reconciling', 'True', reason, message]);
   }
   status.conditions = conditions(prev.conditions, conds, pass.generation, pass.now);
   return status;
 }
 
-function conditions(previous: readonly Condition[] | undefined, wanted: [string, ConditionStatus, string, string][], generation: number | undefined, now: Date): Condition[] {
+function conditions(
+  previous: readonly Condition[] | undefined,
+  wanted: [string, ConditionStatus, string, string][],
+  generation: number | undefined,
+  now: Date,
+): Condition[] {
   return wanted.map(([type, status, reason, message]) => {
     const before = previous?.find((c) => c.type === type);
-    const c: Condition = { type, status, reason, message, lastTransitionTime: before && before.status === status ? before.lastTransitionTime : now.toISOString() };
+    const c: Condition = {
+      type,
+      status,
+      reason,
+      message,
+      lastTransitionTime: before && before.status === status ? before.lastTransitionTime : now.toISOString(),
+    };
     if (generation !== undefined) c.observedGeneration = generation;
     return c;
   });

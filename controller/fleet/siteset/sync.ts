@@ -6,10 +6,11 @@
 //   owned, no longer generated           → prune: true → delete; prune: false → release
 //                                          (ownerReference and label removed, Site kept)
 //   …but when a generator failed or listed nothing, nothing is deleted or released.
-import { GROUP, VERSION, SITE_KIND, type Site } from "../../operator/api/types.js";
-import { SITESET_KIND, type SiteSet } from "../../operator/api/siteset-types.js";
-import { SPEC_DIGEST_ANNOTATION } from "./constants.js";
-import type { DesiredSite, Generated } from "./generate.js";
+
+import { SITESET_KIND, type SiteSet } from '../../operator/api/siteset-types.js';
+import { GROUP, SITE_KIND, type Site, VERSION } from '../../operator/api/types.js';
+import { SPEC_DIGEST_ANNOTATION } from './constants.js';
+import type { DesiredSite, Generated } from './generate.js';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -54,7 +55,10 @@ export function planSync(siteSet: SiteSet, generated: Generated, existing: reado
     const owner = controllerOf(site);
     const atSpec = site.metadata.annotations?.[SPEC_DIGEST_ANNOTATION] === d.specDigest;
     if (owner && owner.uid !== uid) {
-      plan.conflicts.push({ name: d.name, message: `Site ${d.name} is controlled by ${owner.kind} ${owner.name}, not by this SiteSet` });
+      plan.conflicts.push({
+        name: d.name,
+        message: `Site ${d.name} is controlled by ${owner.kind} ${owner.name}, not by this SiteSet`,
+      });
     } else if (!owner) {
       if (atSpec) plan.adopt.push(d.name);
     } else if (atSpec && !matchesDesired(site, d)) {
@@ -85,16 +89,25 @@ export function contains(actual: unknown, wanted: unknown): boolean {
   if (Array.isArray(wanted)) {
     return Array.isArray(actual) && actual.length === wanted.length && wanted.every((w, i) => contains(actual[i], w));
   }
-  if (wanted && typeof wanted === "object") {
-    if (!actual || typeof actual !== "object" || Array.isArray(actual)) return false;
-    return Object.entries(wanted).every(([k, w]) => w === undefined || contains((actual as Record<string, unknown>)[k], w));
+  if (wanted && typeof wanted === 'object') {
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(wanted).every(
+      ([k, w]) => w === undefined || contains((actual as Record<string, unknown>)[k], w),
+    );
   }
   return actual === wanted;
 }
 
 /** The ownerReference a generated Site carries. */
 export function ownerReference(siteSet: SiteSet): OwnerReference {
-  return { apiVersion: `${GROUP}/${VERSION}`, kind: SITESET_KIND, name: siteSet.metadata.name, uid: siteSet.metadata.uid ?? "", controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: SITESET_KIND,
+    name: siteSet.metadata.name,
+    uid: siteSet.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** The whole object the SiteSet applies for a generated Site (server-side apply body). */
@@ -104,7 +117,7 @@ export function siteObject(siteSet: SiteSet, desired: DesiredSite): Site {
     kind: SITE_KIND,
     metadata: {
       name: desired.name,
-      namespace: siteSet.metadata.namespace ?? "default",
+      namespace: siteSet.metadata.namespace ?? 'default',
       labels: desired.labels,
       annotations: desired.annotations,
       ownerReferences: [ownerReference(siteSet)],

@@ -4,7 +4,7 @@
 //   count    → the next N, in generator order
 //   percent  → the next ceil(N% of all Sites), in generator order
 // The Sites no wave takes form one last wave. No waves at all: one wave of every Site.
-import type { LabelSelector, RolloutWave } from "../../operator/api/siteset-types.js";
+import type { LabelSelector, RolloutWave } from '../../operator/api/siteset-types.js';
 
 export interface WaveSite {
   name: string;
@@ -21,19 +21,19 @@ export interface Wave {
 export function matchesSelector(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const r of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const has = Object.hasOwn(labels, r.key);
     const value = labels[r.key];
     switch (r.operator) {
-      case "In":
+      case 'In':
         if (!has || !(r.values ?? []).includes(value!)) return false;
         break;
-      case "NotIn":
+      case 'NotIn':
         if (has && (r.values ?? []).includes(value!)) return false;
         break;
-      case "Exists":
+      case 'Exists':
         if (!has) return false;
         break;
-      case "DoesNotExist":
+      case 'DoesNotExist':
         if (has) return false;
         break;
       default:
@@ -51,7 +51,8 @@ export function assignWaves(waves: readonly RolloutWave[] | undefined, sites: re
     if (w.selector) {
       taken = remaining.filter((s) => matchesSelector(w.selector!, s.labels));
     } else {
-      const n = w.count !== undefined ? w.count : w.percent !== undefined ? Math.ceil((sites.length * w.percent) / 100) : 0;
+      const n =
+        w.count !== undefined ? w.count : w.percent !== undefined ? Math.ceil((sites.length * w.percent) / 100) : 0;
       taken = remaining.slice(0, Math.max(0, n));
     }
     const names = new Set(taken.map((s) => s.name));
@@ -59,7 +60,7 @@ export function assignWaves(waves: readonly RolloutWave[] | undefined, sites: re
     out.push({ index, ...(w.name ? { name: w.name } : {}), sites: taken.map((s) => s.name) });
   });
   if (remaining.length > 0 || out.length === 0) {
-    out.push({ index: out.length, ...(out.length > 0 ? { name: "rest" } : {}), sites: remaining.map((s) => s.name) });
+    out.push({ index: out.length, ...(out.length > 0 ? { name: 'rest' } : {}), sites: remaining.map((s) => s.name) });
   }
   return out;
 }

@@ -1,17 +1,17 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import yaml from "js-yaml";
-import { describe, expect, it } from "vitest";
-import { CEL, celRuleTexts } from "./cel-rules.js";
-import { crdFiles, siteCrd, siteSetCrd, type CustomResourceDefinition } from "./crds.js";
-import { repoRoot } from "./generate-crds.js";
-import type { Schema } from "./schema-kit.js";
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { CEL, celRuleTexts } from './cel-rules.js';
+import { type CustomResourceDefinition, crdFiles, siteCrd, siteSetCrd } from './crds.js';
+import { repoRoot } from './generate-crds.js';
+import type { Schema } from './schema-kit.js';
 
 const root = repoRoot(fileURLToPath(import.meta.url));
 
 /** Every schema node with its path. */
-function* nodes(schema: Schema, at = ""): Generator<[string, Schema]> {
+function* nodes(schema: Schema, at = ''): Generator<[string, Schema]> {
   yield [at, schema];
   for (const [k, v] of Object.entries(schema.properties ?? {})) yield* nodes(v, `${at}.${k}`);
   if (schema.items) yield* nodes(schema.items, `${at}[]`);
@@ -19,23 +19,23 @@ function* nodes(schema: Schema, at = ""): Generator<[string, Schema]> {
 }
 
 const crds: [string, CustomResourceDefinition][] = [
-  ["Site", siteCrd()],
-  ["SiteSet", siteSetCrd()],
+  ['Site', siteCrd()],
+  ['SiteSet', siteSetCrd()],
 ];
 
-describe("generated CRD files", () => {
-  it("are committed as `npm run crds` writes them (crds/ and charts/slipway/crds/)", () => {
+describe('generated CRD files', () => {
+  it('are committed as `npm run crds` writes them (crds/ and charts/slipway/crds/)', () => {
     const files = crdFiles();
     expect([...files.keys()].sort()).toEqual([
-      "charts/slipway/crds/slipway.dev_sites.yaml",
-      "charts/slipway/crds/slipway.dev_sitesets.yaml",
-      "crds/slipway.dev_sites.yaml",
-      "crds/slipway.dev_sitesets.yaml",
+      'charts/slipway/crds/slipway.dev_sites.yaml',
+      'charts/slipway/crds/slipway.dev_sitesets.yaml',
+      'crds/slipway.dev_sites.yaml',
+      'crds/slipway.dev_sitesets.yaml',
     ]);
     for (const [rel, text] of files) {
-      let onDisk = "";
+      let onDisk = '';
       try {
-        onDisk = readFileSync(path.join(root, rel), "utf8");
+        onDisk = readFileSync(path.join(root, rel), 'utf8');
       } catch {
         // missing: reported by the comparison below
       }
@@ -43,63 +43,70 @@ describe("generated CRD files", () => {
     }
   });
 
-  it("parse back to the definitions", () => {
-    const text = crdFiles().get("crds/slipway.dev_sites.yaml")!;
+  it('parse back to the definitions', () => {
+    const text = crdFiles().get('crds/slipway.dev_sites.yaml')!;
     expect(yaml.loadAll(text).filter(Boolean)).toEqual([JSON.parse(JSON.stringify(siteCrd()))]);
   });
 });
 
-describe.each(crds)("%s CRD", (_kind, crd) => {
+describe.each(crds)('%s CRD', (_kind, crd) => {
   const version = crd.spec.versions[0]!;
   const schema = version.schema.openAPIV3Schema;
 
-  it("is structural: every node has a type unless it preserves unknown fields; no additionalProperties: false", () => {
+  it('is structural: every node has a type unless it preserves unknown fields; no additionalProperties: false', () => {
     for (const [at, node] of nodes(schema)) {
-      if (!node["x-kubernetes-preserve-unknown-fields"]) expect(node.type, `${at} needs a type`).toBeDefined();
+      if (!node['x-kubernetes-preserve-unknown-fields']) expect(node.type, `${at} needs a type`).toBeDefined();
       expect((node as Record<string, unknown>).additionalProperties, at).not.toBe(false);
-      if (node.properties) expect(node.additionalProperties, `${at}: properties and additionalProperties`).toBeUndefined();
+      if (node.properties)
+        expect(node.additionalProperties, `${at}: properties and additionalProperties`).toBeUndefined();
     }
   });
 
   it("bounds every string a CEL rule reads with `matches` (the API server's cost budget)", () => {
     for (const [at, node] of nodes(schema)) {
-      for (const v of node["x-kubernetes-validations"] ?? []) {
-        if (v.rule.includes("matches(")) expect(node.maxLength, at).toBeLessThanOrEqual(4096);
+      for (const v of node['x-kubernetes-validations'] ?? []) {
+        if (v.rule.includes('matches(')) expect(node.maxLength, at).toBeLessThanOrEqual(4096);
       }
     }
   });
 
-  it("has a status subresource and printer columns that point at schema fields", () => {
+  it('has a status subresource and printer columns that point at schema fields', () => {
     expect(version.subresources).toEqual({ status: {} });
     for (const col of version.additionalPrinterColumns) {
-      if (col.jsonPath.startsWith(".metadata.")) continue;
-      const fields = col.jsonPath.replace(/\[\?\(.*?\)\]/g, "[]").split(".").filter(Boolean);
+      if (col.jsonPath.startsWith('.metadata.')) continue;
+      const fields = col.jsonPath
+        .replace(/\[\?\(.*?\)\]/g, '[]')
+        .split('.')
+        .filter(Boolean);
       let node: Schema | undefined = schema;
-      for (const f of fields) node = f.endsWith("[]") ? node?.properties?.[f.slice(0, -2)]?.items : node?.properties?.[f];
+      for (const f of fields)
+        node = f.endsWith('[]') ? node?.properties?.[f.slice(0, -2)]?.items : node?.properties?.[f];
       expect(node, `${col.name}: ${col.jsonPath}`).toBeDefined();
-      expect(node!.type === "string" ? "string" : node!.type, col.name).toBe(col.type === "date" ? "string" : col.type);
+      expect(node!.type === 'string' ? 'string' : node!.type, col.name).toBe(col.type === 'date' ? 'string' : col.type);
     }
   });
 });
 
-describe("CRD contents", () => {
-  it("Site: short name, printer columns Ready, Revision, Nodes, Releases, Age", () => {
+describe('CRD contents', () => {
+  it('Site: short name, printer columns Ready, Revision, Nodes, Releases, Age', () => {
     const crd = siteCrd();
-    expect(crd.metadata.name).toBe("sites.slipway.dev");
-    expect(crd.spec.names.shortNames).toEqual(["site"]);
+    expect(crd.metadata.name).toBe('sites.slipway.dev');
+    expect(crd.spec.names.shortNames).toEqual(['site']);
     const cols = crd.spec.versions[0]!.additionalPrinterColumns.filter((c) => !c.priority);
     expect(cols.map((c) => [c.name, c.jsonPath])).toEqual([
-      ["Ready", '.status.conditions[?(@.type=="Ready")].status'],
-      ["Revision", ".status.lastAppliedRevision"],
-      ["Nodes", ".status.summary.nodes"],
-      ["Releases", ".status.summary.releases"],
-      ["Age", ".metadata.creationTimestamp"],
+      ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
+      ['Revision', '.status.lastAppliedRevision'],
+      ['Nodes', '.status.summary.nodes'],
+      ['Releases', '.status.summary.releases'],
+      ['Age', '.metadata.creationTimestamp'],
     ]);
   });
 
-  it("carries every CEL rule cel-rules.ts knows, and only those", () => {
+  it('carries every CEL rule cel-rules.ts knows, and only those', () => {
     const used = new Set<string>();
-    for (const [, crd] of crds) for (const [, node] of nodes(crd.spec.versions[0]!.schema.openAPIV3Schema)) for (const v of node["x-kubernetes-validations"] ?? []) used.add(v.rule);
+    for (const [, crd] of crds)
+      for (const [, node] of nodes(crd.spec.versions[0]!.schema.openAPIV3Schema))
+        for (const v of node['x-kubernetes-validations'] ?? []) used.add(v.rule);
     expect([...used].sort()).toEqual(celRuleTexts().sort());
     expect(celRuleTexts().sort()).toEqual(Object.values(CEL).sort());
   });

@@ -2,29 +2,36 @@
 // siteset-schema.ts: the same objects ajv validates with (validate.ts). generate-crds.ts
 // writes them to crds/ and charts/slipway/crds/; a unit test keeps those files in step.
 
-import yaml from "js-yaml";
-import { GROUP, SITE_KIND, SITE_PLURAL, VERSION } from "./types.js";
-import { SITESET_KIND, SITESET_PLURAL } from "./siteset-types.js";
-import type { Schema } from "./schema-kit.js";
-import { siteSchema } from "./site-schema.js";
-import { siteSetSchema } from "./siteset-schema.js";
+import yaml from 'js-yaml';
+import type { Schema } from './schema-kit.js';
+import { siteSchema } from './site-schema.js';
+import { siteSetSchema } from './siteset-schema.js';
+import { SITESET_KIND, SITESET_PLURAL } from './siteset-types.js';
+import { GROUP, SITE_KIND, SITE_PLURAL, VERSION } from './types.js';
 
 export interface PrinterColumn {
   name: string;
-  type: "string" | "integer" | "number" | "boolean" | "date";
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   jsonPath: string;
   description?: string;
   priority?: number;
 }
 
 export interface CustomResourceDefinition {
-  apiVersion: "apiextensions.k8s.io/v1";
-  kind: "CustomResourceDefinition";
+  apiVersion: 'apiextensions.k8s.io/v1';
+  kind: 'CustomResourceDefinition';
   metadata: { name: string; labels?: Record<string, string> };
   spec: {
     group: string;
-    names: { kind: string; listKind: string; plural: string; singular: string; shortNames?: string[]; categories?: string[] };
-    scope: "Namespaced";
+    names: {
+      kind: string;
+      listKind: string;
+      plural: string;
+      singular: string;
+      shortNames?: string[];
+      categories?: string[];
+    };
+    scope: 'Namespaced';
     versions: {
       name: string;
       served: boolean;
@@ -39,33 +46,73 @@ export interface CustomResourceDefinition {
 const READY = `.status.conditions[?(@.type=="Ready")]`;
 
 export const SITE_PRINTER_COLUMNS: PrinterColumn[] = [
-  { name: "Ready", type: "string", jsonPath: `${READY}.status`, description: "The Ready condition's status." },
-  { name: "Revision", type: "string", jsonPath: ".status.lastAppliedRevision", description: "The source revision last applied completely." },
-  { name: "Nodes", type: "string", jsonPath: ".status.summary.nodes", description: "Bare-metal nodes ready/total." },
-  { name: "Releases", type: "string", jsonPath: ".status.summary.releases", description: "Helm releases ready/total." },
-  { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
-  { name: "Status", type: "string", jsonPath: `${READY}.message`, description: "The Ready condition's message.", priority: 1 },
-  { name: "Suspended", type: "boolean", jsonPath: ".spec.suspend", priority: 1 },
+  { name: 'Ready', type: 'string', jsonPath: `${READY}.status`, description: "The Ready condition's status." },
+  {
+    name: 'Revision',
+    type: 'string',
+    jsonPath: '.status.lastAppliedRevision',
+    description: 'The source revision last applied completely.',
+  },
+  { name: 'Nodes', type: 'string', jsonPath: '.status.summary.nodes', description: 'Bare-metal nodes ready/total.' },
+  { name: 'Releases', type: 'string', jsonPath: '.status.summary.releases', description: 'Helm releases ready/total.' },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  {
+    name: 'Status',
+    type: 'string',
+    jsonPath: `${READY}.message`,
+    description: "The Ready condition's message.",
+    priority: 1,
+  },
+  { name: 'Suspended', type: 'boolean', jsonPath: '.spec.suspend', priority: 1 },
 ];
 
 export const SITESET_PRINTER_COLUMNS: PrinterColumn[] = [
-  { name: "Ready", type: "string", jsonPath: `${READY}.status`, description: "The Ready condition's status." },
-  { name: "Sites", type: "string", jsonPath: ".status.summary.sites", description: "Sites ready/total at the rollout's revision." },
-  { name: "Wave", type: "string", jsonPath: ".status.summary.wave", description: "The rollout's current wave/total." },
-  { name: "Rollout", type: "string", jsonPath: ".status.rollout.state", description: "Progressing, Paused, Completed or Stalled." },
-  { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
-  { name: "Status", type: "string", jsonPath: `${READY}.message`, description: "The Ready condition's message.", priority: 1 },
+  { name: 'Ready', type: 'string', jsonPath: `${READY}.status`, description: "The Ready condition's status." },
+  {
+    name: 'Sites',
+    type: 'string',
+    jsonPath: '.status.summary.sites',
+    description: "Sites ready/total at the rollout's revision.",
+  },
+  { name: 'Wave', type: 'string', jsonPath: '.status.summary.wave', description: "The rollout's current wave/total." },
+  {
+    name: 'Rollout',
+    type: 'string',
+    jsonPath: '.status.rollout.state',
+    description: 'Progressing, Paused, Completed or Stalled.',
+  },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  {
+    name: 'Status',
+    type: 'string',
+    jsonPath: `${READY}.message`,
+    description: "The Ready condition's message.",
+    priority: 1,
+  },
 ];
 
-function crd(kind: string, plural: string, shortNames: string[], columns: PrinterColumn[], schema: Schema): CustomResourceDefinition {
+function crd(
+  kind: string,
+  plural: string,
+  shortNames: string[],
+  columns: PrinterColumn[],
+  schema: Schema,
+): CustomResourceDefinition {
   return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.${GROUP}`, labels: { "app.kubernetes.io/part-of": "slipway" } },
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}`, labels: { 'app.kubernetes.io/part-of': 'slipway' } },
     spec: {
       group: GROUP,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames, categories: ["slipway"] },
-      scope: "Namespaced",
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular: kind.toLowerCase(),
+        shortNames,
+        categories: ['slipway'],
+      },
+      scope: 'Namespaced',
       versions: [
         {
           name: VERSION,
@@ -81,24 +128,24 @@ function crd(kind: string, plural: string, shortNames: string[], columns: Printe
 }
 
 export function siteCrd(): CustomResourceDefinition {
-  return crd(SITE_KIND, SITE_PLURAL, ["site"], SITE_PRINTER_COLUMNS, siteSchema());
+  return crd(SITE_KIND, SITE_PLURAL, ['site'], SITE_PRINTER_COLUMNS, siteSchema());
 }
 
 export function siteSetCrd(): CustomResourceDefinition {
-  return crd(SITESET_KIND, SITESET_PLURAL, ["sset"], SITESET_PRINTER_COLUMNS, siteSetSchema());
+  return crd(SITESET_KIND, SITESET_PLURAL, ['sset'], SITESET_PRINTER_COLUMNS, siteSetSchema());
 }
 
 const HEADER = [
-  "# Generated by `npm run crds` from controller/operator/api/ (site-schema.ts, siteset-schema.ts).",
-  "# Do not edit: change the schema and regenerate. A unit test fails when this file is stale.",
-].join("\n");
+  '# Generated by `npm run crds` from controller/operator/api/ (site-schema.ts, siteset-schema.ts).',
+  '# Do not edit: change the schema and regenerate. A unit test fails when this file is stale.',
+].join('\n');
 
 export function crdYaml(def: CustomResourceDefinition): string {
   return `${HEADER}\n---\n${yaml.dump(def, { lineWidth: -1, noRefs: true, quotingType: '"' })}`;
 }
 
 /** Where the CRDs live, relative to the repository root. */
-export const CRD_DIRS = ["crds", "charts/slipway/crds"] as const;
+export const CRD_DIRS = ['crds', 'charts/slipway/crds'] as const;
 
 /** Every generated file: repository-relative path → content. */
 export function crdFiles(): Map<string, string> {

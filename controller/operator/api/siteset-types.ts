@@ -2,22 +2,22 @@
 // generator, rolled out across the fleet in waves. Spec is intent, status is observation.
 // The JSON Schema in ./siteset-schema.ts describes the same shape for ajv and for the CRD.
 
-import type { Condition, GitSource, LocalObjectReference, SiteSpec } from "./types.js";
+import type { Condition, GitSource, LocalObjectReference, SiteSpec } from './types.js';
 
-export const SITESET_KIND = "SiteSet";
-export const SITESET_PLURAL = "sitesets";
+export const SITESET_KIND = 'SiteSet';
+export const SITESET_PLURAL = 'sitesets';
 /** Label on every generated Site: the name of the SiteSet that owns it. */
-export const SITESET_LABEL = "slipway.dev/siteset";
+export const SITESET_LABEL = 'slipway.dev/siteset';
 /** Label on every generated Site: the site (generator element or site/<name>/ folder) it stands for. */
-export const SITE_NAME_LABEL = "slipway.dev/site-name";
+export const SITE_NAME_LABEL = 'slipway.dev/site-name';
 /** Annotation: "true" pauses the rollout like spec.strategy.paused; removing it resumes. */
-export const ROLLOUT_PAUSED = "slipway.dev/rollout-paused";
+export const ROLLOUT_PAUSED = 'slipway.dev/rollout-paused';
 
 /** What each generated Site looks like; `{{siteName}}` and `{{values.NAME}}` in its strings are filled per site. */
 export interface SiteTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** A Site spec without siteName: each generated Site gets its generator element's siteName. */
-  spec: Omit<SiteSpec, "siteName">;
+  spec: Omit<SiteSpec, 'siteName'>;
 }
 
 export interface ListGeneratorElement {
@@ -36,7 +36,7 @@ export interface ListGenerator {
 /** Every site/<name>/ folder of a Pegleg repository whose site-definition's site_type is `siteType`. */
 export interface GitGenerator {
   url: string;
-  ref?: GitSource["ref"];
+  ref?: GitSource['ref'];
   /** Folder of the Pegleg repository inside the git repository (default: the root). */
   path?: string;
   siteType: string;
@@ -53,7 +53,7 @@ export interface SiteGenerator {
 
 export interface LabelSelectorRequirement {
   key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   values?: string[];
 }
 
@@ -98,9 +98,9 @@ export interface SiteSetSpec {
   strategy?: RolloutStrategy;
 }
 
-export type WaveState = "Pending" | "Progressing" | "Paused" | "Succeeded" | "Failed";
-export type SiteRolloutState = "Pending" | "Progressing" | "Ready" | "Failed" | "Suspended";
-export type RolloutState = "Progressing" | "Paused" | "Completed" | "Stalled";
+export type WaveState = 'Pending' | 'Progressing' | 'Paused' | 'Succeeded' | 'Failed';
+export type SiteRolloutState = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Suspended';
+export type RolloutState = 'Progressing' | 'Paused' | 'Completed' | 'Stalled';
 
 export interface WaveStatus {
   index: number;
@@ -163,7 +163,7 @@ export interface SiteSetStatus {
 }
 
 export interface SiteSet {
-  apiVersion: "slipway.dev/v1alpha1";
+  apiVersion: 'slipway.dev/v1alpha1';
   kind: typeof SITESET_KIND;
   metadata: {
     name: string;

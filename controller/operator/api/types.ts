@@ -1,17 +1,17 @@
 // The Site custom resource (slipway.dev/v1alpha1): spec is intent, status is observation.
 // The JSON Schema in ./site-schema.ts describes the same shape for ajv and for the CRD.
 
-import type { RenderCompat } from "../../render/options.js";
+import type { RenderCompat } from '../../render/options.js';
 
-export const GROUP = "slipway.dev";
-export const VERSION = "v1alpha1";
-export const SITE_KIND = "Site";
-export const SITE_PLURAL = "sites";
-export const FINALIZER = "slipway.dev/finalizer";
+export const GROUP = 'slipway.dev';
+export const VERSION = 'v1alpha1';
+export const SITE_KIND = 'Site';
+export const SITE_PLURAL = 'sites';
+export const FINALIZER = 'slipway.dev/finalizer';
 /** Annotation: set to any new value to request an immediate reconcile (Flux's requestedAt habit). */
-export const REQUESTED_AT = "slipway.dev/requestedAt";
+export const REQUESTED_AT = 'slipway.dev/requestedAt';
 /** Annotation: set to a step id (or "all") to retry failed steps now instead of after backoff. */
-export const RETRY_STEP = "slipway.dev/retry";
+export const RETRY_STEP = 'slipway.dev/retry';
 
 export interface LocalObjectReference {
   name: string;
@@ -52,7 +52,7 @@ export interface SiteSpec {
   prune?: boolean;
   /** Time allowed for one apply, as a Go duration (default "30m"). */
   timeout?: string;
-  deletionPolicy?: "Orphan" | "Delete";
+  deletionPolicy?: 'Orphan' | 'Delete';
   concurrency?: { helm?: number; ironic?: number };
   /** Chart source locations rewritten by prefix (git's insteadOf), for mirrors. */
   sourceRewrites?: { prefix: string; replacement: string }[];
@@ -60,11 +60,11 @@ export interface SiteSpec {
   render?: { compat?: RenderCompat };
 }
 
-export type ConditionStatus = "True" | "False" | "Unknown";
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 /** kstatus conditions: Ready, Reconciling, Stalled. */
 export interface Condition {
-  type: "Ready" | "Reconciling" | "Stalled" | string;
+  type: 'Ready' | 'Reconciling' | 'Stalled' | string;
   status: ConditionStatus;
   reason: string;
   message: string;
@@ -72,7 +72,7 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-export type StepState = "Pending" | "Running" | "Succeeded" | "Unchanged" | "Failed" | "Skipped";
+export type StepState = 'Pending' | 'Running' | 'Succeeded' | 'Unchanged' | 'Failed' | 'Skipped';
 
 export interface StepStatus {
   id: string;
@@ -95,7 +95,7 @@ export interface HistoryEntry {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  result: "Succeeded" | "Failed";
+  result: 'Succeeded' | 'Failed';
 }
 
 export interface SiteStatus {

@@ -13,30 +13,36 @@
 // Each problem is one line, "<field path>: <what is wrong>", e.g.
 // "spec.source: exactly one of spec.source.git or spec.source.inline must be set".
 
-import { createRequire } from "node:module";
-import type { ErrorObject, ValidateFunction } from "ajv";
-import { celCheck } from "./cel-rules.js";
-import { KUBERNETES_KEYWORDS, type Schema } from "./schema-kit.js";
-import { siteSpecSchema, siteStatusSchema } from "./site-schema.js";
-import { siteSetSpecSchema, siteSetStatusSchema } from "./siteset-schema.js";
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { celCheck } from './cel-rules.js';
+import { KUBERNETES_KEYWORDS, type Schema } from './schema-kit.js';
+import { siteSpecSchema, siteStatusSchema } from './site-schema.js';
+import { siteSetSpecSchema, siteSetStatusSchema } from './siteset-schema.js';
 
 // ajv is CommonJS and costs ~100 ms to load: loaded on first use (as in controller/validate).
 const require = createRequire(import.meta.url);
-type AjvInstance = InstanceType<(typeof import("ajv"))["default"]>;
+type AjvInstance = InstanceType<typeof import('ajv')['default']>;
 let ajv: AjvInstance | undefined;
 
 function engine(): AjvInstance {
   if (ajv) return ajv;
-  const Ajv = (require("ajv") as typeof import("ajv")).default;
-  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   // strict: a keyword ajv does not know is a mistake in our schemas, except the
   // Kubernetes extensions, which ajv learns as annotation-only keywords.
-  const instance = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, addUsedSchema: false });
-  addFormats(instance, ["date-time"]);
+  const instance = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    addUsedSchema: false,
+  });
+  addFormats(instance, ['date-time']);
   // int32/int64 bound integers only; a fraction is already a `type: integer` error.
   const bounded = (min: number, max: number) => (n: number) => !Number.isInteger(n) || (n >= min && n <= max);
-  instance.addFormat("int32", { type: "number", validate: bounded(-(2 ** 31), 2 ** 31 - 1) });
-  instance.addFormat("int64", { type: "number", validate: bounded(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) });
+  instance.addFormat('int32', { type: 'number', validate: bounded(-(2 ** 31), 2 ** 31 - 1) });
+  instance.addFormat('int64', { type: 'number', validate: bounded(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) });
   for (const keyword of KUBERNETES_KEYWORDS) instance.addKeyword({ keyword });
   ajv = instance;
   return instance;
@@ -51,7 +57,7 @@ export function toAjvSchema(schema: Schema): Schema {
   const out: Schema = { ...schema };
   if (schema.properties) {
     out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, toAjvSchema(v)]));
-    if (!schema["x-kubernetes-preserve-unknown-fields"] && !schema.additionalProperties) {
+    if (!schema['x-kubernetes-preserve-unknown-fields'] && !schema.additionalProperties) {
       (out as Record<string, unknown>).additionalProperties = false;
     }
   }
@@ -67,7 +73,15 @@ export function toAjvSchema(schema: Schema): Schema {
  * too many values; a failed pattern, minimum or minLength does not block. (An unknown
  * field stops the API server earlier still: strict decoding rejects the object whole.)
  */
-const BLOCKING = new Set(["type", "enum", "required", "maxLength", "maxItems", "maxProperties", "additionalProperties"]);
+const BLOCKING = new Set([
+  'type',
+  'enum',
+  'required',
+  'maxLength',
+  'maxItems',
+  'maxProperties',
+  'additionalProperties',
+]);
 
 /** A validator for one schema, compiled on first use. */
 export interface Validator {
@@ -90,25 +104,25 @@ export function validator(schemaOf: () => Schema, path: string): Validator {
     else walkLists(schema, value, path, problems);
     return [...new Set(problems)];
   };
-  return Object.defineProperty(fn, "schema", { get: () => (schema ??= schemaOf()) }) as Validator;
+  return Object.defineProperty(fn, 'schema', { get: () => (schema ??= schemaOf()) }) as Validator;
 }
 
 /** Problems with a Site spec ("spec.…: …"); empty when the API server would accept it. */
-export const validateSiteSpec: Validator = validator(() => siteSpecSchema(), "spec");
+export const validateSiteSpec: Validator = validator(() => siteSpecSchema(), 'spec');
 /** Problems with a Site status as the controller is about to write it. */
-export const validateSiteStatus: Validator = validator(() => siteStatusSchema(), "status");
+export const validateSiteStatus: Validator = validator(() => siteStatusSchema(), 'status');
 /** Problems with a SiteSet spec. */
-export const validateSiteSetSpec: Validator = validator(() => siteSetSpecSchema(), "spec");
+export const validateSiteSetSpec: Validator = validator(() => siteSetSpecSchema(), 'spec');
 /** Problems with a SiteSet status. */
-export const validateSiteSetStatus: Validator = validator(() => siteSetStatusSchema(), "status");
+export const validateSiteSetStatus: Validator = validator(() => siteSetStatusSchema(), 'status');
 
 // --- CEL rules and list maps ---------------------------------------------------------
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function walk(schema: Schema, value: unknown, path: string, problems: string[]): void {
   if (value === undefined || value === null) return;
-  for (const { rule, message } of schema["x-kubernetes-validations"] ?? []) {
+  for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
     let ok: boolean;
     try {
       ok = celCheck(rule)(value);
@@ -128,13 +142,19 @@ function walkLists(schema: Schema, value: unknown, path: string, problems: strin
   children(schema, value, path, (s, v, p) => walkLists(s, v, p, problems));
 }
 
-function children(schema: Schema, value: unknown, path: string, visit: (s: Schema, v: unknown, p: string) => void): void {
+function children(
+  schema: Schema,
+  value: unknown,
+  path: string,
+  visit: (s: Schema, v: unknown, p: string) => void,
+): void {
   if (isObject(value)) {
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
       if (key in value) visit(child, value[key], `${path}.${key}`);
     }
     if (schema.additionalProperties) {
-      for (const [key, v] of Object.entries(value)) if (!schema.properties?.[key]) visit(schema.additionalProperties, v, `${path}.${key}`);
+      for (const [key, v] of Object.entries(value))
+        if (!schema.properties?.[key]) visit(schema.additionalProperties, v, `${path}.${key}`);
     }
   } else if (Array.isArray(value) && schema.items) {
     value.forEach((item, i) => visit(schema.items!, item, `${path}[${i}]`));
@@ -142,8 +162,8 @@ function children(schema: Schema, value: unknown, path: string, visit: (s: Schem
 }
 
 function checkListMap(schema: Schema, value: unknown, path: string, problems: string[]): void {
-  if (schema["x-kubernetes-list-type"] !== "map" || !Array.isArray(value)) return;
-  const keys = schema["x-kubernetes-list-map-keys"] ?? [];
+  if (schema['x-kubernetes-list-type'] !== 'map' || !Array.isArray(value)) return;
+  const keys = schema['x-kubernetes-list-map-keys'] ?? [];
   const seen = new Set<string>();
   value.forEach((item, i) => {
     if (!isObject(item)) return;
@@ -162,10 +182,10 @@ export function fieldPath(prefix: string, instancePath: string): string {
     prefix +
     instancePath
       .slice(1)
-      .split("/")
-      .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .split('/')
+      .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
       .map((seg) => (/^[0-9]+$/.test(seg) ? `[${seg}]` : `.${seg}`))
-      .join("")
+      .join('')
   );
 }
 
@@ -173,29 +193,29 @@ function formatAjvError(e: ErrorObject, prefix: string): string {
   const path = fieldPath(prefix, e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case "required":
+    case 'required':
       return `${path}.${String(p.missingProperty)}: Required value`;
-    case "additionalProperties":
+    case 'additionalProperties':
       return `${path}.${String(p.additionalProperty)}: unknown field`;
-    case "enum":
-      return `${path}: Unsupported value: supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "type":
+    case 'enum':
+      return `${path}: Unsupported value: supported values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
       return `${path}: must be of type ${String(p.type)}`;
-    case "minimum":
+    case 'minimum':
       return `${path}: should be greater than or equal to ${String(p.limit)}`;
-    case "maximum":
+    case 'maximum':
       return `${path}: should be less than or equal to ${String(p.limit)}`;
-    case "pattern":
+    case 'pattern':
       return `${path}: should match '${String(p.pattern)}'`;
-    case "minLength":
+    case 'minLength':
       return `${path}: should be at least ${String(p.limit)} chars long`;
-    case "maxLength":
+    case 'maxLength':
       return `${path}: may not be more than ${String(p.limit)} characters`;
-    case "minItems":
+    case 'minItems':
       return `${path}: should have at least ${String(p.limit)} items`;
-    case "maxItems":
+    case 'maxItems':
       return `${path}: must have at most ${String(p.limit)} items`;
-    case "format":
+    case 'format':
       return `${path}: must be a valid ${String(p.format)}`;
     default:
       return `${path}: ${e.message ?? e.keyword}`;

@@ -6,18 +6,23 @@
 //   stalled     → Stalled=True, Ready=False; Reconciling removed: the input must change
 //   deleting    → Reconciling=True (Deleting), Ready=False
 
-import type { Condition, ConditionStatus } from "../api/types.js";
+import type { Condition, ConditionStatus } from '../api/types.js';
 
 export type Outcome =
-  | { kind: "progressing"; message: string }
-  | { kind: "ready"; message: string }
-  | { kind: "failed"; reason: string; message: string }
-  | { kind: "stalled"; reason: string; message: string }
-  | { kind: "deleting"; message: string };
+  | { kind: 'progressing'; message: string }
+  | { kind: 'ready'; message: string }
+  | { kind: 'failed'; reason: string; message: string }
+  | { kind: 'stalled'; reason: string; message: string }
+  | { kind: 'deleting'; message: string };
 
 export const MAX_MESSAGE = 2_000;
 
-export function nextConditions(previous: readonly Condition[] | undefined, outcome: Outcome, generation: number | undefined, now: Date): Condition[] {
+export function nextConditions(
+  previous: readonly Condition[] | undefined,
+  outcome: Outcome,
+  generation: number | undefined,
+  now: Date,
+): Condition[] {
   const set = (type: string, status: ConditionStatus, reason: string, message: string): Condition => {
     const before = previous?.find((c) => c.type === type);
     const c: Condition = {
@@ -31,16 +36,28 @@ export function nextConditions(previous: readonly Condition[] | undefined, outco
     return c;
   };
   switch (outcome.kind) {
-    case "progressing":
-      return [set("Ready", "Unknown", "Progressing", outcome.message), set("Reconciling", "True", "Progressing", outcome.message)];
-    case "ready":
-      return [set("Ready", "True", "Succeeded", outcome.message)];
-    case "failed":
-      return [set("Ready", "False", outcome.reason, outcome.message), set("Reconciling", "True", "ProgressingWithRetry", outcome.message)];
-    case "stalled":
-      return [set("Ready", "False", outcome.reason, outcome.message), set("Stalled", "True", outcome.reason, outcome.message)];
-    case "deleting":
-      return [set("Ready", "False", "Deleting", outcome.message), set("Reconciling", "True", "Deleting", outcome.message)];
+    case 'progressing':
+      return [
+        set('Ready', 'Unknown', 'Progressing', outcome.message),
+        set('Reconciling', 'True', 'Progressing', outcome.message),
+      ];
+    case 'ready':
+      return [set('Ready', 'True', 'Succeeded', outcome.message)];
+    case 'failed':
+      return [
+        set('Ready', 'False', outcome.reason, outcome.message),
+        set('Reconciling', 'True', 'ProgressingWithRetry', outcome.message),
+      ];
+    case 'stalled':
+      return [
+        set('Ready', 'False', outcome.reason, outcome.message),
+        set('Stalled', 'True', outcome.reason, outcome.message),
+      ];
+    case 'deleting':
+      return [
+        set('Ready', 'False', 'Deleting', outcome.message),
+        set('Reconciling', 'True', 'Deleting', outcome.message),
+      ];
   }
 }
 

@@ -3,13 +3,13 @@
 // idempotent (helm uninstall --ignore-not-found; an absent Ironic node is done), so a
 // controller killed half-way simply does it again.
 
-import type { Workflow } from "../../plan/types.js";
-import type { Site } from "../api/types.js";
-import type { Logger } from "../runtime/log.js";
-import { commitOf } from "../source/revision.js";
-import { planDocuments } from "../../pipeline/plan-documents.js";
-import type { WorkflowStatus } from "./progress.js";
-import type { ReconcileDeps } from "./types.js";
+import { planDocuments } from '../../pipeline/plan-documents.js';
+import type { Workflow } from '../../plan/types.js';
+import type { Site } from '../api/types.js';
+import type { Logger } from '../runtime/log.js';
+import { commitOf } from '../source/revision.js';
+import type { WorkflowStatus } from './progress.js';
+import type { ReconcileDeps } from './types.js';
 
 export interface DeletionTargets {
   /** Releases per phase, last phase first. */
@@ -33,7 +33,9 @@ export function deletionTargets(workflow: Workflow | undefined, recorded: Workfl
   };
   for (const phase of workflow?.phases ?? []) {
     const list: { name: string; namespace: string }[] = [];
-    for (const s of phase.steps) if (s.kind === "release") addRelease(list, s.spec.namespace, s.spec.name); else addNode(s.spec.name);
+    for (const s of phase.steps)
+      if (s.kind === 'release') addRelease(list, s.spec.namespace, s.spec.name);
+      else addNode(s.spec.name);
     phases.push(list);
   }
   for (const phase of recorded?.phases ?? []) {
@@ -56,11 +58,23 @@ export async function lastAppliedWorkflow(deps: ReconcileDeps, site: Site, log: 
   try {
     const fetched = await deps.fetchSource(site, commit ? { commit } : {});
     const problems = fetched.problems;
-    const planned = await planDocuments(fetched.documents, { root: fetched.root, repository: fetched.repository, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] }, compat: site.spec.render?.compat }, problems);
-    if ("workflow" in planned) return planned.workflow;
-    log.warn("the last applied revision no longer plans; deleting what status recorded", { problems: problems.errors.length });
+    const planned = await planDocuments(
+      fetched.documents,
+      {
+        root: fetched.root,
+        repository: fetched.repository,
+        site: fetched.site,
+        sources: { rewrites: site.spec.sourceRewrites ?? [] },
+        compat: site.spec.render?.compat,
+      },
+      problems,
+    );
+    if ('workflow' in planned) return planned.workflow;
+    log.warn('the last applied revision no longer plans; deleting what status recorded', {
+      problems: problems.errors.length,
+    });
   } catch (e) {
-    log.warn("cannot fetch the last applied revision; deleting what status recorded", { error: e });
+    log.warn('cannot fetch the last applied revision; deleting what status recorded', { error: e });
   }
   return undefined;
 }
@@ -72,7 +86,12 @@ export interface DeletionResult {
   nodes: number;
 }
 
-export async function removeTargets(deps: ReconcileDeps, site: Site, targets: DeletionTargets, log: Logger): Promise<DeletionResult> {
+export async function removeTargets(
+  deps: ReconcileDeps,
+  site: Site,
+  targets: DeletionTargets,
+  log: Logger,
+): Promise<DeletionResult> {
   const drivers = await deps.drivers(site);
   const failures: string[] = [];
   try {
@@ -80,7 +99,7 @@ export async function removeTargets(deps: ReconcileDeps, site: Site, targets: De
       await Promise.all(
         phase.map(async (r) => {
           const res = await drivers.helm.uninstall(r.name, r.namespace, 600);
-          if (res.ok) log.info("release uninstalled", { release: `${r.namespace}/${r.name}` });
+          if (res.ok) log.info('release uninstalled', { release: `${r.namespace}/${r.name}` });
           else failures.push(`helm uninstall ${r.namespace}/${r.name}: ${res.message}`);
         }),
       );
@@ -90,7 +109,7 @@ export async function removeTargets(deps: ReconcileDeps, site: Site, targets: De
       await Promise.all(
         targets.nodes.map(async (n) => {
           const res = await drivers.ironic.remove(n);
-          if (res.kind === "complete") log.info("node deprovisioned and removed", { node: n });
+          if (res.kind === 'complete') log.info('node deprovisioned and removed', { node: n });
           else failures.push(`node ${n}: ${res.message}`);
         }),
       );
@@ -100,4 +119,3 @@ export async function removeTargets(deps: ReconcileDeps, site: Site, targets: De
   }
   return { ok: failures.length === 0, failures, releases: targets.releases.flat().length, nodes: targets.nodes.length };
 }
-

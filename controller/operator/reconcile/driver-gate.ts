@@ -3,8 +3,8 @@
 // the reason); actions already running are left to finish, so no release is left pending-*
 // by us. Reads (list, values) always pass.
 
-import type { Drivers } from "../../execute/types.js";
-import type { HelmDriver, HelmResult, IronicDriver, NodeResult, ReleaseSpec } from "../../drivers/types.js";
+import type { HelmDriver, HelmResult, IronicDriver, NodeResult, ReleaseSpec } from '../../drivers/types.js';
+import type { Drivers } from '../../execute/types.js';
 
 export interface GateOptions {
   /** Epoch ms after which no new action starts. */
@@ -18,12 +18,18 @@ export interface GateOptions {
 export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
   const now = options.now ?? Date.now;
   const closed = (): string | undefined => {
-    if (options.signal?.aborted) return "the controller is shutting down";
-    if (options.deadline !== undefined && now() >= options.deadline) return "the Site's timeout was reached before this action could start";
+    if (options.signal?.aborted) return 'the controller is shutting down';
+    if (options.deadline !== undefined && now() >= options.deadline)
+      return "the Site's timeout was reached before this action could start";
     return undefined;
   };
   const h = drivers.helm;
-  const helmGate = <A extends unknown[]>(action: HelmResult["action"], fn: (...a: A) => Promise<HelmResult>, who: (...a: A) => [string, string]) =>
+  const helmGate =
+    <A extends unknown[]>(
+      action: HelmResult['action'],
+      fn: (...a: A) => Promise<HelmResult>,
+      who: (...a: A) => [string, string],
+    ) =>
     async (...a: A): Promise<HelmResult> => {
       const why = closed();
       if (!why) {
@@ -38,17 +44,25 @@ export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
   const helm: HelmDriver = {
     list: (ns) => h.list(ns),
     values: (n, ns) => h.values(n, ns),
-    install: helmGate("install", (s: ReleaseSpec) => h.install(s), spec),
-    upgrade: helmGate("upgrade", (s: ReleaseSpec) => h.upgrade(s), spec),
-    test: helmGate("test", (s: ReleaseSpec) => h.test(s), spec),
-    deleteResources: helmGate("delete-resources", (s: ReleaseSpec) => h.deleteResources(s), spec),
-    rollback: helmGate("rollback", (n: string, ns: string, r: number, t: number) => h.rollback(n, ns, r, t), (n, ns) => [n, ns]),
-    uninstall: helmGate("uninstall", (n: string, ns: string, t: number) => h.uninstall(n, ns, t), (n, ns) => [n, ns]),
+    install: helmGate('install', (s: ReleaseSpec) => h.install(s), spec),
+    upgrade: helmGate('upgrade', (s: ReleaseSpec) => h.upgrade(s), spec),
+    test: helmGate('test', (s: ReleaseSpec) => h.test(s), spec),
+    deleteResources: helmGate('delete-resources', (s: ReleaseSpec) => h.deleteResources(s), spec),
+    rollback: helmGate(
+      'rollback',
+      (n: string, ns: string, r: number, t: number) => h.rollback(n, ns, r, t),
+      (n, ns) => [n, ns],
+    ),
+    uninstall: helmGate(
+      'uninstall',
+      (n: string, ns: string, t: number) => h.uninstall(n, ns, t),
+      (n, ns) => [n, ns],
+    ),
   };
   const i = drivers.ironic;
   const refuse = async (): Promise<NodeResult | undefined> => {
     const why = closed();
-    return why ? { kind: "error", message: why, retryable: true } : undefined;
+    return why ? { kind: 'error', message: why, retryable: true } : undefined;
   };
   const ironic: IronicDriver = {
     list: () => i.list(),

@@ -3,14 +3,14 @@
 // the starting record of a run, the record after a step event, the steps a resumed run
 // must not repeat, and the ready/total counts.
 
-import type { StepEvent, StepOutcome } from "../../execute/types.js";
-import type { Workflow } from "../../plan/types.js";
-import { statusSummary } from "../api/status-summary.js";
-import type { PhaseStatus, SiteStatus, StepState, StepStatus } from "../api/types.js";
+import type { StepEvent, StepOutcome } from '../../execute/types.js';
+import type { Workflow } from '../../plan/types.js';
+import { statusSummary } from '../api/status-summary.js';
+import type { PhaseStatus, SiteStatus, StepState, StepStatus } from '../api/types.js';
 
-export type WorkflowStatus = NonNullable<SiteStatus["workflow"]>;
+export type WorkflowStatus = NonNullable<SiteStatus['workflow']>;
 
-const DONE: ReadonlySet<StepState> = new Set(["Succeeded", "Unchanged"]);
+const DONE: ReadonlySet<StepState> = new Set(['Succeeded', 'Unchanged']);
 
 /**
  * Steps an earlier, unfinished run of the same workflow already finished: recorded with the
@@ -23,28 +23,46 @@ export function completedSteps(status: SiteStatus | undefined, workflow: Workflo
   if (!recorded) return new Set();
   const steps = new Map(recorded.phases.flatMap((p) => p.steps).map((s) => [s.id, s]));
   const planned = workflow.phases.flatMap((p) => p.steps);
-  const finished = planned.length > 0 && recorded.digest === workflow.digest && planned.every((s) => DONE.has(steps.get(s.id)?.state ?? "Pending"));
+  const finished =
+    planned.length > 0 &&
+    recorded.digest === workflow.digest &&
+    planned.every((s) => DONE.has(steps.get(s.id)?.state ?? 'Pending'));
   if (finished) return new Set();
-  return new Set(planned.filter((s) => { const r = steps.get(s.id); return r && DONE.has(r.state) && r.digest === s.digest; }).map((s) => s.id));
+  return new Set(
+    planned
+      .filter((s) => {
+        const r = steps.get(s.id);
+        return r && DONE.has(r.state) && r.digest === s.digest;
+      })
+      .map((s) => s.id),
+  );
 }
 
 /** The record a run starts from: completed steps keep theirs, every other step is Pending. */
-export function startWorkflowStatus(workflow: Workflow, revision: string, previous: WorkflowStatus | undefined, completed: ReadonlySet<string>): WorkflowStatus {
+export function startWorkflowStatus(
+  workflow: Workflow,
+  revision: string,
+  previous: WorkflowStatus | undefined,
+  completed: ReadonlySet<string>,
+): WorkflowStatus {
   const old = new Map(previous?.phases.flatMap((p) => p.steps).map((s) => [s.id, s]) ?? []);
   const phases: PhaseStatus[] = workflow.phases.map((p) => ({
     name: p.name,
-    steps: p.steps.map((s): StepStatus => (completed.has(s.id) && old.get(s.id) ? { ...old.get(s.id)! } : { id: s.id, state: "Pending" })),
+    steps: p.steps.map(
+      (s): StepStatus =>
+        completed.has(s.id) && old.get(s.id) ? { ...old.get(s.id)! } : { id: s.id, state: 'Pending' },
+    ),
   }));
   return { revision, digest: workflow.digest, phases };
 }
 
 const STATE: Record<StepOutcome, StepState> = {
-  created: "Succeeded",
-  changed: "Succeeded",
-  deleted: "Succeeded",
-  unchanged: "Unchanged",
-  failed: "Failed",
-  skipped: "Skipped",
+  created: 'Succeeded',
+  changed: 'Succeeded',
+  deleted: 'Succeeded',
+  unchanged: 'Unchanged',
+  failed: 'Failed',
+  skipped: 'Skipped',
 };
 
 export function stepState(outcome: StepOutcome): StepState {
@@ -56,9 +74,16 @@ export function stepState(outcome: StepOutcome): StepState {
  * steps keep their record (the executor reports them unchanged without running them).
  * Progress events change nothing (they would only churn status).
  */
-export function applyStepEvent(status: WorkflowStatus, event: StepEvent, at: Date, digests: ReadonlyMap<string, string>, completed: ReadonlySet<string>, redact: (s: string) => string): WorkflowStatus {
-  if (event.type === "progress") return status;
-  const id = event.type === "start" ? event.stepId : event.result.stepId;
+export function applyStepEvent(
+  status: WorkflowStatus,
+  event: StepEvent,
+  at: Date,
+  digests: ReadonlyMap<string, string>,
+  completed: ReadonlySet<string>,
+  redact: (s: string) => string,
+): WorkflowStatus {
+  if (event.type === 'progress') return status;
+  const id = event.type === 'start' ? event.stepId : event.result.stepId;
   if (completed.has(id)) return status;
   let found = false;
   const phases = status.phases.map((p) => {
@@ -67,11 +92,16 @@ export function applyStepEvent(status: WorkflowStatus, event: StepEvent, at: Dat
     found = true;
     const steps = [...p.steps];
     const before = steps[i]!;
-    if (event.type === "start") {
-      steps[i] = { id, state: "Running", startedAt: at.toISOString(), message: event.action };
+    if (event.type === 'start') {
+      steps[i] = { id, state: 'Running', startedAt: at.toISOString(), message: event.action };
     } else {
       const state = stepState(event.result.outcome);
-      const s: StepStatus = { id, state, startedAt: before.startedAt ?? at.toISOString(), finishedAt: at.toISOString() };
+      const s: StepStatus = {
+        id,
+        state,
+        startedAt: before.startedAt ?? at.toISOString(),
+        finishedAt: at.toISOString(),
+      };
       const digest = digests.get(id);
       if (DONE.has(state) && digest) s.digest = digest;
       if (event.result.message) s.message = redact(event.result.message).slice(0, 1_000);
@@ -79,28 +109,41 @@ export function applyStepEvent(status: WorkflowStatus, event: StepEvent, at: Dat
     }
     return { ...p, steps };
   });
-  if (found || event.type !== "finish") return found ? { ...status, phases } : status;
+  if (found || event.type !== 'finish') return found ? { ...status, phases } : status;
   // A prune step (not planned): recorded in its own phase.
-  const pruneStep: StepStatus = { id, state: stepState(event.result.outcome), finishedAt: at.toISOString(), message: redact(event.result.message).slice(0, 1_000) };
-  const prune = phases.find((p) => p.name === "prune");
-  return { ...status, phases: prune ? phases.map((p) => (p === prune ? { ...p, steps: [...p.steps, pruneStep] } : p)) : [...phases, { name: "prune", steps: [pruneStep] }] };
+  const pruneStep: StepStatus = {
+    id,
+    state: stepState(event.result.outcome),
+    finishedAt: at.toISOString(),
+    message: redact(event.result.message).slice(0, 1_000),
+  };
+  const prune = phases.find((p) => p.name === 'prune');
+  return {
+    ...status,
+    phases: prune
+      ? phases.map((p) => (p === prune ? { ...p, steps: [...p.steps, pruneStep] } : p))
+      : [...phases, { name: 'prune', steps: [pruneStep] }],
+  };
 }
 
 /** Ready/total nodes and releases (and their "ready/total" summary), from the record of the planned steps. */
-export function readyCounts(status: WorkflowStatus, workflow: Workflow): Pick<SiteStatus, "nodes" | "releases" | "summary"> {
+export function readyCounts(
+  status: WorkflowStatus,
+  workflow: Workflow,
+): Pick<SiteStatus, 'nodes' | 'releases' | 'summary'> {
   const states = new Map(status.phases.flatMap((p) => p.steps).map((s) => [s.id, s.state]));
-  const count = (kind: "node" | "release") => {
+  const count = (kind: 'node' | 'release') => {
     const steps = workflow.phases.flatMap((p) => p.steps).filter((s) => s.kind === kind);
-    return { ready: steps.filter((s) => DONE.has(states.get(s.id) ?? "Pending")).length, total: steps.length };
+    return { ready: steps.filter((s) => DONE.has(states.get(s.id) ?? 'Pending')).length, total: steps.length };
   };
-  const counts = { nodes: count("node"), releases: count("release") };
+  const counts = { nodes: count('node'), releases: count('release') };
   return { ...counts, summary: statusSummary(counts) };
 }
 
 /** The first failed step's message, for the Ready condition. */
 export function firstFailure(status: WorkflowStatus): string | undefined {
-  const failed = status.phases.flatMap((p) => p.steps).filter((s) => s.state === "Failed");
+  const failed = status.phases.flatMap((p) => p.steps).filter((s) => s.state === 'Failed');
   if (failed.length === 0) return undefined;
   const first = failed[0]!;
-  return `${failed.length} step(s) failed; ${first.id}: ${first.message ?? "failed"}`;
+  return `${failed.length} step(s) failed; ${first.id}: ${first.message ?? 'failed'}`;
 }

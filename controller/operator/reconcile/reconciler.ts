@@ -8,38 +8,45 @@
 //   fetch → render → validate → plan → observe → diff → execute → status
 //   any input error (fetch, render, validation, empty render) → Stalled, nothing touched
 
-import { diffWorkflow } from "../../diff/index.js";
-import { executeWorkflow, type StepEvent } from "../../execute/index.js";
-import type { Workflow } from "../../plan/types.js";
-import { formatProblem, type Problems } from "../../problems/index.js";
-import { observeSite } from "../../cli/observe.js";
-import { FINALIZER, REQUESTED_AT, type Site, type SiteStatus } from "../api/types.js";
-import type { Logger } from "../runtime/log.js";
-import { parseDuration } from "./duration.js";
-import { condition, nextConditions, type Outcome } from "./conditions.js";
-import { deletionTargets, lastAppliedWorkflow, removeTargets } from "./delete.js";
-import { gateDrivers } from "./driver-gate.js";
-import { historyEntry, pushHistory } from "./history.js";
-import { planDocuments } from "../../pipeline/plan-documents.js";
-import { applyStepEvent, completedSteps, firstFailure, readyCounts, startWorkflowStatus, stepState } from "./progress.js";
-import { secretScrubber } from "./secrets.js";
-import { StatusWriter } from "./status-writer.js";
-import type { ReconcileDeps, ReconcileResult } from "./types.js";
+import { diffWorkflow } from '../../diff/index.js';
+import { executeWorkflow, type StepEvent } from '../../execute/index.js';
+import { observeSite } from '../../pipeline/observe-site.js';
+import { planDocuments } from '../../pipeline/plan-documents.js';
+import type { Workflow } from '../../plan/types.js';
+import { formatProblem, type Problems } from '../../problems/index.js';
+import { FINALIZER, REQUESTED_AT, type Site, type SiteStatus } from '../api/types.js';
+import type { Logger } from '../runtime/log.js';
+import { condition, nextConditions, type Outcome } from './conditions.js';
+import { deletionTargets, lastAppliedWorkflow, removeTargets } from './delete.js';
+import { gateDrivers } from './driver-gate.js';
+import { parseDuration } from './duration.js';
+import { historyEntry, pushHistory } from './history.js';
+import {
+  applyStepEvent,
+  completedSteps,
+  firstFailure,
+  readyCounts,
+  startWorkflowStatus,
+  stepState,
+} from './progress.js';
+import { secretScrubber } from './secrets.js';
+import { StatusWriter } from './status-writer.js';
+import type { ReconcileDeps, ReconcileResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_GIT_INTERVAL_MS = 5 * 60_000;
 const MAX_PROBLEMS = 10;
 
 export async function reconcileSite(deps: ReconcileDeps, key: string): Promise<ReconcileResult> {
-  const slash = key.indexOf("/");
-  const [namespace, name] = slash < 0 ? ["default", key] : [key.slice(0, slash), key.slice(slash + 1)];
+  const slash = key.indexOf('/');
+  const [namespace, name] = slash < 0 ? ['default', key] : [key.slice(0, slash), key.slice(slash + 1)];
   let site = await deps.sites.get(namespace, name);
-  if (!site) return { kind: "done" };
+  if (!site) return { kind: 'done' };
   const log = deps.log.child({ site: key });
   if (site.metadata.deletionTimestamp) return finalize(deps, site, log);
   if (site.spec.suspend) {
-    log.debug("suspended: nothing to do");
-    return { kind: "done" };
+    log.debug('suspended: nothing to do');
+    return { kind: 'done' };
   }
   if (!site.metadata.finalizers?.includes(FINALIZER)) {
     site = await deps.sites.setFinalizers(site, [...(site.metadata.finalizers ?? []), FINALIZER]);
@@ -48,59 +55,96 @@ export async function reconcileSite(deps: ReconcileDeps, key: string): Promise<R
 }
 
 async function finalize(deps: ReconcileDeps, site: Site, log: Logger): Promise<ReconcileResult> {
-  if (!site.metadata.finalizers?.includes(FINALIZER)) return { kind: "done" };
-  if (site.spec.deletionPolicy === "Delete") {
+  if (!site.metadata.finalizers?.includes(FINALIZER)) return { kind: 'done' };
+  if (site.spec.deletionPolicy === 'Delete') {
     const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0);
     const workflow = await lastAppliedWorkflow(deps, site, log);
     const targets = deletionTargets(workflow, site.status?.workflow);
     const what = `uninstalling ${targets.releases.flat().length} release(s) and removing ${targets.nodes.length} node(s)`;
-    await setOutcome(deps, site, writer, { kind: "deleting", message: what }, true).catch(() => undefined);
-    deps.events.event(site, "Normal", "Deleting", what);
-    log.info("deleting the site's releases and nodes", { releases: targets.releases.flat().length, nodes: targets.nodes.length });
+    await setOutcome(deps, site, writer, { kind: 'deleting', message: what }, true).catch(() => undefined);
+    deps.events.event(site, 'Normal', 'Deleting', what);
+    log.info("deleting the site's releases and nodes", {
+      releases: targets.releases.flat().length,
+      nodes: targets.nodes.length,
+    });
     const result = await removeTargets(deps, site, targets, log);
     if (!result.ok) {
-      const message = `deletion failed: ${result.failures.join("; ")}`;
-      deps.events.event(site, "Warning", "DeletionFailed", message);
-      await setOutcome(deps, site, writer, { kind: "failed", reason: "DeletionFailed", message }, true).catch(() => undefined);
-      return { kind: "retry", error: new Error(message) };
+      const message = `deletion failed: ${result.failures.join('; ')}`;
+      deps.events.event(site, 'Warning', 'DeletionFailed', message);
+      await setOutcome(deps, site, writer, { kind: 'failed', reason: 'DeletionFailed', message }, true).catch(
+        () => undefined,
+      );
+      return { kind: 'retry', error: new Error(message) };
     }
-    deps.events.event(site, "Normal", "Deleted", `${result.releases} release(s) uninstalled, ${result.nodes} node(s) removed`);
+    deps.events.event(
+      site,
+      'Normal',
+      'Deleted',
+      `${result.releases} release(s) uninstalled, ${result.nodes} node(s) removed`,
+    );
   }
-  await deps.sites.setFinalizers(site, (site.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
-  log.info("finalizer removed", { deletionPolicy: site.spec.deletionPolicy ?? "Orphan" });
-  return { kind: "done" };
+  await deps.sites.setFinalizers(
+    site,
+    (site.metadata.finalizers ?? []).filter((f) => f !== FINALIZER),
+  );
+  log.info('finalizer removed', { deletionPolicy: site.spec.deletionPolicy ?? 'Orphan' });
+  return { kind: 'done' };
 }
 
 async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
   const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500);
-  const generation = site.metadata.generation;
 
   // 1. source
   let fetched;
   try {
     fetched = await deps.fetchSource(site);
   } catch (e) {
-    return stall(deps, site, writer, baseLog, "FetchFailed", `fetching the source failed: ${(e as Error).message}`);
+    return stall(deps, site, writer, baseLog, 'FetchFailed', `fetching the source failed: ${(e as Error).message}`);
   }
   const revision = fetched.revision;
   const log = baseLog.child({ revision });
 
   // 2. render → validate → plan
-  const planned = await planDocuments(fetched.documents, { root: fetched.root, repository: fetched.repository, site: fetched.site, sources: { rewrites: site.spec.sourceRewrites ?? [] }, compat: site.spec.render?.compat }, fetched.problems);
-  if (!("workflow" in planned)) {
-    const reason = planned.failed === "validate" ? "ValidationFailed" : planned.failed === "plan" ? "PlanFailed" : planned.failed === "source" ? "ChartSourceUnavailable" : "RenderFailed";
+  const planned = await planDocuments(
+    fetched.documents,
+    {
+      root: fetched.root,
+      repository: fetched.repository,
+      site: fetched.site,
+      sources: { rewrites: site.spec.sourceRewrites ?? [] },
+      compat: site.spec.render?.compat,
+    },
+    fetched.problems,
+  );
+  if (!('workflow' in planned)) {
+    const reason =
+      planned.failed === 'validate'
+        ? 'ValidationFailed'
+        : planned.failed === 'plan'
+          ? 'PlanFailed'
+          : planned.failed === 'source'
+            ? 'ChartSourceUnavailable'
+            : 'RenderFailed';
     return stall(deps, site, writer, log, reason, problemText(fetched.problems), revision);
   }
   const workflow = planned.workflow;
   const steps = workflow.phases.flatMap((p) => p.steps);
   if (steps.length === 0) {
-    return stall(deps, site, writer, log, "EmptyRender", `revision ${revision} renders no bare-metal node and no release; nothing was changed`, revision);
+    return stall(
+      deps,
+      site,
+      writer,
+      log,
+      'EmptyRender',
+      `revision ${revision} renders no bare-metal node and no release; nothing was changed`,
+      revision,
+    );
   }
 
   // 3. observe → diff
   const drivers = await deps.drivers(site).catch((e: Error) => e);
-  if (drivers instanceof Error) return stall(deps, site, writer, log, "TargetUnavailable", drivers.message, revision);
+  if (drivers instanceof Error) return stall(deps, site, writer, log, 'TargetUnavailable', drivers.message, revision);
   try {
     const prune = site.spec.prune === true;
     let observed;
@@ -108,24 +152,30 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
       observed = await observeSite(workflow, drivers, { prune });
     } catch (e) {
       const message = `cannot observe the current state, nothing was changed: ${(e as Error).message}`;
-      await setOutcome(deps, site, writer, { kind: "failed", reason: "ObserveFailed", message }, true, { lastAttemptedRevision: revision });
-      log.warn("observe failed", { error: e });
-      return { kind: "retry", error: new Error(message) };
+      await setOutcome(deps, site, writer, { kind: 'failed', reason: 'ObserveFailed', message }, true, {
+        lastAttemptedRevision: revision,
+      });
+      log.warn('observe failed', { error: e });
+      return { kind: 'retry', error: new Error(message) };
     }
     const diff = diffWorkflow(workflow, observed, now());
     const completed = completedSteps(site.status, workflow);
-    const pending = steps.filter((s) => !completed.has(s.id) && diff.decisions.get(s.id)?.action !== "none").length;
+    const pending = steps.filter((s) => !completed.has(s.id) && diff.decisions.get(s.id)?.action !== 'none').length;
     const pruneWork = prune ? diff.prune.length : 0;
     const recorded = site.status?.workflow;
-    const upToDate = pending === 0 && pruneWork === 0 && recorded?.digest === workflow.digest && recorded.phases.flatMap((p) => p.steps).every((s) => s.state === "Succeeded" || s.state === "Unchanged");
+    const upToDate =
+      pending === 0 &&
+      pruneWork === 0 &&
+      recorded?.digest === workflow.digest &&
+      recorded.phases.flatMap((p) => p.steps).every((s) => s.state === 'Succeeded' || s.state === 'Unchanged');
 
     // 4. nothing to do: status says so (and is written only if it did not already)
     if (upToDate) {
       const status = finalStatus(site, writer.status, workflow, revision, recorded, true, now(), now());
       await writer.update(status, true);
       await writer.flush();
-      log.debug("up to date", { steps: steps.length });
-      return { kind: "done", requeueAfterMs: requeueAfter(deps, site) };
+      log.debug('up to date', { steps: steps.length });
+      return { kind: 'done', requeueAfterMs: requeueAfter(deps, site) };
     }
 
     // 5. execute, recording progress as it goes
@@ -144,7 +194,7 @@ async function execute(
   revision: string,
   diff: ReturnType<typeof diffWorkflow>,
   completed: Set<string>,
-  drivers: Awaited<ReturnType<ReconcileDeps["drivers"]>>,
+  drivers: Awaited<ReturnType<ReconcileDeps['drivers']>>,
   work: number,
 ): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
@@ -154,17 +204,24 @@ async function execute(
   const scrub = secretScrubber(workflow);
   const digests = new Map(workflow.phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest] as const)));
   let wf = startWorkflowStatus(workflow, revision, site.status?.workflow, completed);
-  const message = `applying revision ${revision}: ${work} of ${total} steps have work${completed.size ? ` (${completed.size} finished in an earlier run)` : ""}`;
-  const conditions = nextConditions(writer.status.conditions, { kind: "progressing", message }, generation, started);
-  const base: SiteStatus = { ...writer.status, conditions, lastAttemptedRevision: revision, renderedDigest: workflow.digest, workflow: wf, ...readyCounts(wf, workflow) };
+  const message = `applying revision ${revision}: ${work} of ${total} steps have work${completed.size ? ` (${completed.size} finished in an earlier run)` : ''}`;
+  const conditions = nextConditions(writer.status.conditions, { kind: 'progressing', message }, generation, started);
+  const base: SiteStatus = {
+    ...writer.status,
+    conditions,
+    lastAttemptedRevision: revision,
+    renderedDigest: workflow.digest,
+    workflow: wf,
+    ...readyCounts(wf, workflow),
+  };
   if (generation !== undefined) base.observedGeneration = generation;
   void writer.update(base);
-  deps.events.event(site, "Normal", "Progressing", message);
-  log.info("applying", { work, steps: total, completed: completed.size });
+  deps.events.event(site, 'Normal', 'Progressing', message);
+  log.info('applying', { work, steps: total, completed: completed.size });
 
   const onEvent = (e: StepEvent) => {
     wf = applyStepEvent(wf, e, now(), digests, completed, scrub);
-    void writer.update({ ...writer.status, workflow: wf, ...readyCounts(wf, workflow) }, e.type === "finish");
+    void writer.update({ ...writer.status, workflow: wf, ...readyCounts(wf, workflow) }, e.type === 'finish');
     reportStep(deps, site, log, e, completed, scrub);
   };
   const timeout = parseDuration(site.spec.timeout) ?? DEFAULT_TIMEOUT_MS;
@@ -185,7 +242,7 @@ async function execute(
     });
     ok = result.ok;
   } catch (e) {
-    log.error("execute failed", { error: e });
+    log.error('execute failed', { error: e });
     ok = false;
   }
   // The drivers are done: remove the per-Site target kubeconfig before status says so (the
@@ -197,73 +254,130 @@ async function execute(
   await writer.flush();
   const duration = (finished.getTime() - started.getTime()) / 1000;
   if (ok) {
-    deps.events.event(site, "Normal", "Succeeded", `applied revision ${revision} in ${duration.toFixed(1)}s`);
-    log.info("applied", { durationSeconds: duration });
-    return { kind: "done", requeueAfterMs: requeueAfter(deps, site) };
+    deps.events.event(site, 'Normal', 'Succeeded', `applied revision ${revision} in ${duration.toFixed(1)}s`);
+    log.info('applied', { durationSeconds: duration });
+    return { kind: 'done', requeueAfterMs: requeueAfter(deps, site) };
   }
-  const failure = scrub(firstFailure(wf) ?? "the apply did not finish");
-  deps.events.event(site, "Warning", "ApplyFailed", failure);
-  log.warn("apply failed", { durationSeconds: duration, message: failure });
-  return { kind: "retry", error: new Error(failure) };
+  const failure = scrub(firstFailure(wf) ?? 'the apply did not finish');
+  deps.events.event(site, 'Warning', 'ApplyFailed', failure);
+  log.warn('apply failed', { durationSeconds: duration, message: failure });
+  return { kind: 'retry', error: new Error(failure) };
 }
 
 /** The status after a run (or a pass with nothing to do): conditions, revisions, counts, history. */
-function finalStatus(site: Site, current: SiteStatus, workflow: Workflow, revision: string, wf: SiteStatus["workflow"], ok: boolean, started: Date, finished: Date): SiteStatus {
+function finalStatus(
+  site: Site,
+  current: SiteStatus,
+  workflow: Workflow,
+  revision: string,
+  wf: SiteStatus['workflow'],
+  ok: boolean,
+  started: Date,
+  finished: Date,
+): SiteStatus {
   const generation = site.metadata.generation;
   const failure = wf ? firstFailure(wf) : undefined;
-  const outcome: Outcome = ok ? { kind: "ready", message: `Applied revision ${revision}` } : { kind: "failed", reason: "ApplyFailed", message: failure ?? "the apply did not finish" };
-  const status: SiteStatus = { ...current, conditions: nextConditions(current.conditions, outcome, generation, finished), lastAttemptedRevision: revision, renderedDigest: workflow.digest };
+  const outcome: Outcome = ok
+    ? { kind: 'ready', message: `Applied revision ${revision}` }
+    : { kind: 'failed', reason: 'ApplyFailed', message: failure ?? 'the apply did not finish' };
+  const status: SiteStatus = {
+    ...current,
+    conditions: nextConditions(current.conditions, outcome, generation, finished),
+    lastAttemptedRevision: revision,
+    renderedDigest: workflow.digest,
+  };
   if (generation !== undefined) status.observedGeneration = generation;
   if (wf) Object.assign(status, { workflow: wf }, readyCounts(wf, workflow));
   if (ok) status.lastAppliedRevision = revision;
   const requested = site.metadata.annotations?.[REQUESTED_AT];
   if (requested) status.lastHandledReconcileAt = requested;
   const last = current.history?.[0];
-  const same = last && last.revision === revision && last.digest === workflow.digest && last.result === "Succeeded" && ok;
-  if (!same) status.history = pushHistory(current.history, historyEntry(revision, workflow.digest, started, finished, ok));
+  const same =
+    last && last.revision === revision && last.digest === workflow.digest && last.result === 'Succeeded' && ok;
+  if (!same)
+    status.history = pushHistory(current.history, historyEntry(revision, workflow.digest, started, finished, ok));
   return status;
 }
 
-function reportStep(deps: ReconcileDeps, site: Site, log: Logger, e: StepEvent, completed: ReadonlySet<string>, scrub: (s: string) => string): void {
-  if (e.type === "progress") {
-    if (log.enabled("debug")) log.debug("step progress", { step: e.stepId, message: scrub(e.message) });
+function reportStep(
+  deps: ReconcileDeps,
+  site: Site,
+  log: Logger,
+  e: StepEvent,
+  completed: ReadonlySet<string>,
+  scrub: (s: string) => string,
+): void {
+  if (e.type === 'progress') {
+    if (log.enabled('debug')) log.debug('step progress', { step: e.stepId, message: scrub(e.message) });
     return;
   }
-  if (e.type === "start") {
-    deps.events.event(site, "Normal", "StepStarted", `${e.stepId}: ${e.action}`);
-    log.info("step started", { step: e.stepId, action: e.action });
+  if (e.type === 'start') {
+    deps.events.event(site, 'Normal', 'StepStarted', `${e.stepId}: ${e.action}`);
+    log.info('step started', { step: e.stepId, action: e.action });
     return;
   }
   const r = e.result;
   if (completed.has(r.stepId)) return;
   deps.metrics?.steps.inc({ state: stepState(r.outcome) });
-  if (r.outcome === "unchanged") return;
+  if (r.outcome === 'unchanged') return;
   const msg = scrub(r.message);
-  if (r.outcome === "failed") {
-    deps.events.event(site, "Warning", "StepFailed", `${r.stepId}: ${msg}`);
-    log.warn("step failed", { step: r.stepId, message: msg, durationMs: Math.round(r.durationMs) });
-  } else if (r.outcome === "skipped") {
-    log.info("step skipped", { step: r.stepId, message: msg });
+  if (r.outcome === 'failed') {
+    deps.events.event(site, 'Warning', 'StepFailed', `${r.stepId}: ${msg}`);
+    log.warn('step failed', { step: r.stepId, message: msg, durationMs: Math.round(r.durationMs) });
+  } else if (r.outcome === 'skipped') {
+    log.info('step skipped', { step: r.stepId, message: msg });
   } else {
-    deps.events.event(site, "Normal", "StepSucceeded", `${r.stepId}: ${msg}`);
-    log.info("step succeeded", { step: r.stepId, outcome: r.outcome, durationMs: Math.round(r.durationMs) });
+    deps.events.event(site, 'Normal', 'StepSucceeded', `${r.stepId}: ${msg}`);
+    log.info('step succeeded', { step: r.stepId, outcome: r.outcome, durationMs: Math.round(r.durationMs) });
   }
 }
 
 /** Stalled: the input must change. Nothing was touched; the queue retries with backoff. */
-async function stall(deps: ReconcileDeps, site: Site, writer: StatusWriter, log: Logger, reason: string, message: string, revision?: string): Promise<ReconcileResult> {
-  const before = condition(site.status?.conditions, "Stalled");
-  await setOutcome(deps, site, writer, { kind: "stalled", reason, message }, true, revision ? { lastAttemptedRevision: revision } : {});
-  if (!(before?.status === "True" && before.reason === reason && before.message === condition(writer.status.conditions, "Stalled")?.message)) {
-    deps.events.event(site, "Warning", reason, message);
+async function stall(
+  deps: ReconcileDeps,
+  site: Site,
+  writer: StatusWriter,
+  log: Logger,
+  reason: string,
+  message: string,
+  revision?: string,
+): Promise<ReconcileResult> {
+  const before = condition(site.status?.conditions, 'Stalled');
+  await setOutcome(
+    deps,
+    site,
+    writer,
+    { kind: 'stalled', reason, message },
+    true,
+    revision ? { lastAttemptedRevision: revision } : {},
+  );
+  if (
+    !(
+      before?.status === 'True' &&
+      before.reason === reason &&
+      before.message === condition(writer.status.conditions, 'Stalled')?.message
+    )
+  ) {
+    deps.events.event(site, 'Warning', reason, message);
   }
-  log.warn("stalled", { reason, message });
-  return { kind: "retry", error: new Error(`${reason}: ${message}`) };
+  log.warn('stalled', { reason, message });
+  return { kind: 'retry', error: new Error(`${reason}: ${message}`) };
 }
 
-async function setOutcome(deps: ReconcileDeps, site: Site, writer: StatusWriter, outcome: Outcome, flush: boolean, extra: Partial<SiteStatus> = {}): Promise<void> {
+async function setOutcome(
+  deps: ReconcileDeps,
+  site: Site,
+  writer: StatusWriter,
+  outcome: Outcome,
+  flush: boolean,
+  extra: Partial<SiteStatus> = {},
+): Promise<void> {
   const generation = site.metadata.generation;
-  const status: SiteStatus = { ...writer.status, ...extra, conditions: nextConditions(writer.status.conditions, outcome, generation, new Date(deps.clock.now())) };
+  const status: SiteStatus = {
+    ...writer.status,
+    ...extra,
+    conditions: nextConditions(writer.status.conditions, outcome, generation, new Date(deps.clock.now())),
+  };
   if (generation !== undefined) status.observedGeneration = generation;
   await writer.update(status, flush);
   if (flush) await writer.flush();
@@ -272,7 +386,9 @@ async function setOutcome(deps: ReconcileDeps, site: Site, writer: StatusWriter,
 function problemText(problems: Problems): string {
   const errors = problems.errors;
   const shown = errors.slice(0, MAX_PROBLEMS).map(formatProblem);
-  return errors.length > MAX_PROBLEMS ? `${shown.join("\n")}\n(and ${errors.length - MAX_PROBLEMS} more)` : shown.join("\n");
+  return errors.length > MAX_PROBLEMS
+    ? `${shown.join('\n')}\n(and ${errors.length - MAX_PROBLEMS} more)`
+    : shown.join('\n');
 }
 
 function requeueAfter(deps: ReconcileDeps, site: Site): number {

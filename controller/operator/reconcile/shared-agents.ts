@@ -4,8 +4,8 @@
 // native memory. This makes KubeConfig reuse one keep-alive agent per distinct set of
 // connection options, process-wide. Installed once by `slipway controller`.
 
-import { createHash } from "node:crypto";
-import { KubeConfig } from "@kubernetes/client-node";
+import { createHash } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
 
 type CreateAgent = (cluster: { server?: string; name?: string } | null, options: Record<string, unknown>) => unknown;
 
@@ -30,12 +30,12 @@ export function shareKubeAgents(): void {
 }
 
 function agentKey(cluster: { server?: string; name?: string } | null, options: Record<string, unknown>): string {
-  const h = createHash("sha256").update(JSON.stringify(cluster ?? null));
+  const h = createHash('sha256').update(JSON.stringify(cluster ?? null));
   for (const k of Object.keys(options).sort()) {
     const v = options[k];
-    h.update(k).update("\u0000");
+    h.update(k).update('\u0000');
     if (v === undefined) continue;
-    h.update(Buffer.isBuffer(v) ? v : typeof v === "string" ? v : JSON.stringify(v)).update("\u0000");
+    h.update(Buffer.isBuffer(v) ? v : typeof v === 'string' ? v : JSON.stringify(v)).update('\u0000');
   }
-  return h.digest("hex");
+  return h.digest('hex');
 }

@@ -6,14 +6,14 @@
 //            spec.ironic.credentialsSecretRef in the Site's namespace (else the controller's)
 // Drivers without per-reconcile files are cached, so an unchanged Site costs no set-up.
 
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDrivers } from "../../drivers/select.js";
-import type { HelmDriver, IronicDriver } from "../../drivers/types.js";
-import type { Site } from "../api/types.js";
-import type { SourceReader } from "../source/types.js";
-import type { SiteDrivers } from "./types.js";
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDrivers } from '../../drivers/select.js';
+import type { HelmDriver, IronicDriver } from '../../drivers/types.js';
+import type { Site } from '../api/types.js';
+import type { SourceReader } from '../source/types.js';
+import type { SiteDrivers } from './types.js';
 
 export interface SiteDriverOptions {
   /** The controller's own kubeconfig (undefined: in-cluster / default). */
@@ -33,20 +33,27 @@ export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => P
   let fake: SiteDrivers | undefined;
   return async (site) => {
     if (options.fake) return (fake ??= createDrivers({ fake: true }));
-    const namespace = site.metadata.namespace ?? "default";
+    const namespace = site.metadata.namespace ?? 'default';
     const ironic = await ironicFor(site, namespace);
     const ref = site.spec.target?.kubeconfigSecretRef;
     if (!ref) {
-      const helm = cached(helmCache, "", () => createDrivers({ kubeconfigPath: options.kubeconfigPath, helmBinary: options.helmBinary }).helm);
+      const helm = cached(
+        helmCache,
+        '',
+        () => createDrivers({ kubeconfigPath: options.kubeconfigPath, helmBinary: options.helmBinary }).helm,
+      );
       return { helm, ironic };
     }
     const data = await options.reader.readSecret(namespace, ref.name);
     if (!data) throw new Error(`Secret ${namespace}/${ref.name} (spec.target.kubeconfigSecretRef) not found`);
     const text = ref.key ? data[ref.key] : (data.value ?? data.kubeconfig);
-    if (!text) throw new Error(`Secret ${namespace}/${ref.name} has no ${ref.key ? `'${ref.key}'` : "'value' or 'kubeconfig'"} key`);
-    const dir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), "slipway-target-"));
+    if (!text)
+      throw new Error(
+        `Secret ${namespace}/${ref.name} has no ${ref.key ? `'${ref.key}'` : "'value' or 'kubeconfig'"} key`,
+      );
+    const dir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'slipway-target-'));
     await chmod(dir, 0o700);
-    const path = join(dir, "kubeconfig");
+    const path = join(dir, 'kubeconfig');
     await writeFile(path, text, { mode: 0o600 });
     const { helm } = createDrivers({ kubeconfigPath: path, helmBinary: options.helmBinary });
     return { helm, ironic, release: () => rm(dir, { recursive: true, force: true }) };
@@ -63,8 +70,16 @@ export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => P
       [username, password] = [data.username, data.password];
     }
     const key = JSON.stringify([url, username, password, namespace]);
-    return cached(ironicCache, key, () =>
-      createDrivers({ kubeconfigPath: options.kubeconfigPath, ironic: url ? { url, username, password } : undefined, secretNamespace: namespace, onIronicCall: options.onIronicCall }).ironic,
+    return cached(
+      ironicCache,
+      key,
+      () =>
+        createDrivers({
+          kubeconfigPath: options.kubeconfigPath,
+          ironic: url ? { url, username, password } : undefined,
+          secretNamespace: namespace,
+          onIronicCall: options.onIronicCall,
+        }).ironic,
     );
   }
 }

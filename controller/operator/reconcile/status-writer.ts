@@ -2,17 +2,17 @@
 // progress, at once when asked (a step finished, the run ended), one write at a time, and
 // only when the status differs from what was last written.
 
-import type { Site, SiteStatus } from "../api/types.js";
-import type { Clock } from "../runtime/clock.js";
-import type { Logger } from "../runtime/log.js";
-import type { SiteClient } from "./types.js";
+import type { Site, SiteStatus } from '../api/types.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/log.js';
+import type { SiteClient } from './types.js';
 
 export class StatusWriter {
   private current: SiteStatus;
   private lastJson: string;
   private lastWrite = -Infinity;
   private dirty = false;
-  private timer: ReturnType<Clock["setTimeout"]> | undefined;
+  private timer: ReturnType<Clock['setTimeout']> | undefined;
   private chain: Promise<void> = Promise.resolve();
   /** Status writes made (for tests and the unchanged-Site figure). */
   writes = 0;
@@ -59,7 +59,7 @@ export class StatusWriter {
     const run = this.chain.then(() => this.writeIfDirty());
     this.chain = run.catch((e: unknown) => {
       this.dirty = true;
-      this.log.warn("status update failed; will retry", { error: e });
+      this.log.warn('status update failed; will retry', { error: e });
     });
     return rethrow ? run : this.chain;
   }

@@ -1,7 +1,7 @@
 // An in-memory Site store for unit tests: the SiteClient seam, with every write recorded.
 
-import type { Site, SiteStatus } from "../api/types.js";
-import type { EventRecorder, SiteClient } from "./types.js";
+import type { Site, SiteStatus } from '../api/types.js';
+import type { EventRecorder, SiteClient } from './types.js';
 
 export interface MemoryStore extends SiteClient {
   put(site: Site): void;
@@ -14,7 +14,7 @@ export interface MemoryStore extends SiteClient {
 
 export function memoryStore(): MemoryStore {
   const sites = new Map<string, Site>();
-  const key = (ns: string | undefined, n: string) => `${ns ?? "default"}/${n}`;
+  const key = (ns: string | undefined, n: string) => `${ns ?? 'default'}/${n}`;
   const store: MemoryStore = {
     statusWrites: [],
     finalizerWrites: 0,
@@ -30,14 +30,14 @@ export function memoryStore(): MemoryStore {
     },
     async patchStatus(site, status) {
       const s = sites.get(key(site.metadata.namespace, site.metadata.name));
-      if (!s) throw new Error("not found");
+      if (!s) throw new Error('not found');
       s.status = structuredClone(status);
       store.statusWrites.push(structuredClone(status));
     },
     async setFinalizers(site, finalizers) {
       const k = key(site.metadata.namespace, site.metadata.name);
       const s = sites.get(k);
-      if (!s) throw new Error("not found");
+      if (!s) throw new Error('not found');
       s.metadata.finalizers = [...finalizers];
       store.finalizerWrites++;
       if (s.metadata.deletionTimestamp && finalizers.length === 0) sites.delete(k);

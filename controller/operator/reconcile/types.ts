@@ -1,12 +1,12 @@
 // What the reconciler needs from the world, as narrow seams: the Site store (the API server,
 // or an in-memory map in tests), the source fetcher, per-Site drivers, time, logs, events.
 
-import type { Drivers } from "../../execute/types.js";
-import type { Site, SiteStatus } from "../api/types.js";
-import type { ControllerMetrics } from "../runtime/metrics.js";
-import type { Clock } from "../runtime/clock.js";
-import type { Logger } from "../runtime/log.js";
-import type { FetchedSource } from "../source/types.js";
+import type { Drivers } from '../../execute/types.js';
+import type { Site, SiteStatus } from '../api/types.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/log.js';
+import type { ControllerMetrics } from '../runtime/metrics.js';
+import type { FetchedSource } from '../source/types.js';
 
 export interface SiteClient {
   get(namespace: string, name: string): Promise<Site | undefined>;
@@ -17,7 +17,7 @@ export interface SiteClient {
 }
 
 export interface EventRecorder {
-  event(site: Site, type: "Normal" | "Warning", reason: string, message: string): void;
+  event(site: Site, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
 export interface SiteDrivers extends Drivers {
@@ -33,7 +33,7 @@ export interface ReconcileDeps {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
-  metrics?: Pick<ControllerMetrics, "steps" | "helmCallDuration">;
+  metrics?: Pick<ControllerMetrics, 'steps' | 'helmCallDuration'>;
   /** Aborted when the controller shuts down: no new helm/Ironic action starts. */
   shutdown?: AbortSignal;
   /** Throttle of progress writes to status (default 500 ms). */
@@ -44,6 +44,6 @@ export interface ReconcileDeps {
 
 /** What the queue should do next with the key. */
 export type ReconcileResult =
-  | { kind: "done"; requeueAfterMs?: number }
+  | { kind: 'done'; requeueAfterMs?: number }
   /** Retry with the queue's per-key backoff. */
-  | { kind: "retry"; error: Error };
+  | { kind: 'retry'; error: Error };

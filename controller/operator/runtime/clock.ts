@@ -35,10 +35,10 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       reject(signal?.reason);
     };
     const handle = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -82,7 +82,8 @@ export class FakeClock implements Clock {
       let next: [number, { at: number; fn: () => void; seq: number }] | undefined;
       for (const entry of this.timers) {
         if (entry[1].at > end) continue;
-        if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq)) next = entry;
+        if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq))
+          next = entry;
       }
       if (!next) break;
       this.timers.delete(next[0]);

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { FakeClock, flushPromises } from "./clock.js";
-import { runController, type ReconcileFn } from "./controller.js";
-import { memoryLogger } from "./log.js";
-import { createMetrics } from "./metrics.js";
-import { createWorkQueue } from "./workqueue.js";
+import { describe, expect, it } from 'vitest';
+import { FakeClock, flushPromises } from './clock.js';
+import { type ReconcileFn, runController } from './controller.js';
+import { memoryLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { createWorkQueue } from './workqueue.js';
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;
@@ -15,23 +15,23 @@ function deferred<T = void>() {
 function setup(reconcile: ReconcileFn, workers = 2) {
   const clock = new FakeClock();
   const metrics = createMetrics({ processMetrics: false });
-  const queue = createWorkQueue<string>({ clock, metrics: metrics.queueSink("site"), limits: { baseMs: 1000 } });
+  const queue = createWorkQueue<string>({ clock, metrics: metrics.queueSink('site'), limits: { baseMs: 1000 } });
   const { log, lines } = memoryLogger();
-  const ctl = runController({ queue, workers, reconcile, log, metrics, clock, keyField: "site" });
+  const ctl = runController({ queue, workers, reconcile, log, metrics, clock, keyField: 'site' });
   return { clock, metrics, queue, lines, ctl };
 }
 
-describe("runController", () => {
-  it("reconciles keys; success forgets the backoff; requeueAfter re-adds later", async () => {
+describe('runController', () => {
+  it('reconciles keys; success forgets the backoff; requeueAfter re-adds later', async () => {
     const seen: string[] = [];
     const { clock, queue, metrics, ctl } = setup(async (key) => {
       seen.push(key);
-      return key === "ns/poll" ? { requeueAfterMs: 60_000 } : undefined;
+      return key === 'ns/poll' ? { requeueAfterMs: 60_000 } : undefined;
     });
-    queue.add("ns/a");
-    queue.add("ns/poll");
+    queue.add('ns/a');
+    queue.add('ns/poll');
     await clock.advance(0);
-    expect(seen.sort()).toEqual(["ns/a", "ns/poll"]);
+    expect(seen.sort()).toEqual(['ns/a', 'ns/poll']);
     await clock.advance(59_999);
     expect(seen).toHaveLength(2);
     await clock.advance(1);
@@ -43,27 +43,32 @@ describe("runController", () => {
     await ctl.stop();
   });
 
-  it("a thrown error retries with exponential backoff, counts, logs with the key", async () => {
+  it('a thrown error retries with exponential backoff, counts, logs with the key', async () => {
     const times: number[] = [];
     let fail = 3;
     const { clock, queue, metrics, lines, ctl } = setup(async () => {
       times.push(clock.now());
-      if (fail-- > 0) throw new Error("render failed at site.yaml:3");
+      if (fail-- > 0) throw new Error('render failed at site.yaml:3');
     });
-    queue.add("ns/a");
+    queue.add('ns/a');
     await clock.advance(0);
     await clock.advance(10_000);
     expect(times.map((t) => t - (times[0] as number))).toEqual([0, 1000, 3000, 7000]);
     const text = await metrics.text();
     expect(text).toContain('controller_runtime_reconcile_errors_total{controller="site"} 3');
     expect(text).toContain('workqueue_retries_total{name="site",controller="site"} 3');
-    const err = lines.find((l) => l.msg === "reconcile failed");
-    expect(err).toMatchObject({ level: "error", site: "ns/a", controller: "site", error: { message: "render failed at site.yaml:3" } });
-    expect(queue.numRequeues("ns/a")).toBe(0);
+    const err = lines.find((l) => l.msg === 'reconcile failed');
+    expect(err).toMatchObject({
+      level: 'error',
+      site: 'ns/a',
+      controller: 'site',
+      error: { message: 'render failed at site.yaml:3' },
+    });
+    expect(queue.numRequeues('ns/a')).toBe(0);
     await ctl.stop();
   });
 
-  it("never runs the same key twice at once; a change meanwhile reconciles again after", async () => {
+  it('never runs the same key twice at once; a change meanwhile reconciles again after', async () => {
     let running = 0;
     let maxRunning = 0;
     const gates: ReturnType<typeof deferred>[] = [];
@@ -75,10 +80,10 @@ describe("runController", () => {
       await g.promise;
       running--;
     }, 4);
-    queue.add("ns/a");
+    queue.add('ns/a');
     await clock.advance(0);
-    queue.add("ns/a");
-    queue.add("ns/a");
+    queue.add('ns/a');
+    queue.add('ns/a');
     await clock.advance(0);
     expect(gates).toHaveLength(1);
     gates[0]?.resolve();
@@ -90,28 +95,28 @@ describe("runController", () => {
     await ctl.stop();
   });
 
-  it("stop(): takes no new keys, waits for running reconciles, then resolves", async () => {
+  it('stop(): takes no new keys, waits for running reconciles, then resolves', async () => {
     const gate = deferred();
     const started: string[] = [];
     const { clock, queue, ctl } = setup(async (key) => {
       started.push(key);
       await gate.promise;
     }, 1);
-    queue.add("ns/a");
-    queue.add("ns/b");
+    queue.add('ns/a');
+    queue.add('ns/b');
     await clock.advance(0);
     let stopped: unknown;
     void ctl.stop(10_000).then((r) => (stopped = r));
     await flushPromises();
     expect(stopped).toBeUndefined();
-    expect(ctl.running()).toEqual(["ns/a"]);
+    expect(ctl.running()).toEqual(['ns/a']);
     gate.resolve();
     await clock.advance(0);
     expect(stopped).toEqual({ timedOut: false, running: [] });
-    expect(started).toEqual(["ns/a"]);
+    expect(started).toEqual(['ns/a']);
   });
 
-  it("stop(): aborts `shutdown` at once, and `signal` at the deadline, then resolves", async () => {
+  it('stop(): aborts `shutdown` at once, and `signal` at the deadline, then resolves', async () => {
     let signal: AbortSignal | undefined;
     let shutdown: AbortSignal | undefined;
     const { clock, queue, ctl } = setup(async (_key, ctx) => {
@@ -119,14 +124,14 @@ describe("runController", () => {
       shutdown = ctx.shutdown;
       await new Promise(() => undefined);
     }, 1);
-    queue.add("ns/a");
+    queue.add('ns/a');
     await clock.advance(0);
     expect(shutdown?.aborted).toBe(false);
     const p = ctl.stop(5000);
     expect(shutdown?.aborted).toBe(true);
     expect(signal?.aborted).toBe(false);
     await clock.advance(5000);
-    expect(await p).toEqual({ timedOut: true, running: ["ns/a"] });
+    expect(await p).toEqual({ timedOut: true, running: ['ns/a'] });
     expect(signal?.aborted).toBe(true);
   });
 });

@@ -6,10 +6,10 @@
 //   thrown / rejected           → addRateLimited, errors counter, logged     result=error
 // The queue guarantees one reconcile per key at a time. stop(): take no more keys, wait
 // for the running reconciles up to a deadline (then abort their signal), resolve.
-import { realClock, type Clock } from "./clock.js";
-import { nullLogger, type Logger } from "./log.js";
-import type { ControllerMetrics } from "./metrics.js";
-import type { WorkQueue } from "./workqueue.js";
+import { type Clock, realClock } from './clock.js';
+import { type Logger, nullLogger } from './log.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { WorkQueue } from './workqueue.js';
 
 export interface ReconcileContext {
   /** Aborted when shutdown begins: start no new helm/Ironic action; let running ones finish. */
@@ -22,7 +22,7 @@ export interface ReconcileContext {
   retries: number;
 }
 
-export type ReconcileOutcome = { requeueAfterMs?: number; requeue?: boolean } | void | undefined;
+export type ReconcileOutcome = { requeueAfterMs?: number; requeue?: boolean } | undefined;
 export type ReconcileFn = (key: string, ctx: ReconcileContext) => Promise<ReconcileOutcome>;
 
 export interface RunControllerOptions {
@@ -57,11 +57,11 @@ export interface ControllerHandle {
 
 export function runController(options: RunControllerOptions): ControllerHandle {
   const { queue, reconcile } = options;
-  const name = options.name ?? "site";
+  const name = options.name ?? 'site';
   const log = (options.log ?? nullLogger).child({ controller: name });
   const metrics = options.metrics;
   const clock = options.clock ?? realClock;
-  const keyField = options.keyField ?? "key";
+  const keyField = options.keyField ?? 'key';
   const workers = Math.max(1, Math.floor(options.workers));
   const abort = new AbortController();
   const shutdown = new AbortController();
@@ -73,32 +73,34 @@ export function runController(options: RunControllerOptions): ControllerHandle {
   metrics?.activeWorkers.set({ controller: name }, 0);
 
   const processOne = async (key: string) => {
-    const id = (++reconcileSeq).toString(36) + "-" + clock.now().toString(36);
+    const id = `${(++reconcileSeq).toString(36)}-${clock.now().toString(36)}`;
     const klog = log.child({ [keyField]: key, reconcileID: id });
     const retries = queue.numRequeues(key);
     const started = clock.now();
     active.add(key);
     metrics?.activeWorkers.set({ controller: name }, active.size);
-    let result: "success" | "error" | "requeue" | "requeue_after";
+    let result: 'success' | 'error' | 'requeue' | 'requeue_after';
     try {
-      const out = await Promise.resolve().then(() => reconcile(key, { shutdown: shutdown.signal, signal: abort.signal, log: klog, retries }));
-      if (out && typeof out.requeueAfterMs === "number" && out.requeueAfterMs > 0) {
+      const out = await Promise.resolve().then(() =>
+        reconcile(key, { shutdown: shutdown.signal, signal: abort.signal, log: klog, retries }),
+      );
+      if (out && typeof out.requeueAfterMs === 'number' && out.requeueAfterMs > 0) {
         queue.forget(key);
         queue.addAfter(key, out.requeueAfterMs);
-        result = "requeue_after";
-      } else if (out && out.requeue) {
+        result = 'requeue_after';
+      } else if (out?.requeue) {
         queue.addRateLimited(key);
-        result = "requeue";
+        result = 'requeue';
       } else {
         queue.forget(key);
-        result = "success";
+        result = 'success';
       }
-      klog.debug("reconciled", { result, durationMs: clock.now() - started });
+      klog.debug('reconciled', { result, durationMs: clock.now() - started });
     } catch (err) {
       queue.addRateLimited(key);
-      result = "error";
+      result = 'error';
       metrics?.reconcileErrors.inc({ controller: name });
-      klog.error("reconcile failed", { error: err, retries: retries + 1, durationMs: clock.now() - started });
+      klog.error('reconcile failed', { error: err, retries: retries + 1, durationMs: clock.now() - started });
     } finally {
       active.delete(key);
       metrics?.activeWorkers.set({ controller: name }, active.size);
@@ -121,27 +123,27 @@ export function runController(options: RunControllerOptions): ControllerHandle {
   };
 
   const done = Promise.all(Array.from({ length: workers }, worker)).then(() => undefined);
-  log.info("workers started", { workers });
+  log.info('workers started', { workers });
 
   return {
     done,
     running: () => [...active],
     async stop(deadlineMs = 30_000) {
-      if (!stopping) log.info("stopping workers", { running: [...active], deadlineMs });
+      if (!stopping) log.info('stopping workers', { running: [...active], deadlineMs });
       stopping = true;
-      if (!shutdown.signal.aborted) shutdown.abort(new Error("controller shutting down"));
+      if (!shutdown.signal.aborted) shutdown.abort(new Error('controller shutting down'));
       queue.shutDown();
-      let timer: ReturnType<Clock["setTimeout"]> | undefined;
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
       const timedOut = await Promise.race([
         done.then(() => false),
         new Promise<boolean>((resolve) => (timer = clock.setTimeout(() => resolve(true), deadlineMs))),
       ]);
       clock.clearTimeout(timer);
       if (timedOut) {
-        log.warn("shutdown deadline passed with reconciles running", { running: [...active] });
-        abort.abort(new Error("controller shutdown deadline passed"));
+        log.warn('shutdown deadline passed with reconciles running', { running: [...active] });
+        abort.abort(new Error('controller shutdown deadline passed'));
       } else {
-        log.info("workers stopped");
+        log.info('workers stopped');
       }
       return { timedOut, running: [...active] };
     },

@@ -4,9 +4,9 @@
 // recorder does, instead of writing a new one. Recording never throws and never makes
 // a reconcile wait: writes run in the background, a failed write is logged, and
 // `flush()` waits for what is in flight (tests, shutdown).
-import { CoreV1Api, type CoreV1Event, type KubeConfig } from "@kubernetes/client-node";
-import { realClock, type Clock } from "./clock.js";
-import { nullLogger, type Logger } from "./log.js";
+import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import { type Clock, realClock } from './clock.js';
+import { type Logger, nullLogger } from './log.js';
 
 /** The fields of an object an Event refers to. */
 export interface EventTarget {
@@ -15,7 +15,7 @@ export interface EventTarget {
   metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
 }
 
-export type EventType = "Normal" | "Warning";
+export type EventType = 'Normal' | 'Warning';
 
 export interface EventRecorder {
   normal(obj: EventTarget, reason: string, message: string): void;
@@ -62,8 +62,8 @@ interface Seen {
 
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   const { sink } = options;
-  const component = options.component ?? "slipway-controller";
-  const instance = options.instance ?? process.env["HOSTNAME"] ?? "slipway";
+  const component = options.component ?? 'slipway-controller';
+  const instance = options.instance ?? process.env.HOSTNAME ?? 'slipway';
   const log = options.log ?? nullLogger;
   const clock = options.clock ?? realClock;
   const cacheSize = options.cacheSize ?? 4096;
@@ -80,7 +80,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   };
 
   const write = async (key: string, type: EventType, obj: EventTarget, reason: string, message: string) => {
-    const namespace = obj.metadata?.namespace || "default";
+    const namespace = obj.metadata?.namespace || 'default';
     const now = new Date(clock.now());
     const prior = seen.get(key);
     if (prior) {
@@ -90,21 +90,24 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
         lastTimestamp: now,
       };
       try {
-        remember(key, { event: await sink.replace(prior.namespace, prior.event.metadata.name as string, next), namespace });
+        remember(key, {
+          event: await sink.replace(prior.namespace, prior.event.metadata.name as string, next),
+          namespace,
+        });
         return;
       } catch (err) {
         // Gone (events expire after an hour) or changed under us: write a fresh one.
         if (codeOf(err) !== 404 && codeOf(err) !== 409) {
-          log.warn("could not update event", { reason, object: describe(obj), error: err });
+          log.warn('could not update event', { reason, object: describe(obj), error: err });
           return;
         }
         seen.delete(key);
       }
     }
-    const name = `${obj.metadata?.name ?? "unknown"}.${(clock.now() * 1000 + (serial++ % 1000)).toString(16)}`;
+    const name = `${obj.metadata?.name ?? 'unknown'}.${(clock.now() * 1000 + (serial++ % 1000)).toString(16)}`;
     const event: CoreV1Event = {
-      apiVersion: "v1",
-      kind: "Event",
+      apiVersion: 'v1',
+      kind: 'Event',
       metadata: { name, namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
@@ -127,7 +130,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
     try {
       remember(key, { event: await sink.create(namespace, event), namespace });
     } catch (err) {
-      log.warn("could not write event", { reason, object: describe(obj), error: err });
+      log.warn('could not write event', { reason, object: describe(obj), error: err });
     }
   };
 
@@ -136,7 +139,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       const reason = reasonIn.slice(0, MAX_REASON);
       const message = messageIn.length > MAX_MESSAGE ? `${messageIn.slice(0, MAX_MESSAGE - 1)}…` : messageIn;
       const m = obj.metadata ?? {};
-      const key = [m.namespace ?? "", obj.kind ?? "", m.name ?? "", m.uid ?? "", type, reason, message].join("\u0000");
+      const key = [m.namespace ?? '', obj.kind ?? '', m.name ?? '', m.uid ?? '', type, reason, message].join('\u0000');
       const before = chains.get(key) ?? Promise.resolve();
       const p: Promise<void> = before.then(() => write(key, type, obj, reason, message)).catch(() => undefined);
       chains.set(key, p);
@@ -146,14 +149,14 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
         if (chains.get(key) === p) chains.delete(key);
       });
     } catch (err) {
-      log.warn("could not record event", { reason: reasonIn, error: err });
+      log.warn('could not record event', { reason: reasonIn, error: err });
     }
   };
 
   return {
-    normal: (obj, reason, message) => record("Normal", obj, reason, message),
-    warning: (obj, reason, message) => record("Warning", obj, reason, message),
-    event: (obj, type, reason, message) => record(type === "Warning" ? "Warning" : "Normal", obj, reason, message),
+    normal: (obj, reason, message) => record('Normal', obj, reason, message),
+    warning: (obj, reason, message) => record('Warning', obj, reason, message),
+    event: (obj, type, reason, message) => record(type === 'Warning' ? 'Warning' : 'Normal', obj, reason, message),
     async flush() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
@@ -162,9 +165,9 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
 
 function codeOf(err: unknown): number | undefined {
   const e = err as { code?: unknown; statusCode?: unknown };
-  return typeof e?.code === "number" ? e.code : typeof e?.statusCode === "number" ? e.statusCode : undefined;
+  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
 }
 
 function describe(obj: EventTarget): string {
-  return `${obj.kind ?? "?"} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata?.name ?? "?"}`;
+  return `${obj.kind ?? '?'} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name ?? '?'}`;
 }

@@ -3,9 +3,9 @@
 //   GET /healthz   200 "ok" while the process serves requests
 //   GET /readyz    200 when every readiness check passes, else 503 listing the failures
 // One server can serve all three; the manager may start two (metrics and probes apart).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 
 /** A readiness check: undefined/true when ready, or a reason it is not. */
 export type ReadyCheck = () => true | undefined | string;
@@ -37,16 +37,16 @@ export function parseBindAddress(bind: string): { host: string | undefined; port
 }
 
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
-  const { host, port } = parseBindAddress(options.bindAddress ?? "127.0.0.1:8081");
+  const { host, port } = parseBindAddress(options.bindAddress ?? '127.0.0.1:8081');
   const probes = options.probes ?? true;
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const send = (code: number, body: string, type = "text/plain; charset=utf-8") => {
-      res.writeHead(code, { "Content-Type": type, "Cache-Control": "no-store" });
-      res.end(req.method === "HEAD" ? undefined : body);
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (code: number, body: string, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== "GET" && req.method !== "HEAD") return send(405, "method not allowed\n");
-    if (path === "/metrics" && options.registry) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+    if (path === '/metrics' && options.registry) {
       const registry = options.registry;
       registry.metrics().then(
         (text) => send(200, text, registry.contentType),
@@ -54,8 +54,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       );
       return;
     }
-    if (probes && (path === "/healthz" || path === "/livez")) return send(200, "ok");
-    if (probes && path === "/readyz") {
+    if (probes && (path === '/healthz' || path === '/livez')) return send(200, 'ok');
+    if (probes && path === '/readyz') {
       const failed: string[] = [];
       for (const [name, check] of Object.entries(options.readyChecks ?? {})) {
         let r: ReturnType<ReadyCheck>;
@@ -66,15 +66,15 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
         }
         if (r !== undefined && r !== true) failed.push(`${name}: ${r}`);
       }
-      return failed.length === 0 ? send(200, "ok") : send(503, failed.join("\n") + "\n");
+      return failed.length === 0 ? send(200, 'ok') : send(503, `${failed.join('\n')}\n`);
     }
-    send(404, "not found\n");
+    send(404, 'not found\n');
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once('error', reject);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off('error', reject);
       resolve();
     });
   });
@@ -86,7 +86,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     address,
     url: () => {
       const a = address();
-      return `http://${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+      return `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
     },
     close: () =>
       new Promise<void>((resolve) => {

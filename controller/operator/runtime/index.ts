@@ -1,27 +1,47 @@
 // The operator's runtime machinery: what `slipway controller` runs the Site reconciler in.
 // Entry point: startManager(). The rest is exported for tests and for wiring by hand.
+
+export { type Clock, FakeClock, realClock } from './clock.js';
 export {
-  startManager,
-  ownKey,
-  specOrMetadataChanged,
+  type ControllerHandle,
+  type ReconcileContext,
+  type ReconcileFn,
+  type ReconcileOutcome,
+  runController,
+} from './controller.js';
+export { apiEventSink, createEventRecorder, type EventRecorder, type EventSink, type EventTarget } from './events.js';
+export { type HealthServer, startHealthServer } from './health.js';
+export {
+  type Informer,
+  type InformerHandlers,
+  type InformerOptions,
+  type ResourceTarget,
+  stripManagedFields,
+  watchResources,
+} from './informer.js';
+export { collectionPath, KubeHttpError, type ListWatchSource, pathListWatch, type WatchEvent } from './kube-http.js';
+export {
+  apiLeaseStore,
+  type LeaderElectionOptions,
+  type LeaderElector,
+  type LeaseStore,
+  startLeaderElection,
+} from './leader-election.js';
+export { createLogger, type LogFields, type Logger, type LogLevel, memoryLogger, nullLogger, redact } from './log.js';
+export {
+  type LeaderElectionConfig,
   type Manager,
-  type ManagerOptions,
   type ManagerExit,
+  type ManagerOptions,
   type ManagerReconcileContext,
   type ManagerReconcileFn,
-  type WatchSpec,
-  type ResourceRef,
-  type WatchEventKind,
   type MapContext,
-  type LeaderElectionConfig,
-} from "./manager.js";
-export { runController, type ReconcileContext, type ReconcileOutcome, type ReconcileFn, type ControllerHandle } from "./controller.js";
-export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from "./workqueue.js";
-export { watchResources, stripManagedFields, type Informer, type InformerHandlers, type InformerOptions, type ResourceTarget } from "./informer.js";
-export { pathListWatch, collectionPath, KubeHttpError, type ListWatchSource, type WatchEvent } from "./kube-http.js";
-export { startLeaderElection, apiLeaseStore, type LeaderElector, type LeaseStore, type LeaderElectionOptions } from "./leader-election.js";
-export { createMetrics, type ControllerMetrics } from "./metrics.js";
-export { startHealthServer, type HealthServer } from "./health.js";
-export { createLogger, nullLogger, memoryLogger, redact, type Logger, type LogFields, type LogLevel } from "./log.js";
-export { createEventRecorder, apiEventSink, type EventRecorder, type EventSink, type EventTarget } from "./events.js";
-export { realClock, FakeClock, type Clock } from "./clock.js";
+  ownKey,
+  type ResourceRef,
+  specOrMetadataChanged,
+  startManager,
+  type WatchEventKind,
+  type WatchSpec,
+} from './manager.js';
+export { type ControllerMetrics, createMetrics } from './metrics.js';
+export { createWorkQueue, type WorkQueue, type WorkQueueOptions } from './workqueue.js';

@@ -1,9 +1,9 @@
-import type { KubernetesObject } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { FakeClock, flushPromises } from "./clock.js";
-import { watchResources } from "./informer.js";
-import { KubeHttpError, type ListWatchSource, type WatchEvent } from "./kube-http.js";
-import { memoryLogger } from "./log.js";
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, flushPromises } from './clock.js';
+import { watchResources } from './informer.js';
+import { KubeHttpError, type ListWatchSource, type WatchEvent } from './kube-http.js';
+import { memoryLogger } from './log.js';
 
 type Obj = KubernetesObject & { data?: Record<string, string> };
 
@@ -17,8 +17,8 @@ class FakeApi implements ListWatchSource<Obj> {
   private stream: { emit: (e: WatchEvent<Obj>) => void; end: (err?: unknown) => void } | undefined;
 
   put(name: string, data: Record<string, string>, notify = true): Obj {
-    const obj: Obj = { metadata: { name, namespace: "ns", resourceVersion: String(++this.rv) }, data };
-    const type = this.objects.has(name) ? "MODIFIED" : "ADDED";
+    const obj: Obj = { metadata: { name, namespace: 'ns', resourceVersion: String(++this.rv) }, data };
+    const type = this.objects.has(name) ? 'MODIFIED' : 'ADDED';
     this.objects.set(name, obj);
     if (notify) this.stream?.emit({ type, object: obj });
     return obj;
@@ -28,7 +28,7 @@ class FakeApi implements ListWatchSource<Obj> {
     const obj = this.objects.get(name);
     this.objects.delete(name);
     this.rv++;
-    if (obj && notify) this.stream?.emit({ type: "DELETED", object: obj });
+    if (obj && notify) this.stream?.emit({ type: 'DELETED', object: obj });
   }
 
   async list(): Promise<{ items: Obj[]; resourceVersion: string }> {
@@ -56,13 +56,13 @@ class FakeApi implements ListWatchSource<Obj> {
         },
         end,
       };
-      signal.addEventListener("abort", () => end(signal.reason));
+      signal.addEventListener('abort', () => end(signal.reason));
     });
   }
 
   /** The server goes away: the open watch breaks, lists and watches fail. */
   crash(): void {
-    this.down = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:16443"), { code: "ECONNREFUSED" });
+    this.down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:16443'), { code: 'ECONNREFUSED' });
     this.stream?.end(this.down);
   }
 
@@ -75,11 +75,11 @@ class FakeApi implements ListWatchSource<Obj> {
   }
 
   sendError(code: number): void {
-    this.stream?.emit({ type: "ERROR", object: { code, message: "too old resource version" } as unknown as Obj });
+    this.stream?.emit({ type: 'ERROR', object: { code, message: 'too old resource version' } as unknown as Obj });
   }
 
   bookmark(rv: string): void {
-    this.stream?.emit({ type: "BOOKMARK", object: { metadata: { resourceVersion: rv } } });
+    this.stream?.emit({ type: 'BOOKMARK', object: { metadata: { resourceVersion: rv } } });
   }
 }
 
@@ -89,35 +89,35 @@ function recordHandlers() {
     events,
     handlers: {
       add: (o: Obj) => events.push(`add ${o.metadata?.name}`),
-      update: (o: Obj, old: Obj) => events.push(`update ${o.metadata?.name} ${old.data?.["v"]}->${o.data?.["v"]}`),
+      update: (o: Obj, old: Obj) => events.push(`update ${o.metadata?.name} ${old.data?.v}->${o.data?.v}`),
       delete: (o: Obj) => events.push(`delete ${o.metadata?.name}`),
     },
   };
 }
 
-describe("watchResources (fake list/watch)", () => {
-  it("lists, syncs, then delivers watch events and keeps a cache", async () => {
+describe('watchResources (fake list/watch)', () => {
+  it('lists, syncs, then delivers watch events and keeps a cache', async () => {
     const api = new FakeApi();
-    api.put("a", { v: "1" });
+    api.put('a', { v: '1' });
     const { events, handlers } = recordHandlers();
     const inf = watchResources<Obj>(undefined, api, handlers, { clock: new FakeClock() });
     expect(inf.hasSynced()).toBe(false);
     await inf.waitForSync();
     expect(inf.hasSynced()).toBe(true);
-    api.put("b", { v: "1" });
-    api.put("a", { v: "2" });
-    api.remove("b");
-    expect(events).toEqual(["add a", "add b", "update a 1->2", "delete b"]);
-    expect(inf.get("a", "ns")?.data).toEqual({ v: "2" });
-    expect(inf.list().map((o) => o.metadata?.name)).toEqual(["a"]);
+    api.put('b', { v: '1' });
+    api.put('a', { v: '2' });
+    api.remove('b');
+    expect(events).toEqual(['add a', 'add b', 'update a 1->2', 'delete b']);
+    expect(inf.get('a', 'ns')?.data).toEqual({ v: '2' });
+    expect(inf.list().map((o) => o.metadata?.name)).toEqual(['a']);
     await inf.stop();
   });
 
-  it("survives the API server going away: backs off, re-lists, emits what changed meanwhile", async () => {
+  it('survives the API server going away: backs off, re-lists, emits what changed meanwhile', async () => {
     const api = new FakeApi();
-    api.put("keep", { v: "1" });
-    api.put("change", { v: "1" });
-    api.put("gone", { v: "1" });
+    api.put('keep', { v: '1' });
+    api.put('change', { v: '1' });
+    api.put('gone', { v: '1' });
     const clock = new FakeClock();
     const { log, lines } = memoryLogger();
     const { events, handlers } = recordHandlers();
@@ -128,9 +128,9 @@ describe("watchResources (fake list/watch)", () => {
     api.crash();
     await flushPromises();
     // While it is down: changes happen that no watch reports.
-    api.put("change", { v: "2" }, false);
-    api.remove("gone", false);
-    api.put("new", { v: "1" }, false);
+    api.put('change', { v: '2' }, false);
+    api.remove('gone', false);
+    api.put('new', { v: '1' }, false);
     await clock.advance(1000); // first retry fails: still down
     expect(api.lists).toBe(2);
     await clock.advance(2000);
@@ -138,8 +138,10 @@ describe("watchResources (fake list/watch)", () => {
     api.restart();
     await clock.advance(4000);
     expect(api.lists).toBe(4);
-    expect(events.sort()).toEqual(["add new", "delete gone", "update change 1->2"]);
-    expect(lines.filter((l) => l.msg.startsWith("list/watch failed")).map((l) => l["retryInMs"])).toEqual([1000, 2000, 4000]);
+    expect(events.sort()).toEqual(['add new', 'delete gone', 'update change 1->2']);
+    expect(lines.filter((l) => l.msg.startsWith('list/watch failed')).map((l) => l.retryInMs)).toEqual([
+      1000, 2000, 4000,
+    ]);
 
     // A watch that ran for a while and then broke starts the backoff over at 1 s.
     await clock.advance(60_000);
@@ -151,36 +153,36 @@ describe("watchResources (fake list/watch)", () => {
 
     // And the new watch works.
     events.length = 0;
-    api.put("after", { v: "1" });
-    expect(events).toEqual(["add after"]);
+    api.put('after', { v: '1' });
+    expect(events).toEqual(['add after']);
     await inf.stop();
   });
 
-  it("drops managedFields by default (or applies the given transform)", async () => {
+  it('drops managedFields by default (or applies the given transform)', async () => {
     const api = new FakeApi();
-    const obj = api.put("a", { v: "1" });
-    obj.metadata!.managedFields = [{ manager: "kubectl" }];
+    const obj = api.put('a', { v: '1' });
+    obj.metadata!.managedFields = [{ manager: 'kubectl' }];
     const inf = watchResources<Obj>(undefined, api, {}, { clock: new FakeClock() });
     await inf.waitForSync();
-    expect(inf.get("a", "ns")?.metadata).not.toHaveProperty("managedFields");
+    expect(inf.get('a', 'ns')?.metadata).not.toHaveProperty('managedFields');
     expect(obj.metadata?.managedFields).toHaveLength(1); // the source's object is not mutated
     await inf.stop();
   });
 
-  it("a normal end of the watch re-watches from the last resourceVersion without listing", async () => {
+  it('a normal end of the watch re-watches from the last resourceVersion without listing', async () => {
     const api = new FakeApi();
     const inf = watchResources<Obj>(undefined, api, {}, { clock: new FakeClock() });
     await inf.waitForSync();
-    api.put("x", { v: "1" });
-    api.bookmark("250");
+    api.put('x', { v: '1' });
+    api.bookmark('250');
     api.endWatch();
     await flushPromises();
     expect(api.lists).toBe(1);
-    expect(api.watches).toEqual(["100", "250"]);
+    expect(api.watches).toEqual(['100', '250']);
     await inf.stop();
   });
 
-  it("410 Gone (HTTP or in-stream ERROR) re-lists at once", async () => {
+  it('410 Gone (HTTP or in-stream ERROR) re-lists at once', async () => {
     const api = new FakeApi();
     const clock = new FakeClock();
     const inf = watchResources<Obj>(undefined, api, {}, { clock });
@@ -193,7 +195,7 @@ describe("watchResources (fake list/watch)", () => {
     api.watch = (rv, on, signal) => {
       if (once) {
         once = false;
-        return Promise.reject(new KubeHttpError("Expired", 410));
+        return Promise.reject(new KubeHttpError('Expired', 410));
       }
       return real(rv, on, signal);
     };
@@ -203,7 +205,7 @@ describe("watchResources (fake list/watch)", () => {
     await inf.stop();
   });
 
-  it("an in-stream ERROR other than 410 backs off before re-listing", async () => {
+  it('an in-stream ERROR other than 410 backs off before re-listing', async () => {
     const api = new FakeApi();
     const clock = new FakeClock();
     const inf = watchResources<Obj>(undefined, api, {}, { clock, random: () => 0.5 });
@@ -216,7 +218,7 @@ describe("watchResources (fake list/watch)", () => {
     await inf.stop();
   });
 
-  it("a throwing handler is logged and does not stop the informer", async () => {
+  it('a throwing handler is logged and does not stop the informer', async () => {
     const api = new FakeApi();
     const { log, lines } = memoryLogger();
     const seen: string[] = [];
@@ -226,20 +228,20 @@ describe("watchResources (fake list/watch)", () => {
       {
         add: (o) => {
           seen.push(o.metadata?.name as string);
-          if (o.metadata?.name === "bad") throw new Error("handler bug");
+          if (o.metadata?.name === 'bad') throw new Error('handler bug');
         },
       },
       { clock: new FakeClock(), log },
     );
     await inf.waitForSync();
-    api.put("bad", {});
-    api.put("good", {});
-    expect(seen).toEqual(["bad", "good"]);
-    expect(lines.some((l) => l.msg === "add handler threw")).toBe(true);
+    api.put('bad', {});
+    api.put('good', {});
+    expect(seen).toEqual(['bad', 'good']);
+    expect(lines.some((l) => l.msg === 'add handler threw')).toBe(true);
     await inf.stop();
   });
 
-  it("stop() ends the loop even while backing off, and waitForSync rejects when stopped first", async () => {
+  it('stop() ends the loop even while backing off, and waitForSync rejects when stopped first', async () => {
     const api = new FakeApi();
     api.crash();
     const clock = new FakeClock();
@@ -247,7 +249,7 @@ describe("watchResources (fake list/watch)", () => {
     const sync = inf.waitForSync();
     await flushPromises();
     await inf.stop();
-    await expect(sync).rejects.toThrow("informer stopped");
+    await expect(sync).rejects.toThrow('informer stopped');
     const lists = api.lists;
     await clock.advance(60_000);
     expect(api.lists).toBe(lists);
@@ -255,14 +257,18 @@ describe("watchResources (fake list/watch)", () => {
   });
 });
 
-describe("collectionPath", () => {
-  it("builds core and group paths, namespaced or not", async () => {
-    const { collectionPath } = await import("./kube-http.js");
-    expect(collectionPath({ group: "slipway.dev", version: "v1alpha1", plural: "sites" })).toBe("/apis/slipway.dev/v1alpha1/sites");
-    expect(collectionPath({ group: "slipway.dev", version: "v1alpha1", plural: "sites", namespace: "infra" })).toBe(
-      "/apis/slipway.dev/v1alpha1/namespaces/infra/sites",
+describe('collectionPath', () => {
+  it('builds core and group paths, namespaced or not', async () => {
+    const { collectionPath } = await import('./kube-http.js');
+    expect(collectionPath({ group: 'slipway.dev', version: 'v1alpha1', plural: 'sites' })).toBe(
+      '/apis/slipway.dev/v1alpha1/sites',
     );
-    expect(collectionPath({ version: "v1", plural: "configmaps", namespace: "infra" })).toBe("/api/v1/namespaces/infra/configmaps");
-    expect(collectionPath({ group: "core", version: "v1", plural: "secrets" })).toBe("/api/v1/secrets");
+    expect(collectionPath({ group: 'slipway.dev', version: 'v1alpha1', plural: 'sites', namespace: 'infra' })).toBe(
+      '/apis/slipway.dev/v1alpha1/namespaces/infra/sites',
+    );
+    expect(collectionPath({ version: 'v1', plural: 'configmaps', namespace: 'infra' })).toBe(
+      '/api/v1/namespaces/infra/configmaps',
+    );
+    expect(collectionPath({ group: 'core', version: 'v1', plural: 'secrets' })).toBe('/api/v1/secrets');
   });
 });

@@ -13,10 +13,16 @@
 // order; one that throws is logged and does not stop the informer.
 // (client-node's ListWatch stops for good on most errors and needs a restart from outside;
 // this loop owns that restart instead.)
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { realClock, sleep, type Clock } from "./clock.js";
-import { KubeHttpError, pathListWatch, type ListWatchSource, type PathSourceOptions, type WatchEvent } from "./kube-http.js";
-import { nullLogger, type Logger } from "./log.js";
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { type Clock, realClock, sleep } from './clock.js';
+import {
+  KubeHttpError,
+  type ListWatchSource,
+  type PathSourceOptions,
+  pathListWatch,
+  type WatchEvent,
+} from './kube-http.js';
+import { type Logger, nullLogger } from './log.js';
 
 export interface InformerHandlers<T> {
   add?(obj: T): void;
@@ -79,19 +85,19 @@ export function watchResources<T extends KubernetesObject>(
 ): Informer<T> {
   let source: ListWatchSource<T>;
   let name = options.name;
-  if (typeof target === "string" || "path" in target) {
-    if (!kc) throw new Error("watchResources: a KubeConfig is needed to watch a path");
-    const { path, ...rest } = typeof target === "string" ? { path: target } : target;
+  if (typeof target === 'string' || 'path' in target) {
+    if (!kc) throw new Error('watchResources: a KubeConfig is needed to watch a path');
+    const { path, ...rest } = typeof target === 'string' ? { path: target } : target;
     source = pathListWatch<T>(kc, path, rest);
     name ??= path;
   } else {
     source = target;
   }
-  return new RestartingInformer<T>(source, handlers, { ...options, name: name ?? "informer" });
+  return new RestartingInformer<T>(source, handlers, { ...options, name: name ?? 'informer' });
 }
 
 function keyOf(obj: KubernetesObject): string {
-  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 function isGone(err: unknown): boolean {
@@ -109,7 +115,7 @@ class WatchStatusError extends Error {
 
 class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   private readonly cache = new Map<string, T>();
-  private rv = "";
+  private rv = '';
   private synced = false;
   private lists = 0;
   private readonly abort = new AbortController();
@@ -138,17 +144,17 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
 
   waitForSync(): Promise<void> {
     if (this.synced) return Promise.resolve();
-    if (this.abort.signal.aborted) return Promise.reject(new Error("informer stopped"));
+    if (this.abort.signal.aborted) return Promise.reject(new Error('informer stopped'));
     return new Promise((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.cache.get(`${namespace ?? ""}/${name}`);
+    return this.cache.get(`${namespace ?? ''}/${name}`);
   }
 
   list(namespace?: string): T[] {
     const all = [...this.cache.values()];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? "") === namespace);
+    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
   }
 
   resourceVersion(): string {
@@ -160,8 +166,8 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   }
 
   async stop(): Promise<void> {
-    if (!this.abort.signal.aborted) this.abort.abort(new Error("informer stopped"));
-    for (const w of this.syncWaiters.splice(0)) w.reject(new Error("informer stopped"));
+    if (!this.abort.signal.aborted) this.abort.abort(new Error('informer stopped'));
+    for (const w of this.syncWaiters.splice(0)) w.reject(new Error('informer stopped'));
     await this.loop;
   }
 
@@ -185,27 +191,27 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
           if (!this.synced) {
             this.synced = true;
             for (const w of this.syncWaiters.splice(0)) w.resolve();
-            this.log.info("synced", { objects: this.cache.size, resourceVersion });
+            this.log.info('synced', { objects: this.cache.size, resourceVersion });
           } else {
-            this.log.info("re-listed", { objects: this.cache.size, resourceVersion });
+            this.log.info('re-listed', { objects: this.cache.size, resourceVersion });
           }
         }
         watchStarted = this.clock.now();
         await this.source.watch(this.rv, (e) => this.onEvent(e), signal);
         if (this.clock.now() - watchStarted >= healthyMs) failures = 0;
-        this.log.debug("watch ended; watching again", { resourceVersion: this.rv });
+        this.log.debug('watch ended; watching again', { resourceVersion: this.rv });
       } catch (err) {
         if (signal.aborted) break;
         needList = true;
         if (isGone(err)) {
-          this.log.info("resourceVersion expired; re-listing", { resourceVersion: this.rv });
+          this.log.info('resourceVersion expired; re-listing', { resourceVersion: this.rv });
           continue;
         }
         // A watch that ran for a while before failing was a success: start the backoff over.
         if (watchStarted !== undefined && this.clock.now() - watchStarted >= healthyMs) failures = 0;
         const delay = Math.min(maxMs, baseMs * 2 ** failures) * (0.8 + 0.4 * this.random());
         failures++;
-        this.log.warn("list/watch failed; re-listing after backoff", {
+        this.log.warn('list/watch failed; re-listing after backoff', {
           error: err,
           retryInMs: Math.round(delay),
           failures,
@@ -217,33 +223,33 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
         }
       }
     }
-    this.log.debug("stopped");
+    this.log.debug('stopped');
   }
 
   private onEvent(event: WatchEvent<T>): void {
-    const obj = event.type === "ERROR" || event.type === "BOOKMARK" ? event.object : this.transform(event.object);
+    const obj = event.type === 'ERROR' || event.type === 'BOOKMARK' ? event.object : this.transform(event.object);
     switch (event.type) {
-      case "ADDED":
-      case "MODIFIED": {
+      case 'ADDED':
+      case 'MODIFIED': {
         const key = keyOf(obj);
         const old = this.cache.get(key);
         this.cache.set(key, obj);
-        if (!old) this.call("add", () => this.handlers.add?.(obj));
+        if (!old) this.call('add', () => this.handlers.add?.(obj));
         else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
-          this.call("update", () => this.handlers.update?.(obj, old));
+          this.call('update', () => this.handlers.update?.(obj, old));
         break;
       }
-      case "DELETED": {
+      case 'DELETED': {
         const key = keyOf(obj);
         const had = this.cache.delete(key);
-        if (had) this.call("delete", () => this.handlers.delete?.(obj));
+        if (had) this.call('delete', () => this.handlers.delete?.(obj));
         break;
       }
-      case "BOOKMARK":
+      case 'BOOKMARK':
         break;
-      case "ERROR": {
+      case 'ERROR': {
         const status = obj as unknown as { code?: number; message?: string; reason?: string };
-        throw new WatchStatusError(`watch error: ${status.message ?? status.reason ?? "unknown"}`, status.code ?? 500);
+        throw new WatchStatusError(`watch error: ${status.message ?? status.reason ?? 'unknown'}`, status.code ?? 500);
       }
       default:
         return;
@@ -259,15 +265,15 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
     for (const [key, old] of [...this.cache]) {
       if (!fresh.has(key)) {
         this.cache.delete(key);
-        this.call("delete", () => this.handlers.delete?.(old));
+        this.call('delete', () => this.handlers.delete?.(old));
       }
     }
     for (const [key, obj] of fresh) {
       const old = this.cache.get(key);
       this.cache.set(key, obj);
-      if (!old) this.call("add", () => this.handlers.add?.(obj));
+      if (!old) this.call('add', () => this.handlers.add?.(obj));
       else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
-        this.call("update", () => this.handlers.update?.(obj, old));
+        this.call('update', () => this.handlers.update?.(obj, old));
     }
   }
 

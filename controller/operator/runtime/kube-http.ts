@@ -3,16 +3,16 @@
 // applyToHTTPSOptions applies). Each call either resolves or rejects; none stays silent:
 // the watch asks the server to end it after timeoutSeconds, and a client-side idle timer
 // aborts a stream that stops sending (no events and no bookmarks).
-import http from "node:http";
-import https from "node:https";
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 
 export interface ListResult<T> {
   items: T[];
   resourceVersion: string;
 }
 
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 export interface WatchEvent<T> {
   type: WatchEventType;
@@ -37,7 +37,7 @@ export class KubeHttpError extends Error {
     readonly reason?: string,
   ) {
     super(message);
-    this.name = "KubeHttpError";
+    this.name = 'KubeHttpError';
   }
 }
 
@@ -63,8 +63,8 @@ export interface PathSourceOptions {
  *     → /api/v1/namespaces/infra/configmaps
  */
 export function collectionPath(r: { group?: string; version: string; plural: string; namespace?: string }): string {
-  const base = !r.group || r.group === "core" ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
-  const ns = r.namespace ? `/namespaces/${encodeURIComponent(r.namespace)}` : "";
+  const base = !r.group || r.group === 'core' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  const ns = r.namespace ? `/namespaces/${encodeURIComponent(r.namespace)}` : '';
   return `${base}${ns}/${r.plural}`;
 }
 
@@ -75,27 +75,27 @@ export function pathListWatch<T extends KubernetesObject>(
   options: PathSourceOptions = {},
 ): ListWatchSource<T> {
   const selectors: Record<string, string> = {};
-  if (options.labelSelector) selectors["labelSelector"] = options.labelSelector;
-  if (options.fieldSelector) selectors["fieldSelector"] = options.fieldSelector;
+  if (options.labelSelector) selectors.labelSelector = options.labelSelector;
+  if (options.fieldSelector) selectors.fieldSelector = options.fieldSelector;
   const timeoutSeconds = options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
 
   return {
     async list(signal) {
       const items: T[] = [];
       let cont: string | undefined;
-      let resourceVersion = "";
+      let resourceVersion = '';
       let itemKind: string | undefined;
       let itemApiVersion: string | undefined;
       do {
         const query: Record<string, string> = { ...selectors, limit: String(options.pageSize ?? 500) };
-        if (cont) query["continue"] = cont;
+        if (cont) query.continue = cont;
         const page = (await getJson(kc, path, query, signal, options.requestTimeoutMs ?? 60_000)) as {
           kind?: string;
           apiVersion?: string;
           items?: T[];
           metadata?: { resourceVersion?: string; continue?: string };
         };
-        itemKind ??= page.kind?.replace(/List$/, "");
+        itemKind ??= page.kind?.replace(/List$/, '');
         itemApiVersion ??= page.apiVersion;
         // List items come without apiVersion/kind; handlers and Events want them.
         for (const item of page.items ?? []) {
@@ -111,11 +111,11 @@ export function pathListWatch<T extends KubernetesObject>(
       const t = timeoutSeconds();
       const query: Record<string, string> = {
         ...selectors,
-        watch: "true",
-        allowWatchBookmarks: "true",
+        watch: 'true',
+        allowWatchBookmarks: 'true',
         timeoutSeconds: String(t),
       };
-      if (resourceVersion) query["resourceVersion"] = resourceVersion;
+      if (resourceVersion) query.resourceVersion = resourceVersion;
       return streamLines(kc, path, query, signal, options.idleMs ?? (t + 60) * 1000, (line) => {
         const event = JSON.parse(line) as WatchEvent<T>;
         onEvent(event);
@@ -126,12 +126,12 @@ export function pathListWatch<T extends KubernetesObject>(
 
 async function requestOptions(kc: KubeConfig, path: string, query: Record<string, string>) {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("the kubeconfig has no current cluster");
-  const url = new URL(cluster.server.replace(/\/+$/, "") + path);
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const opts: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
+  const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
   await kc.applyToHTTPSOptions(opts);
-  const mod = url.protocol === "http:" ? http : https;
+  const mod = url.protocol === 'http:' ? http : https;
   return { url, opts, mod };
 }
 
@@ -159,10 +159,10 @@ async function getJson(
   return new Promise((resolve, reject) => {
     const req = mod.request(url, { ...opts, signal, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
         if ((res.statusCode ?? 0) !== 200) return reject(httpError(res.statusCode ?? 0, body));
         try {
           resolve(JSON.parse(body));
@@ -171,8 +171,8 @@ async function getJson(
         }
       });
     });
-    req.on("timeout", () => req.destroy(new Error(`GET ${path}: no answer in ${timeoutMs} ms`)));
-    req.on("error", reject);
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
     req.end();
   });
 }
@@ -193,12 +193,12 @@ async function streamLines(
       if (settled) return;
       settled = true;
       clearTimeout(idle);
-      signal.removeEventListener("abort", onAbort);
+      signal.removeEventListener('abort', onAbort);
       req.destroy();
       if (err) reject(err);
       else resolve();
     };
-    const onAbort = () => finish(signal.reason ?? new Error("aborted"));
+    const onAbort = () => finish(signal.reason ?? new Error('aborted'));
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(() => finish(new Error(`watch ${path}: nothing received for ${idleMs} ms`)), idleMs);
@@ -207,19 +207,19 @@ async function streamLines(
     const req = mod.request(url, opts, (res) => {
       if ((res.statusCode ?? 0) !== 200) {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => finish(httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"))));
-        res.on("error", finish);
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => finish(httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+        res.on('error', finish);
         return;
       }
       touch();
-      let buffered = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
         touch();
         buffered += chunk;
         let nl: number;
-        while ((nl = buffered.indexOf("\n")) >= 0) {
+        while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl).trim();
           buffered = buffered.slice(nl + 1);
           if (!line) continue;
@@ -230,17 +230,17 @@ async function streamLines(
           }
         }
       });
-      res.on("end", () => finish());
-      res.on("aborted", () => finish(new Error(`watch ${path}: connection closed mid-stream`)));
-      res.on("error", finish);
-      res.on("close", () => {
+      res.on('end', () => finish());
+      res.on('aborted', () => finish(new Error(`watch ${path}: connection closed mid-stream`)));
+      res.on('error', finish);
+      res.on('close', () => {
         if (!res.complete) finish(new Error(`watch ${path}: connection closed mid-stream`));
         else finish();
       });
     });
-    req.on("error", finish);
-    req.on("socket", (s) => s.setKeepAlive(true, 30_000));
-    signal.addEventListener("abort", onAbort, { once: true });
+    req.on('error', finish);
+    req.on('socket', (s) => s.setKeepAlive(true, 30_000));
+    signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
     req.end();
   });

@@ -11,10 +11,10 @@
 // - stop() on a leader releases the Lease (empty holder, 1 s duration) so a standby can
 //   take over at once instead of waiting out the lease.
 // Takeover after a leader's death: ≤ leaseDuration + 2 × retryPeriod (about 19 s).
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
-import { realClock, type Clock, type TimerHandle } from "./clock.js";
-import { nullLogger, type Logger } from "./log.js";
-import type { ControllerMetrics } from "./metrics.js";
+import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { type Clock, realClock, type TimerHandle } from './clock.js';
+import { type Logger, nullLogger } from './log.js';
+import type { ControllerMetrics } from './metrics.js';
 
 export interface LeaseRecord {
   holderIdentity: string;
@@ -46,8 +46,8 @@ export interface LeaseStore {
 export function apiLeaseStore(kc: KubeConfig, namespace: string, name: string): LeaseStore {
   const api = kc.makeApiClient(CoordinationV1Api);
   const toBody = (record: LeaseRecord, resourceVersion?: string): V1Lease => ({
-    apiVersion: "coordination.k8s.io/v1",
-    kind: "Lease",
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
     metadata: resourceVersion ? { name, namespace, resourceVersion } : { name, namespace },
     spec: {
       holderIdentity: record.holderIdentity,
@@ -68,12 +68,13 @@ export function apiLeaseStore(kc: KubeConfig, namespace: string, name: string): 
       }
     },
     create: async (record) => fromLease(await api.createNamespacedLease({ namespace, body: toBody(record) })),
-    update: async (record, rv) => fromLease(await api.replaceNamespacedLease({ name, namespace, body: toBody(record, rv) })),
+    update: async (record, rv) =>
+      fromLease(await api.replaceNamespacedLease({ name, namespace, body: toBody(record, rv) })),
   };
 }
 
 function timeOf(v: unknown): number | undefined {
-  if (v === undefined || v === null || v === "") return undefined;
+  if (v === undefined || v === null || v === '') return undefined;
   const t = new Date(v as string | Date).getTime();
   return Number.isFinite(t) ? t : undefined;
 }
@@ -81,9 +82,9 @@ function timeOf(v: unknown): number | undefined {
 function fromLease(lease: V1Lease): StoredLease {
   const s = lease.spec ?? {};
   return {
-    resourceVersion: lease.metadata?.resourceVersion ?? "",
+    resourceVersion: lease.metadata?.resourceVersion ?? '',
     record: {
-      holderIdentity: s.holderIdentity ?? "",
+      holderIdentity: s.holderIdentity ?? '',
       leaseDurationSeconds: s.leaseDurationSeconds ?? 0,
       acquireTime: timeOf(s.acquireTime),
       renewTime: timeOf(s.renewTime),
@@ -94,10 +95,10 @@ function fromLease(lease: V1Lease): StoredLease {
 
 function statusOf(err: unknown): number | undefined {
   const e = err as { code?: unknown; statusCode?: unknown };
-  return typeof e?.code === "number" ? e.code : typeof e?.statusCode === "number" ? e.statusCode : undefined;
+  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
 }
 
-export type StoppedReason = "lost" | "released";
+export type StoppedReason = 'lost' | 'released';
 
 export interface LeaderElectionOptions {
   store: LeaseStore;
@@ -118,13 +119,13 @@ export interface LeaderElectionOptions {
   onNewLeader?: (identity: string) => void;
   /** Name in leader_election_master_status{name} (default: the Lease name). */
   name?: string;
-  metrics?: Pick<ControllerMetrics, "leaderStatus">;
+  metrics?: Pick<ControllerMetrics, 'leaderStatus'>;
   log?: Logger;
   clock?: Clock;
   random?: () => number;
 }
 
-export type ElectorState = "candidate" | "leading" | "stopped";
+export type ElectorState = 'candidate' | 'leading' | 'stopped';
 
 export interface LeaderElector {
   state(): ElectorState;
@@ -137,7 +138,7 @@ export interface LeaderElector {
    */
   stop(options?: { release?: boolean }): Promise<void>;
   /** Resolves when the elector has stopped (lost, released or stopped as candidate). */
-  readonly done: Promise<StoppedReason | "stopped">;
+  readonly done: Promise<StoppedReason | 'stopped'>;
 }
 
 export function startLeaderElection(options: LeaderElectionOptions): LeaderElector {
@@ -152,14 +153,14 @@ class Elector implements LeaderElector {
   private readonly deadlineMs: number;
   private readonly retryMs: number;
   private readonly metricName: string;
-  private current: ElectorState = "candidate";
+  private current: ElectorState = 'candidate';
   private observed: StoredLease | undefined;
   private observedAt = 0;
   private lastRenew = 0;
   private timer: TimerHandle | undefined;
   private busy: Promise<void> = Promise.resolve();
-  private finish!: (r: StoppedReason | "stopped") => void;
-  readonly done: Promise<StoppedReason | "stopped">;
+  private finish!: (r: StoppedReason | 'stopped') => void;
+  readonly done: Promise<StoppedReason | 'stopped'>;
 
   constructor(private readonly o: LeaderElectionOptions) {
     this.clock = o.clock ?? realClock;
@@ -168,11 +169,11 @@ class Elector implements LeaderElector {
     this.leaseMs = o.leaseDurationMs ?? 15_000;
     this.deadlineMs = o.renewDeadlineMs ?? 10_000;
     this.retryMs = o.retryPeriodMs ?? 2_000;
-    if (this.deadlineMs >= this.leaseMs) throw new Error("renewDeadlineMs must be less than leaseDurationMs");
-    this.metricName = o.name ?? o.store.description.split("/").pop() ?? "slipway";
+    if (this.deadlineMs >= this.leaseMs) throw new Error('renewDeadlineMs must be less than leaseDurationMs');
+    this.metricName = o.name ?? o.store.description.split('/').pop() ?? 'slipway';
     this.done = new Promise((resolve) => (this.finish = resolve));
     o.metrics?.leaderStatus.set({ name: this.metricName }, 0);
-    this.log.info("leader election: candidate");
+    this.log.info('leader election: candidate');
     this.schedule(0);
   }
 
@@ -181,52 +182,52 @@ class Elector implements LeaderElector {
   }
 
   isLeader(): boolean {
-    return this.current === "leading";
+    return this.current === 'leading';
   }
 
   leader(): string {
-    return this.observed?.record.holderIdentity ?? "";
+    return this.observed?.record.holderIdentity ?? '';
   }
 
   async stop(options: { release?: boolean } = {}): Promise<void> {
-    if (this.current === "stopped") return;
-    const wasLeading = this.current === "leading";
-    this.current = "stopped";
+    if (this.current === 'stopped') return;
+    const wasLeading = this.current === 'leading';
+    this.current = 'stopped';
     this.clock.clearTimeout(this.timer);
     await this.busy.catch(() => undefined);
     this.o.metrics?.leaderStatus.set({ name: this.metricName }, 0);
     if (!wasLeading) {
-      this.finish("stopped");
+      this.finish('stopped');
       return;
     }
     if (!(options.release ?? true) || !(this.o.releaseOnCancel ?? true)) {
       // Stop renewing and leave the Lease to expire (what a crash looks like to others).
-      this.log.info("leader election: stopped renewing without releasing");
-      this.finish("stopped");
+      this.log.info('leader election: stopped renewing without releasing');
+      this.finish('stopped');
       return;
     }
     await this.release();
-    this.log.info("leader election: stopped leading", { reason: "released" });
-    this.o.onStoppedLeading?.("released");
-    this.finish("released");
+    this.log.info('leader election: stopped leading', { reason: 'released' });
+    this.o.onStoppedLeading?.('released');
+    this.finish('released');
   }
 
   private schedule(ms: number): void {
-    if (this.current === "stopped") return;
+    if (this.current === 'stopped') return;
     this.timer = this.clock.setTimeout(() => {
-      this.busy = this.tick().catch((err: unknown) => this.log.error("leader election tick failed", { error: err }));
+      this.busy = this.tick().catch((err: unknown) => this.log.error('leader election tick failed', { error: err }));
     }, ms);
   }
 
   private async tick(): Promise<void> {
-    if (this.current === "stopped") return;
-    if (this.current === "candidate") {
+    if (this.current === 'stopped') return;
+    if (this.current === 'candidate') {
       if (await this.tryAcquireOrRenew()) {
-        if (this.current !== "candidate") return; // stopped meanwhile
-        this.current = "leading";
+        if (this.current !== 'candidate') return; // stopped meanwhile
+        this.current = 'leading';
         this.lastRenew = this.clock.now();
         this.o.metrics?.leaderStatus.set({ name: this.metricName }, 1);
-        this.log.info("leader election: started leading", { transitions: this.observed?.record.leaseTransitions });
+        this.log.info('leader election: started leading', { transitions: this.observed?.record.leaseTransitions });
         this.o.onStartedLeading?.();
         this.schedule(this.retryMs);
       } else {
@@ -242,21 +243,21 @@ class Elector implements LeaderElector {
       new Promise<boolean>((r) => (deadline = this.clock.setTimeout(() => r(false), Math.max(0, remaining)))),
     ]);
     this.clock.clearTimeout(deadline);
-    if (this.current !== "leading") return;
+    if (this.current !== 'leading') return;
     if (renewed) {
       this.lastRenew = this.clock.now();
       this.schedule(this.retryMs);
       return;
     }
     if (this.clock.now() - this.lastRenew >= this.deadlineMs) {
-      this.current = "stopped";
+      this.current = 'stopped';
       this.o.metrics?.leaderStatus.set({ name: this.metricName }, 0);
-      this.log.error("leader election: lost the lease (could not renew before the deadline)", {
+      this.log.error('leader election: lost the lease (could not renew before the deadline)', {
         deadlineMs: this.deadlineMs,
         lastRenewAgoMs: this.clock.now() - this.lastRenew,
       });
-      this.o.onStoppedLeading?.("lost");
-      this.finish("lost");
+      this.o.onStoppedLeading?.('lost');
+      this.finish('lost');
       return;
     }
     this.schedule(this.retryMs);
@@ -270,7 +271,7 @@ class Elector implements LeaderElector {
       this.observedAt = this.clock.now();
       if (prev?.record.holderIdentity !== lease.record.holderIdentity) {
         if (lease.record.holderIdentity !== this.o.identity) this.o.onNewLeader?.(lease.record.holderIdentity);
-        this.log.info("leader election: holder observed", { holder: lease.record.holderIdentity || "(none)" });
+        this.log.info('leader election: holder observed', { holder: lease.record.holderIdentity || '(none)' });
       }
     }
   }
@@ -289,7 +290,7 @@ class Elector implements LeaderElector {
     try {
       current = await this.o.store.get();
     } catch (err) {
-      this.log.warn("leader election: cannot read the lease", { error: err });
+      this.log.warn('leader election: cannot read the lease', { error: err });
       return false;
     }
     if (!current) {
@@ -298,14 +299,14 @@ class Elector implements LeaderElector {
         this.observe(created);
         return true;
       } catch (err) {
-        if (statusOf(err) !== 409) this.log.warn("leader election: cannot create the lease", { error: err });
+        if (statusOf(err) !== 409) this.log.warn('leader election: cannot create the lease', { error: err });
         return false;
       }
     }
     this.observe(current);
     const held = current.record;
     const mine = held.holderIdentity === this.o.identity;
-    const durationMs = (held.leaseDurationSeconds > 0 ? held.leaseDurationSeconds * 1000 : this.leaseMs);
+    const durationMs = held.leaseDurationSeconds > 0 ? held.leaseDurationSeconds * 1000 : this.leaseMs;
     if (held.holderIdentity && !mine && this.observedAt + durationMs > now) return false;
     const next: LeaseRecord = mine
       ? { ...fresh, acquireTime: held.acquireTime ?? now, leaseTransitions: held.leaseTransitions }
@@ -315,7 +316,7 @@ class Elector implements LeaderElector {
       this.observe(updated);
       return true;
     } catch (err) {
-      if (statusOf(err) !== 409) this.log.warn("leader election: cannot update the lease", { error: err });
+      if (statusOf(err) !== 409) this.log.warn('leader election: cannot update the lease', { error: err });
       return false;
     }
   }
@@ -326,12 +327,12 @@ class Elector implements LeaderElector {
       if (!current || current.record.holderIdentity !== this.o.identity) return;
       const now = this.clock.now();
       await this.o.store.update(
-        { ...current.record, holderIdentity: "", leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
+        { ...current.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
         current.resourceVersion,
       );
-      this.log.info("leader election: released the lease");
+      this.log.info('leader election: released the lease');
     } catch (err) {
-      this.log.warn("leader election: could not release the lease", { error: err });
+      this.log.warn('leader election: could not release the lease', { error: err });
     }
   }
 }

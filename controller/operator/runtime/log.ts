@@ -5,7 +5,7 @@
 // token, secret, credentials, …) are never printed, at any depth, and user:password@ in
 // URLs is masked.
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
@@ -30,7 +30,7 @@ export interface LoggerOptions {
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-export const REDACTED = "[REDACTED]";
+export const REDACTED = '[REDACTED]';
 
 /**
  * True for keys whose values are credentials: the name, with separators removed and
@@ -39,41 +39,41 @@ export const REDACTED = "[REDACTED]";
  * `credentialsSecretRef` only name a Secret and are printed.
  */
 export function isSensitiveKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   return SENSITIVE_EXACT.has(k) || SENSITIVE_SUFFIXES.some((s) => k.endsWith(s));
 }
 /** Keys sensitive only on their own (`holderIdentity` is not, an ssh `identity` is). */
-const SENSITIVE_EXACT = new Set(["identity"]);
+const SENSITIVE_EXACT = new Set(['identity']);
 const SENSITIVE_SUFFIXES = [
-  "password",
-  "passwd",
-  "passphrase",
-  "token",
-  "tokens",
-  "secret",
-  "secrets",
-  "credential",
-  "credentials",
-  "apikey",
-  "authorization",
-  "privatekey",
+  'password',
+  'passwd',
+  'passphrase',
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'credential',
+  'credentials',
+  'apikey',
+  'authorization',
+  'privatekey',
 ];
 
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
 
 /** A copy of `value` safe to print: credential keys redacted, errors made plain. */
 export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === "string") return value.replace(URL_USERINFO, `$1$2:${REDACTED}@`);
-  if (typeof value === "bigint") return value.toString();
-  if (value === null || typeof value !== "object") return value;
-  if (seen.has(value)) return "[Circular]";
-  if (depth > 8) return "[…]";
+  if (typeof value === 'string') return value.replace(URL_USERINFO, `$1$2:${REDACTED}@`);
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth > 8) return '[…]';
   seen.add(value);
   if (value instanceof Error) {
     const out: LogFields = { name: value.name, message: redact(value.message, depth + 1, seen) };
     const extra = value as unknown as { code?: unknown; cause?: unknown };
-    if (extra.code !== undefined) out["code"] = extra.code;
-    if (extra.cause !== undefined) out["cause"] = redact(extra.cause, depth + 1, seen);
+    if (extra.code !== undefined) out.code = extra.code;
+    if (extra.cause !== undefined) out.cause = redact(extra.cause, depth + 1, seen);
     return out;
   }
   if (value instanceof Date) return value.toISOString();
@@ -82,18 +82,18 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   if (value instanceof Set) return redact([...value], depth, seen);
   const out: LogFields = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSensitiveKey(k) && v !== undefined && v !== null && v !== "" ? REDACTED : redact(v, depth + 1, seen);
+    out[k] = isSensitiveKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, depth + 1, seen);
   }
   return out;
 }
 
 function envLevel(): LogLevel | undefined {
-  const v = process.env["SLIPWAY_LOG_LEVEL"]?.toLowerCase();
+  const v = process.env.SLIPWAY_LOG_LEVEL?.toLowerCase();
   return v && v in ORDER ? (v as LogLevel) : undefined;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const min = ORDER[options.level ?? envLevel() ?? "info"];
+  const min = ORDER[options.level ?? envLevel() ?? 'info'];
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const now = options.now ?? Date.now;
   return make(options.fields ?? {}, min, write, now);
@@ -104,22 +104,22 @@ function make(base: LogFields, min: number, write: (line: string) => void, now: 
     if (ORDER[level] < min) return;
     const merged = fields ? { ...base, ...fields } : base;
     const rest = redact(merged) as LogFields;
-    delete rest["ts"];
-    delete rest["level"];
-    delete rest["msg"];
+    delete rest.ts;
+    delete rest.level;
+    delete rest.msg;
     let line: string;
     try {
       line = JSON.stringify({ ts: new Date(now()).toISOString(), level, msg: redact(msg), ...rest });
     } catch (err) {
       line = JSON.stringify({ ts: new Date(now()).toISOString(), level, msg: redact(msg), logError: String(err) });
     }
-    write(line + "\n");
+    write(`${line}\n`);
   };
   return {
-    debug: (msg, fields) => emit("debug", msg, fields),
-    info: (msg, fields) => emit("info", msg, fields),
-    warn: (msg, fields) => emit("warn", msg, fields),
-    error: (msg, fields) => emit("error", msg, fields),
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
     child: (fields) => make({ ...base, ...fields }, min, write, now),
     enabled: (level) => ORDER[level] >= min,
   };
@@ -136,7 +136,10 @@ export const nullLogger: Logger = {
 };
 
 /** Test helper: a logger that keeps parsed lines. */
-export function memoryLogger(level: LogLevel = "debug"): { log: Logger; lines: Array<LogFields & { level: LogLevel; msg: string }> } {
+export function memoryLogger(level: LogLevel = 'debug'): {
+  log: Logger;
+  lines: Array<LogFields & { level: LogLevel; msg: string }>;
+} {
   const lines: Array<LogFields & { level: LogLevel; msg: string }> = [];
   const log = createLogger({ level, write: (l) => void lines.push(JSON.parse(l)) });
   return { log, lines };

@@ -1,15 +1,15 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { KubernetesObject } from "@kubernetes/client-node";
-import { KubeConfig } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
-import { FakeClock, flushPromises } from "./clock.js";
-import type { EventSink } from "./events.js";
-import type { ListWatchSource, WatchEvent } from "./kube-http.js";
-import type { LeaseRecord, LeaseStore, StoredLease } from "./leader-election.js";
-import { memoryLogger } from "./log.js";
-import { specOrMetadataChanged, startManager, type ManagerExit } from "./manager.js";
-import { createMetrics } from "./metrics.js";
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, flushPromises } from './clock.js';
+import type { EventSink } from './events.js';
+import type { ListWatchSource, WatchEvent } from './kube-http.js';
+import type { LeaseRecord, LeaseStore, StoredLease } from './leader-election.js';
+import { memoryLogger } from './log.js';
+import { type ManagerExit, specOrMetadataChanged, startManager } from './manager.js';
+import { createMetrics } from './metrics.js';
 
 type Obj = KubernetesObject & { spec?: { configMap?: string }; status?: unknown };
 
@@ -20,8 +20,8 @@ class Collection implements ListWatchSource<Obj> {
   private emit: ((e: WatchEvent<Obj>) => void) | undefined;
 
   set(name: string, patch: Partial<Obj> = {}, generation = 1): void {
-    const obj: Obj = { metadata: { namespace: "ns", name, resourceVersion: String(++this.rv), generation }, ...patch };
-    const type = this.objs.has(name) ? "MODIFIED" : "ADDED";
+    const obj: Obj = { metadata: { namespace: 'ns', name, resourceVersion: String(++this.rv), generation }, ...patch };
+    const type = this.objs.has(name) ? 'MODIFIED' : 'ADDED';
     this.objs.set(name, obj);
     this.emit?.({ type, object: obj });
   }
@@ -32,7 +32,7 @@ class Collection implements ListWatchSource<Obj> {
 
   watch(_rv: string, onEvent: (e: WatchEvent<Obj>) => void, signal: AbortSignal): Promise<void> {
     this.emit = onEvent;
-    return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
   }
 }
 
@@ -45,15 +45,15 @@ function leaseServer() {
   let lease: StoredLease | undefined;
   let rv = 0;
   return (): LeaseStore => ({
-    description: "ns/slipway",
+    description: 'ns/slipway',
     get: async () => lease && structuredClone(lease),
     create: async (record: LeaseRecord) => {
-      if (lease) throw Object.assign(new Error("exists"), { code: 409 });
+      if (lease) throw Object.assign(new Error('exists'), { code: 409 });
       lease = { record, resourceVersion: String(++rv) };
       return structuredClone(lease);
     },
     update: async (record: LeaseRecord, v: string) => {
-      if (lease?.resourceVersion !== v) throw Object.assign(new Error("conflict"), { code: 409 });
+      if (lease?.resourceVersion !== v) throw Object.assign(new Error('conflict'), { code: 409 });
       lease = { record, resourceVersion: String(++rv) };
       return structuredClone(lease);
     },
@@ -62,38 +62,38 @@ function leaseServer() {
 
 const emptyKubeConfig = () => {
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: "" });
+  kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
   return kc;
 };
 
-describe("startManager", () => {
-  it("maps watched objects to Site keys, reconciles, serves probes and metrics, stops cleanly", async () => {
+describe('startManager', () => {
+  it('maps watched objects to Site keys, reconciles, serves probes and metrics, stops cleanly', async () => {
     const sites = new Collection();
     const configMaps = new Collection();
-    sites.set("a", { spec: { configMap: "docs" } });
-    sites.set("b");
+    sites.set('a', { spec: { configMap: 'docs' } });
+    sites.set('b');
     const reconciled: string[] = [];
     const exits: ManagerExit[] = [];
     const { log, lines } = memoryLogger();
     const mgr = await startManager({
       kubeconfig: emptyKubeConfig(),
       watches: [
-        { name: "sites", source: sites, filter: specOrMetadataChanged },
+        { name: 'sites', source: sites, filter: specOrMetadataChanged },
         {
-          name: "configmaps",
+          name: 'configmaps',
           source: configMaps,
           map: (cm, ctx) =>
-            (ctx.informer<Obj>("sites")?.list() ?? [])
+            (ctx.informer<Obj>('sites')?.list() ?? [])
               .filter((s) => s.spec?.configMap === cm.metadata?.name)
               .map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`),
         },
       ],
       reconcile: async (key, ctx) => {
         reconciled.push(key);
-        ctx.log.info("reconciling", { revision: "r1" });
+        ctx.log.info('reconciling', { revision: 'r1' });
       },
-      metricsBindAddress: "127.0.0.1:0",
-      healthBindAddress: "127.0.0.1:0",
+      metricsBindAddress: '127.0.0.1:0',
+      healthBindAddress: '127.0.0.1:0',
       handleSignals: false,
       onExit: (e) => exits.push(e),
       eventSink: nullSink,
@@ -101,19 +101,19 @@ describe("startManager", () => {
       log,
     });
     for (let i = 0; i < 50 && reconciled.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(reconciled.sort()).toEqual(["ns/a", "ns/b"]);
+    expect(reconciled.sort()).toEqual(['ns/a', 'ns/b']);
     expect(mgr.isLeader()).toBe(true);
     expect(mgr.ready()).toBe(true);
-    const line = lines.find((l) => l.msg === "reconciling");
-    expect(line).toMatchObject({ site: "ns/a", revision: "r1", controller: "site" });
+    const line = lines.find((l) => l.msg === 'reconciling');
+    expect(line).toMatchObject({ site: 'ns/a', revision: 'r1', controller: 'site' });
 
     reconciled.length = 0;
-    configMaps.set("docs");
-    configMaps.set("unrelated");
-    sites.set("b", { status: { ready: true } }); // status only: filtered out
-    sites.set("b", {}, 2); // spec change
+    configMaps.set('docs');
+    configMaps.set('unrelated');
+    sites.set('b', { status: { ready: true } }); // status only: filtered out
+    sites.set('b', {}, 2); // spec change
     for (let i = 0; i < 50 && reconciled.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(reconciled.sort()).toEqual(["ns/a", "ns/b"]);
+    expect(reconciled.sort()).toEqual(['ns/a', 'ns/b']);
 
     const health = mgr.healthUrl() as string;
     expect(health).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -123,25 +123,25 @@ describe("startManager", () => {
     const text = await (await fetch(`${mgr.metricsUrl()}/metrics`)).text();
     expect(text).toContain('controller_runtime_reconcile_total{controller="site",result="success"} 4');
 
-    expect(await mgr.stop()).toEqual({ reason: "stopped", code: 0 });
-    expect(exits).toEqual([{ reason: "stopped", code: 0 }]);
+    expect(await mgr.stop()).toEqual({ reason: 'stopped', code: 0 });
+    expect(exits).toEqual([{ reason: 'stopped', code: 0 }]);
     await expect(fetch(`${health}/healthz`)).rejects.toThrow();
   });
 
-  it("with leader election only the leader reconciles; a released lease passes to the standby", async () => {
+  it('with leader election only the leader reconciles; a released lease passes to the standby', async () => {
     const store = leaseServer();
     const sites = new Collection();
-    sites.set("a");
+    sites.set('a');
     const clock = new FakeClock();
     const calls: string[] = [];
     const make = (id: string) =>
       startManager({
         kubeconfig: emptyKubeConfig(),
-        watches: [{ name: "sites", source: sites }],
+        watches: [{ name: 'sites', source: sites }],
         reconcile: async (key) => void calls.push(`${id} ${key}`),
-        leaderElection: { namespace: "ns", name: "slipway", identity: id, store: store() },
-        metricsBindAddress: "0",
-        healthBindAddress: "127.0.0.1:0",
+        leaderElection: { namespace: 'ns', name: 'slipway', identity: id, store: store() },
+        metricsBindAddress: '0',
+        healthBindAddress: '127.0.0.1:0',
         handleSignals: false,
         onExit: () => undefined,
         eventSink: nullSink,
@@ -149,39 +149,39 @@ describe("startManager", () => {
         log: memoryLogger().log,
         clock,
       });
-    const one = await make("one");
+    const one = await make('one');
     await clock.advance(100);
-    const two = await make("two");
+    const two = await make('two');
     await clock.advance(5_000);
     expect(one.isLeader()).toBe(true);
     expect(two.isLeader()).toBe(false);
     expect(two.ready()).toBe(true); // standing by is ready
     expect((await fetch(`${two.healthUrl()}/readyz`)).status).toBe(200);
-    expect(calls).toEqual(["one ns/a"]);
-    expect(await one.stop()).toMatchObject({ reason: "stopped", code: 0 });
+    expect(calls).toEqual(['one ns/a']);
+    expect(await one.stop()).toMatchObject({ reason: 'stopped', code: 0 });
     await clock.advance(3_000);
     expect(two.isLeader()).toBe(true);
     await flushPromises();
-    expect(calls).toEqual(["one ns/a", "two ns/a"]);
+    expect(calls).toEqual(['one ns/a', 'two ns/a']);
     await two.stop();
   });
 
-  it("losing the lease stops the manager with exit code 1", async () => {
+  it('losing the lease stops the manager with exit code 1', async () => {
     let fail = false;
     const base = leaseServer()();
     const store: LeaseStore = {
       ...base,
-      get: () => (fail ? Promise.reject(new Error("connection refused")) : base.get()),
+      get: () => (fail ? Promise.reject(new Error('connection refused')) : base.get()),
     };
     const clock = new FakeClock();
     const exits: ManagerExit[] = [];
     const mgr = await startManager({
       kubeconfig: emptyKubeConfig(),
-      watches: [{ name: "sites", source: new Collection() }],
+      watches: [{ name: 'sites', source: new Collection() }],
       reconcile: async () => undefined,
-      leaderElection: { namespace: "ns", name: "slipway", identity: "x", store },
-      metricsBindAddress: "0",
-      healthBindAddress: "0",
+      leaderElection: { namespace: 'ns', name: 'slipway', identity: 'x', store },
+      metricsBindAddress: '0',
+      healthBindAddress: '0',
       handleSignals: false,
       onExit: (e) => exits.push(e),
       eventSink: nullSink,
@@ -193,39 +193,42 @@ describe("startManager", () => {
     expect(mgr.isLeader()).toBe(true);
     fail = true;
     await clock.advance(12_000);
-    expect(await mgr.done).toEqual({ reason: "leadership-lost", code: 1 });
+    expect(await mgr.done).toEqual({ reason: 'leadership-lost', code: 1 });
     expect(exits).toHaveLength(1);
   });
 });
 
-describe("ResourceRef watches", () => {
+describe('ResourceRef watches', () => {
   it("list and watch under the manager's namespace unless they name their own", async () => {
     const paths: string[] = [];
     const server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://x");
+      const url = new URL(req.url ?? '/', 'http://x');
       paths.push(url.pathname);
-      res.writeHead(200, { "Content-Type": "application/json" });
-      if (url.searchParams.get("watch")) res.write(""); // hold the watch open
-      else res.end(JSON.stringify({ kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] }));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (url.searchParams.get('watch'))
+        res.write(''); // hold the watch open
+      else res.end(JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] }));
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: "c", server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: "u" }],
-      contexts: [{ name: "x", cluster: "c", user: "u" }],
-      currentContext: "x",
+      clusters: [
+        { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
+      ],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
     });
     const mgr = await startManager({
       kubeconfig: kc,
-      namespace: "infra",
+      namespace: 'infra',
       watches: [
-        { name: "sites", source: { group: "slipway.dev", version: "v1alpha1", plural: "sites" } },
-        { name: "nodes", source: { version: "v1", plural: "configmaps", namespace: "other" } },
+        { name: 'sites', source: { group: 'slipway.dev', version: 'v1alpha1', plural: 'sites' } },
+        { name: 'nodes', source: { version: 'v1', plural: 'configmaps', namespace: 'other' } },
       ],
       reconcile: async () => undefined,
-      metricsBindAddress: "0",
-      healthBindAddress: "0",
+      metricsBindAddress: '0',
+      healthBindAddress: '0',
       handleSignals: false,
       onExit: () => undefined,
       eventSink: nullSink,
@@ -237,6 +240,9 @@ describe("ResourceRef watches", () => {
     await mgr.stop();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    expect([...new Set(paths)].sort()).toEqual(["/api/v1/namespaces/other/configmaps", "/apis/slipway.dev/v1alpha1/namespaces/infra/sites"]);
+    expect([...new Set(paths)].sort()).toEqual([
+      '/api/v1/namespaces/other/configmaps',
+      '/apis/slipway.dev/v1alpha1/namespaces/infra/sites',
+    ]);
   });
 });

@@ -7,22 +7,23 @@
 //                      the Lease, stop the informers, flush events, exit 0
 // Informers run on standby replicas too, so a new leader starts with warm caches and a
 // queue that already holds every key.
-import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
-import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
-import { realClock, type Clock } from "./clock.js";
-import { runController, type ControllerHandle, type ReconcileContext, type ReconcileOutcome } from "./controller.js";
-import { apiEventSink, createEventRecorder, type EventRecorder, type EventSink } from "./events.js";
-import { startHealthServer, type HealthServer } from "./health.js";
-import { watchResources, type Informer, type ResourceTarget } from "./informer.js";
-import { collectionPath, type ListWatchSource, type PathSourceOptions } from "./kube-http.js";
-import { apiLeaseStore, startLeaderElection, type LeaderElector, type LeaseStore } from "./leader-election.js";
-import { createLogger, type Logger } from "./log.js";
-import { createMetrics, type ControllerMetrics } from "./metrics.js";
-import type { DefaultLimiterOptions } from "./rate-limiter.js";
-import { createWorkQueue, type WorkQueue } from "./workqueue.js";
 
-export type WatchEventKind = "add" | "update" | "delete";
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { type Clock, realClock } from './clock.js';
+import { type ControllerHandle, type ReconcileContext, type ReconcileOutcome, runController } from './controller.js';
+import { apiEventSink, createEventRecorder, type EventRecorder, type EventSink } from './events.js';
+import { type HealthServer, startHealthServer } from './health.js';
+import { type Informer, type ResourceTarget, watchResources } from './informer.js';
+import { collectionPath, type ListWatchSource, type PathSourceOptions } from './kube-http.js';
+import { apiLeaseStore, type LeaderElector, type LeaseStore, startLeaderElection } from './leader-election.js';
+import { createLogger, type Logger } from './log.js';
+import { type ControllerMetrics, createMetrics } from './metrics.js';
+import type { DefaultLimiterOptions } from './rate-limiter.js';
+import { createWorkQueue, type WorkQueue } from './workqueue.js';
+
+export type WatchEventKind = 'add' | 'update' | 'delete';
 
 export interface MapContext {
   /** Another watch's informer (by watch name), e.g. the Sites cache to find which Sites use a ConfigMap. */
@@ -79,7 +80,8 @@ export interface ManagerOptions {
   metricsBindAddress?: string;
   /** "host:port" for /healthz and /readyz (default "127.0.0.1:8081"); "0" turns it off. Same as metrics → one server. */
   healthBindAddress?: string;
-  watches: WatchSpec<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each watch has its own object type; the manager only forwards them
+  watches: WatchSpec<any>[];
   reconcile: ManagerReconcileFn;
   /** Concurrent reconciles (default 2). */
   workers?: number;
@@ -101,7 +103,7 @@ export interface ManagerOptions {
 }
 
 export interface ManagerExit {
-  reason: "signal" | "leadership-lost" | "stopped";
+  reason: 'signal' | 'leadership-lost' | 'stopped';
   code: number;
   signal?: NodeJS.Signals;
 }
@@ -120,17 +122,17 @@ export interface Manager {
   healthUrl(): string | undefined;
   metricsUrl(): string | undefined;
   /** Graceful stop (what SIGTERM does). */
-  stop(reason?: ManagerExit["reason"]): Promise<ManagerExit>;
+  stop(reason?: ManagerExit['reason']): Promise<ManagerExit>;
   readonly done: Promise<ManagerExit>;
 }
 
 export function ownKey(obj: KubernetesObject): string {
-  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 /** A filter for a resource's own watch: spec changes (generation), annotations, labels, deletion; not status. */
 export function specOrMetadataChanged(event: WatchEventKind, obj: KubernetesObject, old?: KubernetesObject): boolean {
-  if (event !== "update" || !old) return true;
+  if (event !== 'update' || !old) return true;
   const a = obj.metadata ?? {};
   const b = old.metadata ?? {};
   return (
@@ -146,7 +148,7 @@ function resolveSource<T extends KubernetesObject>(
   source: ResourceRef | ResourceTarget | ListWatchSource<T>,
   namespace: string | undefined,
 ): ResourceTarget | ListWatchSource<T> {
-  if (typeof source === "string" || !("plural" in source)) return source;
+  if (typeof source === 'string' || !('plural' in source)) return source;
   const { group, version, plural, namespace: own, ...selectors } = source;
   return { path: collectionPath({ group, version, plural, namespace: own ?? namespace }), ...selectors };
 }
@@ -154,21 +156,23 @@ function resolveSource<T extends KubernetesObject>(
 function loadKubeConfig(k: KubeConfig | string | undefined): KubeConfig {
   if (k instanceof KubeConfig) return k;
   const kc = new KubeConfig();
-  if (typeof k === "string") kc.loadFromFile(k);
+  if (typeof k === 'string') kc.loadFromFile(k);
   else kc.loadFromDefault();
   return kc;
 }
 
 export async function startManager(options: ManagerOptions): Promise<Manager> {
   const clock = options.clock ?? realClock;
-  const name = options.name ?? "site";
-  const log = (options.log ?? createLogger()).child({ component: "manager" });
+  const name = options.name ?? 'site';
+  const log = (options.log ?? createLogger()).child({ component: 'manager' });
   const metrics = options.metrics ?? createMetrics();
   const kc = loadKubeConfig(options.kubeconfig);
   const events = createEventRecorder({ sink: options.eventSink ?? apiEventSink(kc), log });
   const queue = createWorkQueue<string>({ clock, metrics: metrics.queueSink(name), limits: options.rateLimits });
   const informers = new Map<string, Informer<KubernetesObject>>();
-  const mapCtx: MapContext = { informer: <T extends KubernetesObject>(n: string) => informers.get(n) as Informer<T> | undefined };
+  const mapCtx: MapContext = {
+    informer: <T extends KubernetesObject>(n: string) => informers.get(n) as Informer<T> | undefined,
+  };
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 25_000;
   let controller: ControllerHandle | undefined;
   let elector: LeaderElector | undefined;
@@ -176,10 +180,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   let resolveDone!: (e: ManagerExit) => void;
   const done = new Promise<ManagerExit>((r) => (resolveDone = r));
   const servers: HealthServer[] = [];
-  const onSignal = (sig: NodeJS.Signals) => void stop("signal", sig);
+  const onSignal = (sig: NodeJS.Signals) => void stop('signal', sig);
   const removeSignals = () => {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   };
 
   // --- informers → queue ---------------------------------------------------------------
@@ -188,7 +192,12 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     if (names.has(w.name)) throw new Error(`two watches are named "${w.name}"`);
     names.add(w.name);
   }
-  const enqueue = (w: WatchSpec<KubernetesObject>, event: WatchEventKind, obj: KubernetesObject, old?: KubernetesObject) => {
+  const enqueue = (
+    w: WatchSpec<KubernetesObject>,
+    event: WatchEventKind,
+    obj: KubernetesObject,
+    old?: KubernetesObject,
+  ) => {
     if (w.filter && !w.filter(event, obj, old)) return;
     const keys = w.map ? w.map(obj, mapCtx, event) : [ownKey(obj)];
     for (const key of keys) queue.add(key);
@@ -198,11 +207,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       kc,
       resolveSource(w.source, options.namespace),
       {
-        add: (obj) => enqueue(w, "add", obj),
-        update: (obj, old) => enqueue(w, "update", obj, old),
-        delete: (obj) => enqueue(w, "delete", obj),
+        add: (obj) => enqueue(w, 'add', obj),
+        update: (obj, old) => enqueue(w, 'update', obj, old),
+        delete: (obj) => enqueue(w, 'delete', obj),
       },
-      { name: w.name, log: log.child({ component: "informer" }), clock },
+      { name: w.name, log: log.child({ component: 'informer' }), clock },
     );
     informers.set(w.name, inf);
   }
@@ -220,17 +229,17 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       log: options.log ?? log,
       metrics,
       clock,
-      keyField: options.keyField ?? "site",
+      keyField: options.keyField ?? 'site',
       reconcile: (key, ctx) => options.reconcile(key, { ...ctx, ...ctxExtra }),
     });
   };
 
   // --- stop ---------------------------------------------------------------------------
-  const stop = (reason: ManagerExit["reason"], signal?: NodeJS.Signals): Promise<ManagerExit> => {
+  const stop = (reason: ManagerExit['reason'], signal?: NodeJS.Signals): Promise<ManagerExit> => {
     if (stopping) return stopping;
     stopping = (async () => {
-      const lost = reason === "leadership-lost";
-      log.info("stopping", { reason, ...(signal ? { signal } : {}) });
+      const lost = reason === 'leadership-lost';
+      log.info('stopping', { reason, ...(signal ? { signal } : {}) });
       // Leadership lost: another replica may start in seconds, so do not linger.
       if (controller) await controller.stop(lost ? 2_000 : shutdownTimeoutMs);
       else queue.shutDown();
@@ -240,7 +249,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       await Promise.all(servers.map((s) => s.close()));
       removeSignals();
       const exit: ManagerExit = { reason, code: lost ? 1 : 0, ...(signal ? { signal } : {}) };
-      log.info("stopped", { ...exit });
+      log.info('stopped', { ...exit });
       resolveDone(exit);
       (options.onExit ?? ((e: ManagerExit) => process.exit(e.code)))(exit);
       return exit;
@@ -264,7 +273,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
       clock,
       onStartedLeading: () => void startWorkers(),
       onStoppedLeading: (why) => {
-        if (why === "lost") void stop("leadership-lost");
+        if (why === 'lost') void stop('leadership-lost');
       },
     });
   } else {
@@ -272,24 +281,38 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   }
 
   // --- health and metrics ---------------------------------------------------------------
-  const metricsAddr = options.metricsBindAddress ?? "127.0.0.1:8080";
-  const healthAddr = options.healthBindAddress ?? "127.0.0.1:8081";
+  const metricsAddr = options.metricsBindAddress ?? '127.0.0.1:8080';
+  const healthAddr = options.healthBindAddress ?? '127.0.0.1:8081';
   const readyChecks = {
-    informers: () => (synced() ? true : `not synced: ${[...informers].filter(([, i]) => !i.hasSynced()).map(([n]) => n).join(", ")}`),
-    ...(elector ? { leaderElection: () => (elector?.state() === "stopped" ? "stopped" : true) } : {}),
+    informers: () =>
+      synced()
+        ? true
+        : `not synced: ${[...informers]
+            .filter(([, i]) => !i.hasSynced())
+            .map(([n]) => n)
+            .join(', ')}`,
+    ...(elector ? { leaderElection: () => (elector?.state() === 'stopped' ? 'stopped' : true) } : {}),
   };
   let metricsServer: HealthServer | undefined;
   let healthServer: HealthServer | undefined;
   try {
-    if (metricsAddr !== "0" && metricsAddr === healthAddr) {
-      metricsServer = healthServer = await startHealthServer({ bindAddress: metricsAddr, registry: metrics.registry, readyChecks });
+    if (metricsAddr !== '0' && metricsAddr === healthAddr) {
+      metricsServer = healthServer = await startHealthServer({
+        bindAddress: metricsAddr,
+        registry: metrics.registry,
+        readyChecks,
+      });
       servers.push(metricsServer);
     } else {
-      if (metricsAddr !== "0") {
-        metricsServer = await startHealthServer({ bindAddress: metricsAddr, registry: metrics.registry, probes: false });
+      if (metricsAddr !== '0') {
+        metricsServer = await startHealthServer({
+          bindAddress: metricsAddr,
+          registry: metrics.registry,
+          probes: false,
+        });
         servers.push(metricsServer);
       }
-      if (healthAddr !== "0") {
+      if (healthAddr !== '0') {
         healthServer = await startHealthServer({ bindAddress: healthAddr, readyChecks });
         servers.push(healthServer);
       }
@@ -306,11 +329,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
   if (options.handleSignals ?? true) {
     // Lasting listeners, removed on exit: with `once`, execa's signal-exit can find itself the
     // only SIGTERM listener, kill the running helm processes and re-raise the signal.
-    process.on("SIGTERM", onSignal);
-    process.on("SIGINT", onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
 
-  log.info("started", {
+  log.info('started', {
     watches: options.watches.map((w) => w.name),
     workers: options.workers ?? 2,
     leaderElection: le ? `${le.namespace}/${le.name}` : false,
@@ -326,10 +349,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     kubeConfig: kc,
     informer: mapCtx.informer,
     isLeader: () => (elector ? elector.isLeader() : controller !== undefined),
-    ready: () => synced() && (!elector || elector.state() !== "stopped"),
+    ready: () => synced() && elector?.state() !== 'stopped',
     healthUrl: () => healthServer?.url(),
     metricsUrl: () => metricsServer?.url(),
-    stop: (reason = "stopped") => stop(reason),
+    stop: (reason = 'stopped') => stop(reason),
     done,
   };
 }

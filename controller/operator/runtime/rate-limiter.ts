@@ -1,7 +1,7 @@
 // Rate limiters for the work queue: how long a key waits before its next retry.
 // The default is the larger of a per-key exponential backoff and an overall token
 // bucket (client-go's default controller rate limiter, with Slipway's numbers).
-import type { Clock } from "./clock.js";
+import type { Clock } from './clock.js';
 
 export interface RateLimiter<K> {
   /** Delay in ms before `key` may be retried; counts as one more failure of `key`. */

@@ -5,8 +5,8 @@
 // - `addAfter` delays an add (the earliest pending time wins), `addRateLimited` delays it
 //   by the rate limiter (per-key exponential backoff + an overall token bucket);
 // - after `shutDown`, adds are ignored and `get` returns undefined once the queue is empty.
-import { realClock, type Clock, type TimerHandle } from "./clock.js";
-import { defaultRateLimiter, type DefaultLimiterOptions, type RateLimiter } from "./rate-limiter.js";
+import { type Clock, realClock, type TimerHandle } from './clock.js';
+import { type DefaultLimiterOptions, defaultRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** What the queue reports; metrics.ts implements it with controller-runtime's names. */
 export interface QueueMetricsSink {

@@ -1,13 +1,13 @@
 // The documents of a checked-out repository, named by their path inside the repository
 // (`site/lab/baremetal/nodes.yaml:12`), not by where the cache happens to keep them.
 
-import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { parseText } from "../../documents/parse.js";
-import type { SourceDocument } from "../../documents/types.js";
-import { Problems } from "../../problems/index.js";
-import { isDirectory, isSiteRepo, listSites, readSiteDefinition, siteFiles } from "../../source/pegleg.js";
-import { listYamlFiles } from "../../source/list-files.js";
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseText } from '../../documents/parse.js';
+import type { SourceDocument } from '../../documents/types.js';
+import type { Problems } from '../../problems/index.js';
+import { listYamlFiles } from '../../source/list-files.js';
+import { isDirectory, isSiteRepo, listSites, readSiteDefinition, siteFiles } from '../../source/pegleg.js';
 
 export interface LoadedTree {
   documents: SourceDocument[];
@@ -17,14 +17,19 @@ export interface LoadedTree {
 }
 
 /** `dir` is the checkout; `path` the site repository inside it; `siteName` a Pegleg site. */
-export async function loadTree(dir: string, path: string | undefined, siteName: string | undefined, problems: Problems): Promise<LoadedTree> {
-  const root = join(dir, path ?? ".");
-  if (relative(dir, root).startsWith("..")) {
-    problems.error("SourceNotFound", `path '${path}' leaves the repository`);
+export async function loadTree(
+  dir: string,
+  path: string | undefined,
+  siteName: string | undefined,
+  problems: Problems,
+): Promise<LoadedTree> {
+  const root = join(dir, path ?? '.');
+  if (relative(dir, root).startsWith('..')) {
+    problems.error('SourceNotFound', `path '${path}' leaves the repository`);
     return { documents: [], root: dir };
   }
   if (!(await isDirectory(root))) {
-    problems.error("SourceNotFound", `path '${path}' is not a folder of the repository`);
+    problems.error('SourceNotFound', `path '${path}' is not a folder of the repository`);
     return { documents: [], root };
   }
   const shown = (abs: string) => relative(dir, abs);
@@ -34,7 +39,10 @@ export async function loadTree(dir: string, path: string | undefined, siteName: 
     const sites = await listSites(root);
     site = siteName ?? (sites.length === 1 ? sites[0] : undefined);
     if (!site) {
-      problems.error("SiteRequired", `${path ?? "the repository"} has sites ${sites.join(", ") || "(none)"}: set spec.siteName`);
+      problems.error(
+        'SiteRequired',
+        `${path ?? 'the repository'} has sites ${sites.join(', ') || '(none)'}: set spec.siteName`,
+      );
       return { documents: [], root };
     }
     const ref = await readSiteDefinition(root, site, shown, problems);
@@ -43,7 +51,7 @@ export async function loadTree(dir: string, path: string | undefined, siteName: 
   } else {
     files = await listYamlFiles(root);
   }
-  const texts = await Promise.all(files.map(async (f) => ({ path: shown(f), text: await readFile(f, "utf8") })));
+  const texts = await Promise.all(files.map(async (f) => ({ path: shown(f), text: await readFile(f, 'utf8') })));
   const documents = texts.flatMap((t) => parseText(t.path, t.text, problems));
   return site ? { documents, root, site } : { documents, root };
 }

@@ -1,7 +1,7 @@
 // Revision strings in Flux's formats: `main@sha1:<commit>`, `v1.2@sha1:<commit>`,
 // `sha1:<commit>` (a pinned commit) and `sha256:<digest>` (inline content).
 
-import { createHash } from "node:crypto";
+import { createHash } from 'node:crypto';
 
 export function gitRevision(ref: string | undefined, commit: string): string {
   return ref ? `${ref}@sha1:${commit}` : `sha1:${commit}`;
@@ -15,7 +15,7 @@ export function commitOf(revision: string | undefined): string | undefined {
 
 /** sha256 over (name, text) pairs, in order. */
 export function contentRevision(files: readonly { path: string; text: string }[]): string {
-  const h = createHash("sha256");
-  for (const f of files) h.update(f.path).update("\u0000").update(f.text).update("\u0000");
-  return `sha256:${h.digest("hex")}`;
+  const h = createHash('sha256');
+  for (const f of files) h.update(f.path).update('\u0000').update(f.text).update('\u0000');
+  return `sha256:${h.digest('hex')}`;
 }

@@ -1,21 +1,29 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { formatProblem } from "../../problems/index.js";
-import type { Site } from "../api/types.js";
-import { fetchSiteSource, type SourceReader } from "./index.js";
-import { gitAuthEnv, scrub } from "./git-auth.js";
-import { commitOf } from "./revision.js";
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../problems/index.js';
+import type { Site } from '../api/types.js';
+import { gitAuthEnv, scrub } from './git-auth.js';
+import { fetchSiteSource, type SourceReader } from './index.js';
+import { commitOf } from './revision.js';
 
-const reader = (cms: Record<string, Record<string, string>> = {}, secrets: Record<string, Record<string, string>> = {}): SourceReader => ({
+const reader = (
+  cms: Record<string, Record<string, string>> = {},
+  secrets: Record<string, Record<string, string>> = {},
+): SourceReader => ({
   readConfigMap: async (_ns, name) => cms[name],
   readSecret: async (_ns, name) => secrets[name],
 });
 
-function site(source: Site["spec"]["source"], extra: Partial<Site["spec"]> = {}): Site {
-  return { apiVersion: "slipway.dev/v1alpha1", kind: "Site", metadata: { name: "s", namespace: "ns" }, spec: { source, ...extra } };
+function site(source: Site['spec']['source'], extra: Partial<Site['spec']> = {}): Site {
+  return {
+    apiVersion: 'slipway.dev/v1alpha1',
+    kind: 'Site',
+    metadata: { name: 's', namespace: 'ns' },
+    spec: { source, ...extra },
+  };
 }
 
 const DOC = `schema: deckhand/LayeringPolicy/v1
@@ -27,87 +35,104 @@ data:
 `;
 
 function gitRepo(): { dir: string; commit: (file: string, text: string) => string } {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-src-"));
-  const git = (...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "t@example.com");
-  git("config", "user.name", "t");
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-src-'));
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 't@example.com');
+  git('config', 'user.name', 't');
   return {
     dir,
     commit(file, text) {
-      mkdirSync(join(dir, file, ".."), { recursive: true });
+      mkdirSync(join(dir, file, '..'), { recursive: true });
       writeFileSync(join(dir, file), text);
-      git("add", "-A");
-      git("commit", "-q", "-m", file);
-      return git("rev-parse", "HEAD");
+      git('add', '-A');
+      git('commit', '-q', '-m', file);
+      return git('rev-parse', 'HEAD');
     },
   };
 }
 
-describe("inline source", () => {
-  it("parses documents under inline/<index> names and digests the content", async () => {
-    const s = site({ inline: { documents: [{ schema: "x/Y/v1", metadata: { schema: "metadata/Document/v1", name: "a" }, data: { k: 1 } }, { schema: "x/Y/v1", metadata: { name: 3 } }] } });
+describe('inline source', () => {
+  it('parses documents under inline/<index> names and digests the content', async () => {
+    const s = site({
+      inline: {
+        documents: [
+          { schema: 'x/Y/v1', metadata: { schema: 'metadata/Document/v1', name: 'a' }, data: { k: 1 } },
+          { schema: 'x/Y/v1', metadata: { name: 3 } },
+        ],
+      },
+    });
     const a = await fetchSiteSource(s, { reader: reader() });
-    expect(a.documents.map((d) => d.metadata.name)).toEqual(["a"]);
+    expect(a.documents.map((d) => d.metadata.name)).toEqual(['a']);
     expect(a.revision).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(a.problems.errors.map(formatProblem)[0]).toMatch(/^inline\/1:2: InvalidDocumentFormat/);
     const b = await fetchSiteSource(s, { reader: reader() });
     expect(b.revision).toBe(a.revision);
   });
 
-  it("reads ConfigMap keys as configmap/<name>/<key>, and fails on a missing ConfigMap", async () => {
-    const s = site({ inline: { configMapRefs: [{ name: "docs" }] } });
-    const r = await fetchSiteSource(s, { reader: reader({ docs: { "b.yaml": "schema: bad\n", "a.yaml": DOC } }) });
-    expect(r.documents[0]!.source.file.path).toBe("configmap/docs/a.yaml");
+  it('reads ConfigMap keys as configmap/<name>/<key>, and fails on a missing ConfigMap', async () => {
+    const s = site({ inline: { configMapRefs: [{ name: 'docs' }] } });
+    const r = await fetchSiteSource(s, { reader: reader({ docs: { 'b.yaml': 'schema: bad\n', 'a.yaml': DOC } }) });
+    expect(r.documents[0]!.source.file.path).toBe('configmap/docs/a.yaml');
     await expect(fetchSiteSource(s, { reader: reader() })).rejects.toThrow(/ConfigMap ns\/docs not found/);
   });
 });
 
-describe("git source", () => {
-  it("checks out a branch of a file:// repository; a new commit moves the revision; old commits can be fetched", async () => {
+describe('git source', () => {
+  it('checks out a branch of a file:// repository; a new commit moves the revision; old commits can be fetched', async () => {
     const repo = gitRepo();
-    const c1 = repo.commit("site/global/policy.yaml", DOC);
-    const cacheDir = mkdtempSync(join(tmpdir(), "slipway-cache-"));
-    const s = site({ git: { url: `file://${repo.dir}`, ref: { branch: "main" }, path: "site" } });
+    const c1 = repo.commit('site/global/policy.yaml', DOC);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'slipway-cache-'));
+    const s = site({ git: { url: `file://${repo.dir}`, ref: { branch: 'main' }, path: 'site' } });
     const a = await fetchSiteSource(s, { reader: reader(), git: { cacheDir } });
     expect(a.revision).toBe(`main@sha1:${c1}`);
-    expect(a.documents[0]!.source.file.path).toBe("site/global/policy.yaml");
-    const c2 = repo.commit("site/global/other.yaml", DOC.replace("layering-policy", "second"));
+    expect(a.documents[0]!.source.file.path).toBe('site/global/policy.yaml');
+    const c2 = repo.commit('site/global/other.yaml', DOC.replace('layering-policy', 'second'));
     const b = await fetchSiteSource(s, { reader: reader(), git: { cacheDir } });
     expect(b.revision).toBe(`main@sha1:${c2}`);
     expect(b.documents).toHaveLength(2);
     const old = await fetchSiteSource(s, { reader: reader(), git: { cacheDir }, commit: commitOf(a.revision)! });
     expect(old.documents).toHaveLength(1);
-    expect(readdirSync(join(cacheDir, readdirSync(cacheDir)[0]!, "checkouts")).filter((n) => !n.startsWith("."))).toHaveLength(2);
+    expect(
+      readdirSync(join(cacheDir, readdirSync(cacheDir)[0]!, 'checkouts')).filter((n) => !n.startsWith('.')),
+    ).toHaveLength(2);
   });
 
-  it("a missing branch is a fetch error naming the branch", async () => {
+  it('a missing branch is a fetch error naming the branch', async () => {
     const repo = gitRepo();
-    repo.commit("a.yaml", DOC);
-    const s = site({ git: { url: `file://${repo.dir}`, ref: { branch: "nope" } } });
-    await expect(fetchSiteSource(s, { reader: reader(), git: { cacheDir: mkdtempSync(join(tmpdir(), "c-")) } })).rejects.toThrow(/branch 'nope' not found/);
+    repo.commit('a.yaml', DOC);
+    const s = site({ git: { url: `file://${repo.dir}`, ref: { branch: 'nope' } } });
+    await expect(
+      fetchSiteSource(s, { reader: reader(), git: { cacheDir: mkdtempSync(join(tmpdir(), 'c-')) } }),
+    ).rejects.toThrow(/branch 'nope' not found/);
   });
 
-  it("a tag and a pinned commit", async () => {
+  it('a tag and a pinned commit', async () => {
     const repo = gitRepo();
-    const c1 = repo.commit("a.yaml", DOC);
-    execFileSync("git", ["-C", repo.dir, "tag", "v1"]);
-    repo.commit("b.yaml", DOC.replace("layering-policy", "b"));
-    const cacheDir = mkdtempSync(join(tmpdir(), "c-"));
-    const t = await fetchSiteSource(site({ git: { url: `file://${repo.dir}`, ref: { tag: "v1" } } }), { reader: reader(), git: { cacheDir } });
+    const c1 = repo.commit('a.yaml', DOC);
+    execFileSync('git', ['-C', repo.dir, 'tag', 'v1']);
+    repo.commit('b.yaml', DOC.replace('layering-policy', 'b'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'c-'));
+    const t = await fetchSiteSource(site({ git: { url: `file://${repo.dir}`, ref: { tag: 'v1' } } }), {
+      reader: reader(),
+      git: { cacheDir },
+    });
     expect(t.revision).toBe(`v1@sha1:${c1}`);
-    const c = await fetchSiteSource(site({ git: { url: `file://${repo.dir}`, ref: { commit: c1 } } }), { reader: reader(), git: { cacheDir: mkdtempSync(join(tmpdir(), "c-")) } });
+    const c = await fetchSiteSource(site({ git: { url: `file://${repo.dir}`, ref: { commit: c1 } } }), {
+      reader: reader(),
+      git: { cacheDir: mkdtempSync(join(tmpdir(), 'c-')) },
+    });
     expect(c.revision).toBe(`sha1:${c1}`);
     expect(c.documents).toHaveLength(1);
   });
 
-  it("credentials go to 0600 files in a private folder that is removed afterwards; messages are scrubbed", async () => {
-    const a = await gitAuthEnv({ username: "u", password: "hunter2" });
+  it('credentials go to 0600 files in a private folder that is removed afterwards; messages are scrubbed', async () => {
+    const a = await gitAuthEnv({ username: 'u', password: 'hunter2' });
     const askpass = a.env.GIT_ASKPASS!;
-    expect(execFileSync(askpass, ["Password for x"], { encoding: "utf8" })).toBe("hunter2");
-    expect(Object.values(a.env).join(" ")).not.toContain("hunter2");
+    expect(execFileSync(askpass, ['Password for x'], { encoding: 'utf8' })).toBe('hunter2');
+    expect(Object.values(a.env).join(' ')).not.toContain('hunter2');
     await a.cleanup();
-    expect(() => execFileSync(askpass, ["x"])).toThrow();
-    expect(scrub("fatal: https://u:hunter2@h/x hunter2", ["hunter2"])).toBe("fatal: https://***@h/x ***");
+    expect(() => execFileSync(askpass, ['x'])).toThrow();
+    expect(scrub('fatal: https://u:hunter2@h/x hunter2', ['hunter2'])).toBe('fatal: https://***@h/x ***');
   });
 });

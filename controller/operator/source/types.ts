@@ -1,8 +1,8 @@
 // What fetching a Site's source yields: the parsed documents, where `local` chart locations
 // are resolved from, and the revision they came from (Flux's formats).
 
-import type { SourceDocument } from "../../documents/types.js";
-import type { Problems } from "../../problems/index.js";
+import type { SourceDocument } from '../../documents/types.js';
+import type { Problems } from '../../problems/index.js';
 
 export interface FetchedSource {
   /** `<ref>@sha1:<commit>` (git) or `sha256:<digest>` (inline). */
@@ -29,9 +29,9 @@ export interface SourceReader {
 export class SourceError extends Error {
   constructor(
     message: string,
-    readonly code: "GitFailed" | "SecretNotFound" | "ConfigMapNotFound" | "InvalidSource",
+    readonly code: 'GitFailed' | 'SecretNotFound' | 'ConfigMapNotFound' | 'InvalidSource',
   ) {
     super(message);
-    this.name = "SourceError";
+    this.name = 'SourceError';
   }
 }

@@ -1,133 +1,133 @@
 // Armada v1 documents, after armada/schemas/armada-*-schema-v1.yaml and
 // doc/source/operations/documents/v1/document-authoring.rst in airshipit/armada.
 // Strict where Armada is strict (unknown keys), permissive where it is (install, values).
-import type { JsonSchema } from "./types.js";
+import type { JsonSchema } from './types.js';
 
-const labels: JsonSchema = { type: "object", additionalProperties: { type: "string" } };
+const labels: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
 
 const hookActions: JsonSchema = {
-  type: "array",
+  type: 'array',
   items: {
-    type: "object",
-    properties: { name: { type: "string" }, type: { type: "string" }, labels },
+    type: 'object',
+    properties: { name: { type: 'string' }, type: { type: 'string' }, labels },
     additionalProperties: false,
-    required: ["type"],
+    required: ['type'],
   },
 };
 
 export const manifest: JsonSchema = {
-  type: "object",
+  type: 'object',
   properties: {
-    release_prefix: { type: "string" },
-    chart_groups: { type: "array", items: { type: "string" } },
+    release_prefix: { type: 'string' },
+    chart_groups: { type: 'array', items: { type: 'string' } },
   },
   additionalProperties: false,
-  required: ["chart_groups", "release_prefix"],
+  required: ['chart_groups', 'release_prefix'],
 };
 
 export const chartGroup: JsonSchema = {
-  type: "object",
+  type: 'object',
   properties: {
-    name: { type: "string" },
-    description: { type: "string" },
-    sequenced: { type: "boolean" },
-    test_charts: { type: "boolean" }, // deprecated in Armada, still accepted
-    chart_group: { type: "array", items: { type: "string" } },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    sequenced: { type: 'boolean' },
+    test_charts: { type: 'boolean' }, // deprecated in Armada, still accepted
+    chart_group: { type: 'array', items: { type: 'string' } },
   },
   additionalProperties: false,
-  required: ["chart_group"],
+  required: ['chart_group'],
 };
 
 export const chart: JsonSchema = {
-  type: "object",
+  type: 'object',
   properties: {
-    release: { type: "string" },
-    chart_name: { type: "string" },
-    namespace: { type: "string" },
-    values: { type: "object" },
-    dependencies: { type: "array", items: { type: "string" } },
+    release: { type: 'string' },
+    chart_name: { type: 'string' },
+    namespace: { type: 'string' },
+    values: { type: 'object' },
+    dependencies: { type: 'array', items: { type: 'string' } },
     protected: {
-      type: "object",
-      properties: { continue_processing: { type: "boolean" } },
+      type: 'object',
+      properties: { continue_processing: { type: 'boolean' } },
       additionalProperties: false,
     },
     // `test: true|false` is Armada's deprecated short form of `test.enabled`.
     test: {
-      type: ["boolean", "object"],
+      type: ['boolean', 'object'],
       properties: {
-        enabled: { type: "boolean" },
-        timeout: { type: "integer" },
+        enabled: { type: 'boolean' },
+        timeout: { type: 'integer' },
         options: {
-          type: "object",
-          properties: { cleanup: { type: "boolean" } },
+          type: 'object',
+          properties: { cleanup: { type: 'boolean' } },
           additionalProperties: false,
         },
       },
       additionalProperties: false,
     },
-    timeout: { type: "integer" }, // deprecated: wait.timeout
+    timeout: { type: 'integer' }, // deprecated: wait.timeout
     wait: {
-      type: "object",
+      type: 'object',
       properties: {
-        timeout: { type: "integer" },
+        timeout: { type: 'integer' },
         resources: {
-          type: "array",
+          type: 'array',
           items: {
-            type: "object",
+            type: 'object',
             properties: {
-              type: { type: "string" },
+              type: { type: 'string' },
               labels,
-              min_ready: { type: ["integer", "string"] },
+              min_ready: { type: ['integer', 'string'] },
             },
             additionalProperties: false,
-            required: ["type"],
+            required: ['type'],
           },
         },
         labels,
         native: {
-          type: "object",
-          properties: { enabled: { type: "boolean" } },
+          type: 'object',
+          properties: { enabled: { type: 'boolean' } },
           additionalProperties: false,
         },
       },
       additionalProperties: false,
     },
     source: {
-      type: "object",
+      type: 'object',
       properties: {
-        type: { type: "string", enum: ["local", "tar", "git"] },
-        location: { type: "string" },
-        subpath: { type: "string" },
-        reference: { type: "string" },
-        proxy_server: { type: "string" },
-        auth_method: { type: "string" },
+        type: { type: 'string', enum: ['local', 'tar', 'git'] },
+        location: { type: 'string' },
+        subpath: { type: 'string' },
+        reference: { type: 'string' },
+        proxy_server: { type: 'string' },
+        auth_method: { type: 'string' },
       },
       // Armada's JSON schema also requires `subpath`; its authoring guide documents it as
       // optional (default "."), and Slipway follows the guide.
-      required: ["location", "type"],
+      required: ['location', 'type'],
     },
     delete: {
-      type: "object",
-      properties: { timeout: { type: "integer" } },
+      type: 'object',
+      properties: { timeout: { type: 'integer' } },
     },
-    install: { type: "object" }, // Armada keeps it for compatibility; it is not read
+    install: { type: 'object' }, // Armada keeps it for compatibility; it is not read
     upgrade: {
-      type: "object",
+      type: 'object',
       properties: {
-        no_hooks: { type: "boolean" },
+        no_hooks: { type: 'boolean' },
         pre: {
-          type: "object",
+          type: 'object',
           properties: { delete: hookActions, update: hookActions, create: hookActions },
           additionalProperties: false,
         },
         post: {
-          type: "object",
+          type: 'object',
           properties: { create: hookActions },
           additionalProperties: false,
         },
         options: {
-          type: "object",
-          properties: { force: { type: "boolean" } },
+          type: 'object',
+          properties: { force: { type: 'boolean' } },
           additionalProperties: false,
         },
       },
@@ -136,11 +136,11 @@ export const chart: JsonSchema = {
     },
   },
   additionalProperties: false,
-  required: ["namespace", "chart_name", "release", "source"],
+  required: ['namespace', 'chart_name', 'release', 'source'],
 };
 
 export const armadaSchemas: Record<string, JsonSchema> = {
-  "armada/Manifest/v1": manifest,
-  "armada/ChartGroup/v1": chartGroup,
-  "armada/Chart/v1": chart,
+  'armada/Manifest/v1': manifest,
+  'armada/ChartGroup/v1': chartGroup,
+  'armada/Chart/v1': chart,
 };
