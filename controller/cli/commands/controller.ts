@@ -19,11 +19,12 @@ import { ownKey, specOrMetadataChanged, startManager, type WatchSpec } from '../
 import { createMetrics } from '../../operator/runtime/metrics.js';
 import { fetchSiteSource } from '../../operator/source/index.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
+import { driversMode, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 
 export const usage =
   'slipway controller [--kubeconfig P] [--namespace NS] [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME] ' +
   '[--metrics-bind-address :8080] [--health-probe-bind-address :8081] [--workers N] [--ironic-url U] [--inline-root DIR] [--git-cache-dir DIR] ' +
-  '[--graceful-shutdown-timeout 10m] [--drift-interval 10m]';
+  '[--graceful-shutdown-timeout 10m] [--drift-interval 10m] [--drivers real|fake]';
 
 const HELM_RELEASE_SECRETS = 'type!=helm.sh/release.v1';
 
@@ -44,6 +45,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
       'git-cache-dir': { type: 'string' },
       'graceful-shutdown-timeout': { type: 'string', default: '10m' },
       'drift-interval': { type: 'string', default: '10m' },
+      drivers: { type: 'string' },
     },
     usage,
     0,
@@ -60,6 +62,8 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
   const namespace = values.namespace as string | undefined;
   const log = createLogger({ fields: { logger: 'slipway-controller' } });
   const metrics = createMetrics();
+  const fakeDrivers = driversMode(values, env) === 'fake';
+  if (fakeDrivers) log.warn(FAKE_DRIVERS_WARNING.replace(/^warning: /, ''), { drivers: 'fake' });
 
   // SIGTERM: no new helm/Ironic action starts from now on; running ones finish (the
   // manager waits for the reconciles up to --graceful-shutdown-timeout).
@@ -119,7 +123,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
       kubeconfigPath: kubeconfig,
       helmBinary: env.HELM,
       ironic: ironicUrl ? { url: ironicUrl, username: env.IRONIC_USERNAME, password: env.IRONIC_PASSWORD } : undefined,
-      fake: env.SLIPWAY_DRIVERS === 'fake',
+      fake: fakeDrivers,
       reader,
       onIronicCall: (method, seconds) => metrics.ironicCallDuration.observe({ method }, seconds),
     }),
@@ -128,6 +132,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
     events: { event: () => undefined },
     shutdown: shutdown.signal,
     driftIntervalMs: driftMs,
+    ...(fakeDrivers ? { fakeDrivers } : {}),
   };
 
   const warmUpMs = await warmUp().catch(() => -1);

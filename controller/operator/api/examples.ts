@@ -79,6 +79,7 @@ export const FULL_SITE_STATUS: Deep<SiteStatus> = {
   ],
   summary: { nodes: '1/1', releases: '2/3' },
   lastHandledReconcileAt: '2026-11-22T02:04:00Z',
+  drivers: 'fake',
 };
 
 const { siteName: _siteName, ...TEMPLATE_SPEC } = FULL_SITE_SPEC;

@@ -268,6 +268,9 @@ export function siteStatusSchema(): Schema {
       { maxItems: 5 },
     ),
     lastHandledReconcileAt: str('The last slipway.dev/requestedAt annotation value handled.'),
+    drivers: str('fake when the controller runs with --drivers fake: nothing real was installed or provisioned.', {
+      enum: ['fake'],
+    }),
   });
 }
 

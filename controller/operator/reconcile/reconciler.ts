@@ -57,7 +57,7 @@ export async function reconcileSite(deps: ReconcileDeps, key: string): Promise<R
 async function finalize(deps: ReconcileDeps, site: Site, log: Logger): Promise<ReconcileResult> {
   if (!site.metadata.finalizers?.includes(FINALIZER)) return { kind: 'done' };
   if (site.spec.deletionPolicy === 'Delete') {
-    const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0);
+    const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0, stamped(deps));
     const workflow = await lastAppliedWorkflow(deps, site, log);
     const targets = deletionTargets(workflow, site.status?.workflow);
     const what = `uninstalling ${targets.releases.flat().length} release(s) and removing ${targets.nodes.length} node(s)`;
@@ -93,7 +93,7 @@ async function finalize(deps: ReconcileDeps, site: Site, log: Logger): Promise<R
 
 async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
-  const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500);
+  const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500, stamped(deps));
 
   // 1. source
   let fetched;
@@ -395,4 +395,9 @@ function requeueAfter(deps: ReconcileDeps, site: Site): number {
   const git = site.spec.source.git;
   if (git) return parseDuration(git.interval) ?? DEFAULT_GIT_INTERVAL_MS;
   return deps.driftIntervalMs ?? 10 * 60_000;
+}
+
+/** What every status write of this controller carries: `drivers: fake` when the fakes stand in. */
+function stamped(deps: ReconcileDeps): Partial<SiteStatus> {
+  return deps.fakeDrivers ? { drivers: 'fake' } : {};
 }
