@@ -17,6 +17,7 @@ import { realClock } from '../../operator/runtime/clock.js';
 import { createLogger } from '../../operator/runtime/log.js';
 import { ownKey, specOrMetadataChanged, startManager, type WatchSpec } from '../../operator/runtime/manager.js';
 import { createMetrics } from '../../operator/runtime/metrics.js';
+import { leaseName, shardKeyProblem, watchSelector } from '../../operator/sharding.js';
 import { fetchSiteSource } from '../../operator/source/index.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { driversMode, FAKE_DRIVERS_WARNING } from '../driver-options.js';
@@ -24,7 +25,7 @@ import { driversMode, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 export const usage =
   'slipway controller [--kubeconfig P] [--namespace NS] [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME] ' +
   '[--metrics-bind-address :8080] [--health-probe-bind-address :8081] [--workers N] [--ironic-url U] [--inline-root DIR] [--git-cache-dir DIR] ' +
-  '[--graceful-shutdown-timeout 10m] [--drift-interval 10m] [--drivers real|fake]';
+  '[--graceful-shutdown-timeout 10m] [--drift-interval 10m] [--drivers real|fake] [--shard KEY] [--watch-label-selector SEL]';
 
 const HELM_RELEASE_SECRETS = 'type!=helm.sh/release.v1';
 
@@ -46,6 +47,8 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
       'graceful-shutdown-timeout': { type: 'string', default: '10m' },
       'drift-interval': { type: 'string', default: '10m' },
       drivers: { type: 'string' },
+      shard: { type: 'string' },
+      'watch-label-selector': { type: 'string' },
     },
     usage,
     0,
@@ -58,9 +61,16 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
   const driftMs = parseDuration(values['drift-interval'] as string);
   if (shutdownMs === undefined || driftMs === undefined)
     throw new UsageError(`durations are written like 30s, 10m, 1h\nusage: ${usage}`);
+  const shard = values.shard as string | undefined;
+  const shardProblem = shard === undefined ? undefined : shardKeyProblem(shard);
+  if (shardProblem) throw new UsageError(`--shard: ${shardProblem}\nusage: ${usage}`);
+  const selector = watchSelector({
+    ...(shard ? { shard } : {}),
+    ...(values['watch-label-selector'] ? { labelSelector: values['watch-label-selector'] as string } : {}),
+  });
   const kubeconfig = (values.kubeconfig as string | undefined) ?? env.KUBECONFIG?.split(':')[0];
   const namespace = values.namespace as string | undefined;
-  const log = createLogger({ fields: { logger: 'slipway-controller' } });
+  const log = createLogger({ fields: { logger: 'slipway-controller', ...(shard ? { shard } : {}) } });
   const metrics = createMetrics();
   const fakeDrivers = driversMode(values, env) === 'fake';
   if (fakeDrivers) log.warn(FAKE_DRIVERS_WARNING.replace(/^warning: /, ''), { drivers: 'fake' });
@@ -92,7 +102,10 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
   const watches: WatchSpec<KubernetesObject>[] = [
     {
       name: 'sites',
-      source: scoped(SITE_PLURAL, `${GROUP}/${VERSION}`),
+      source: {
+        path: scoped(SITE_PLURAL, `${GROUP}/${VERSION}`),
+        ...(selector ? { labelSelector: selector } : {}),
+      },
       filter: specOrMetadataChanged,
       map: (o) => [ownKey(o)],
     },
@@ -149,7 +162,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
               namespace ??
               env.POD_NAMESPACE ??
               'default',
-            name: values['leader-election-id'] as string,
+            name: leaseName(values['leader-election-id'] as string, shard),
           },
         }
       : {}),
@@ -180,6 +193,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
   });
   registerSiteSetController(manager, {
     ...(namespace ? { namespace } : {}),
+    ...(selector ? { labelSelector: selector } : {}),
     ...(values['git-cache-dir'] ? { gitCacheDir: values['git-cache-dir'] as string } : {}),
   });
   const exit = await manager.done;

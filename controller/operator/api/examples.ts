@@ -103,6 +103,7 @@ export const FULL_SITESET_SPEC: Deep<Omit<SiteSetSpec, 'generators'>> & {
   ],
   prune: true,
   suspend: false,
+  shards: ['shard-1', 'shard-2'],
   strategy: {
     waves: [
       {

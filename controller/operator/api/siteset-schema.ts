@@ -131,6 +131,11 @@ export function siteSetSpecSchema(path = 'spec'): Schema {
         'Delete the Site of a site that the generators no longer list (default false: leave it, no longer owned).',
       ),
       suspend: bool('Generate and update nothing until false again.'),
+      shards: arr(
+        'Controller shards to spread the Sites over: each generated Site gets the label sharding.slipway.dev/key of one of them (a stable hash of its site name), unless its template or element sets that label.',
+        str('A shard key (a label value).', { pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' }),
+        { maxItems: 64 },
+      ),
       strategy: obj('How a change rolls out across the Sites.', {
         waves: arr('Waves in order; the first is the canary. Sites no wave takes form a last wave.', wave, {
           maxItems: 32,
