@@ -12,9 +12,7 @@ export const DRIVER_OPTIONS = {
 
 export const DRIVER_USAGE = '[--kube-context C] [--ironic-url U] [--drivers real|fake]';
 
-/** Printed to stderr (and logged by the controller) whenever the fakes stand in for helm and Ironic. */
-export const FAKE_DRIVERS_WARNING =
-  'warning: --drivers fake: helm and Ironic are in-memory fakes; nothing real is installed or provisioned';
+export { FAKE_DRIVERS_WARNING } from '../drivers/select.js';
 
 /** Flags first, then the environment (KUBECONFIG, IRONIC_URL, IRONIC_USERNAME, IRONIC_PASSWORD, HELM, SLIPWAY_DRIVERS). */
 export function driverConfig(
