@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { GitSource } from '../api/types.js';
 import { type GitAuth, gitAuthEnv, scrub } from './git-auth.js';
+import { classifyGitFailure } from './git-errors.js';
 import { gitRevision } from './revision.js';
 import { SourceError } from './types.js';
 
@@ -63,12 +64,17 @@ export async function fetchGit(source: GitSource, options: GitFetchOptions = {})
       options.timeoutMs ?? 120_000,
       options.config ?? [],
     );
+    const fresh = !(await exists(join(base, 'repo.git', 'HEAD')));
     try {
       await ensureBare(base, git);
       const { refName, commit } = await resolveRef(source, git);
       const dir = await checkout(base, commit, git);
       void pruneCheckouts(join(base, 'checkouts'), options.keep ?? 3).catch(() => undefined);
       return { revision: gitRevision(refName, commit), commit, dir };
+    } catch (e) {
+      // A first fetch that failed (refused credentials, an unknown server) leaves no cache entry behind.
+      if (fresh) await rm(base, { recursive: true, force: true });
+      throw e;
     } finally {
       await auth.cleanup();
     }
@@ -105,12 +111,17 @@ function gitRunner(
       },
     );
     if (r.failed) {
-      const text = String(r.stderr || r.shortMessage || '')
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join('; ');
-      throw new SourceError(`git ${args[0]} failed: ${scrub(text, secrets)}`, 'GitFailed');
+      const stderr = String(r.stderr || '');
+      const failure = r.timedOut ? { code: 'GitFailed' as const } : classifyGitFailure(stderr);
+      const text =
+        failure.line ??
+        (r.timedOut ? `timed out after ${Math.round(timeout / 1000)} s` : stderr || r.shortMessage || '')
+          .trim()
+          .split('\n')
+          .slice(-3)
+          .join('; ');
+      const why = failure.reason ? `${failure.reason}: ` : '';
+      throw new SourceError(`git ${args[0]} failed: ${why}${scrub(text, secrets)}`, failure.code);
     }
     return String(r.stdout).trim();
   };
