@@ -183,4 +183,21 @@ describe('slipway controller: a Site whose git source needs credentials', () => 
     // The server was asked and said no: the cache the first Site filled for this URL answered nothing.
     expect(https!.requests.filter((r) => r.endsWith(' 401')).length).toBeGreaterThan(0);
   });
+
+  it('a pinned commit the shared cache already holds is not served to a Site whose Secret is wrong', async () => {
+    const pinned = site('authsite-pinned', `${https!.url}/site.git`, 'git-wrong');
+    pinned.spec.source.git!.ref = { commit };
+    applySite(pinned);
+    const s = await waitFor(
+      'Site authsite-pinned Stalled or Ready',
+      () => {
+        const x = getSite(ns, 'authsite-pinned');
+        return (cond(x, 'Stalled')?.status === 'True' || cond(x, 'Ready')?.status === 'True') && x;
+      },
+      120_000,
+      500,
+    );
+    expect(cond(s, 'Ready')?.status, 'a wrong Secret read the cached commit').not.toBe('True');
+    expect(cond(s, 'Stalled')?.message).toMatch(/^fetching the source failed: GitAuthFailed: /);
+  });
 });

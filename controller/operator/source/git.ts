@@ -30,6 +30,12 @@ export interface GitFetchOptions {
   timeoutMs?: number;
   /** Extra `git -c` settings (e.g. http.proxy for a chart source's proxy_server). */
   config?: string[];
+  /**
+   * Ask the server even for a pinned commit the cache already holds, so the credentials are
+   * checked on every fetch: the cache is shared by every Site following the URL, and a Site
+   * must not read through it what its own Secret would not let it fetch.
+   */
+  verifyAccess?: boolean;
 }
 
 export function defaultGitCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -67,7 +73,7 @@ export async function fetchGit(source: GitSource, options: GitFetchOptions = {})
     const fresh = !(await exists(join(base, 'repo.git', 'HEAD')));
     try {
       await ensureBare(base, git);
-      const { refName, commit } = await resolveRef(source, git);
+      const { refName, commit } = await resolveRef(source, git, options.verifyAccess === true);
       const dir = await checkout(base, commit, git);
       void pruneCheckouts(join(base, 'checkouts'), options.keep ?? 3).catch(() => undefined);
       return { revision: gitRevision(refName, commit), commit, dir };
@@ -134,11 +140,17 @@ async function ensureBare(base: string, git: Git): Promise<void> {
 }
 
 /** The ref to fetch and the commit it points to. A pinned commit wins over branch and tag. */
-async function resolveRef(source: GitSource, git: Git): Promise<{ refName: string | undefined; commit: string }> {
+async function resolveRef(
+  source: GitSource,
+  git: Git,
+  verifyAccess: boolean,
+): Promise<{ refName: string | undefined; commit: string }> {
   const ref = source.ref ?? {};
   if (ref.commit) {
     const commit = ref.commit.toLowerCase();
-    if (!(await hasCommit(git, commit))) {
+    const cached = await hasCommit(git, commit);
+    if (cached && verifyAccess) await git(['ls-remote', source.url, 'HEAD']);
+    if (!cached) {
       // Servers let a client fetch a reachable commit by id (protocol v2); else fetch the branch.
       const wanted = ref.branch ? `+refs/heads/${ref.branch}:refs/heads/${ref.branch}` : commit;
       await git(['fetch', '--quiet', '--force', '--no-tags', source.url, wanted]).catch(async (e: unknown) => {

@@ -30,7 +30,11 @@ export async function fetchSiteSource(site: Site, options: FetchOptions): Promis
   if (git) {
     const auth = git.secretRef ? await readGitAuth(options.reader, namespace, git.secretRef.name) : undefined;
     const ref = options.commit ? { ...git.ref, commit: options.commit } : git.ref;
-    const checkout = await fetchGit({ ...git, ...(ref ? { ref } : {}) }, { ...options.git, ...(auth ? { auth } : {}) });
+    // A reconcile always proves access (a pinned commit too); deletion re-renders the last applied commit from the cache.
+    const checkout = await fetchGit(
+      { ...git, ...(ref ? { ref } : {}) },
+      { ...options.git, ...(auth ? { auth } : {}), ...(options.commit ? {} : { verifyAccess: true }) },
+    );
     const tree = await loadTree(checkout.dir, git.path, site.spec.siteName, problems);
     return {
       revision: checkout.revision,
