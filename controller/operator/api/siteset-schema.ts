@@ -91,7 +91,9 @@ export function siteSetSpecSchema(path = 'spec'): Schema {
       ref: gitRefSchema(),
       path: repoPathSchema('Folder of the Pegleg repository inside the git repository (default: the root).'),
       siteType: str('The site_type a site-definition must have.', { minLength: 1, maxLength: 253 }),
-      secretRef: localObjectReference('A Secret with `username`/`password` (https) or `identity` (ssh).'),
+      secretRef: localObjectReference(
+        'A Secret with `username`/`password` (https), `identity` and `known_hosts` (ssh), `ca.crt` (a private CA).',
+      ),
       interval: durationSchema('How often to look for new or removed sites, as a Go duration.'),
     },
     ['url', 'siteType'],

@@ -16,6 +16,7 @@ import type { Workflow } from '../../plan/types.js';
 import { formatProblem, type Problems } from '../../problems/index.js';
 import { FINALIZER, REQUESTED_AT, type Site, type SiteStatus } from '../api/types.js';
 import type { Logger } from '../runtime/log.js';
+import { GIT_TRUST_FAILURES } from '../source/git-errors.js';
 import { condition, nextConditions, type Outcome } from './conditions.js';
 import { deletionTargets, lastAppliedWorkflow, removeTargets } from './delete.js';
 import { gateDrivers } from './driver-gate.js';
@@ -100,7 +101,17 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
   try {
     fetched = await deps.fetchSource(site);
   } catch (e) {
-    return stall(deps, site, writer, baseLog, 'FetchFailed', `fetching the source failed: ${(e as Error).message}`);
+    // Refused credentials and an untrusted server are named (GitAuthFailed, GitTLSUntrusted, …): a person must act.
+    const code = (e as { code?: string }).code ?? '';
+    const named = GIT_TRUST_FAILURES.has(code) ? `${code}: ` : '';
+    return stall(
+      deps,
+      site,
+      writer,
+      baseLog,
+      'FetchFailed',
+      `fetching the source failed: ${named}${(e as Error).message}`,
+    );
   }
   const revision = fetched.revision;
   const log = baseLog.child({ revision });
