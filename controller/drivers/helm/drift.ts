@@ -24,6 +24,24 @@ export function manifestObjects(manifest: string): JsonObject[] {
     .filter((o): o is JsonObject => !!o && typeof o === 'object' && !Array.isArray(o) && 'kind' in o);
 }
 
+/**
+ * A manifest object as Helm applies it: with the ownership metadata Helm adds to every
+ * object of a release (the stored manifest does not have it). Without it, an apply as Helm's
+ * field manager would remove what Helm set.
+ */
+export function asHelmApplies(o: JsonObject, release: string, namespace: string): JsonObject {
+  const copy = structuredClone(o);
+  const meta = (copy.metadata ?? {}) as JsonObject;
+  meta.annotations = {
+    ...((meta.annotations ?? {}) as JsonObject),
+    'meta.helm.sh/release-name': release,
+    'meta.helm.sh/release-namespace': namespace,
+  };
+  meta.labels = { ...((meta.labels ?? {}) as JsonObject), 'app.kubernetes.io/managed-by': 'Helm' };
+  copy.metadata = meta;
+  return copy;
+}
+
 export function objectRef(o: JsonObject): ObjectRef {
   const meta = (o.metadata ?? {}) as { name?: string; namespace?: string };
   const ref: ObjectRef = { apiVersion: String(o.apiVersion ?? 'v1'), kind: String(o.kind), name: meta.name ?? '' };
@@ -41,7 +59,8 @@ export async function observeObjects(
   if (!latest) return [];
   const api = ctx.kube().objects(namespace);
   return Promise.all(
-    manifestObjects(latest.manifest).map(async (manifest): Promise<ObservedObject> => {
+    manifestObjects(latest.manifest).map(async (stored): Promise<ObservedObject> => {
+      const manifest = asHelmApplies(stored, name, namespace);
       const ref = objectRef(manifest);
       let live: KubernetesObject | undefined;
       try {
