@@ -10,13 +10,12 @@ import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { installFailurePlan, recoverObserved, upgradeFailurePlan } from '../controller/diff/index.js';
 import {
   createHelmDriver,
   digestMatches,
   type HelmDriver,
   type ReleaseSpec,
-  recoverFailedRun,
-  recoverObserved,
 } from '../controller/drivers/helm/index.js';
 import type { ObservedRelease } from '../controller/drivers/types.js';
 import { type KubeEnv, repoRoot, requireKube } from './support/env.js';
@@ -128,10 +127,8 @@ describe('helm driver against the real cluster', () => {
     expect(result.message).toContain('failing on purpose');
     const after = await observed('broken');
     expect(after).toBeUndefined(); // a template error stores no revision
-    expect(recoverFailedRun({ result, policy: { protected: false, timeoutSeconds: 60 }, attempt: 1 })).toMatchObject({
-      kind: 'retry-install',
-      message: result.message,
-    });
+    // decided before the run: purge what it stored (nothing here) and retry once
+    expect(installFailurePlan({ protected: false })).toEqual({ kind: 'purge-and-retry' });
   });
 
   it('a failed upgrade is rolled back to the revision deployed before it', async () => {
@@ -145,14 +142,9 @@ describe('helm driver against the real cluster', () => {
     const after = await observed('web');
     expect(after).toMatchObject({ revision: 3, status: 'failed', digest: 'digest-bad', lastDeployedRevision: 2 });
 
-    const decision = recoverFailedRun({
-      result,
-      policy: { protected: false, timeoutSeconds: 120 },
-      before,
-      after,
-      attempt: 1,
-    });
-    expect(decision).toMatchObject({ kind: 'rollback', revision: 2, message: result.message });
+    // decided with the upgrade (from `before`); Helm stored a newer revision, so it applies
+    expect(upgradeFailurePlan(before)).toEqual({ kind: 'rollback', revision: 2 });
+    expect(after!.revision).toBeGreaterThan(2);
     const rolled = await helm().rollback('web', ns, 2, 120);
     expect(rolled.message).toBe('');
     expect(rolled.ok).toBe(true);
@@ -192,18 +184,8 @@ describe('helm driver against the real cluster', () => {
     expect(nothing.message).toContain('None found!');
     const after = await observed('web');
     expect(after).toMatchObject({ status: 'deployed', revision: before!.revision + 1 });
-    expect(
-      recoverFailedRun({
-        result: nothing,
-        policy: { protected: false, timeoutSeconds: 60 },
-        before,
-        after,
-        attempt: 1,
-      }),
-    ).toMatchObject({
-      kind: 'rollback',
-      revision: before!.revision,
-    });
+    expect(upgradeFailurePlan(before)).toEqual({ kind: 'rollback', revision: before!.revision });
+    expect(after!.revision).toBeGreaterThan(before!.revision);
   });
 
   it('upgrade.pre.delete removes pods by label and waits until they are gone; helm test runs', async () => {

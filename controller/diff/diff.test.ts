@@ -181,7 +181,7 @@ describe('diffWorkflow', () => {
       { releases: [{ ...deployed, status: 'failed', revision: 4 }], nodes: [seen] },
       NOW,
     );
-    expect(later.decisions.get('release/ns/site-a')!.action).toBe('unlock');
+    expect(later.decisions.get('release/ns/site-a')).toMatchObject({ action: 'unlock', rollbackTo: 3 });
   });
 
   it("offers Slipway's releases and this site's nodes that left the site for pruning, and nothing else", () => {

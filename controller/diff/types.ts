@@ -1,6 +1,8 @@
 // What the diff decides: one state per release or node, and one action per state.
 
-import type { ObservedNode, ObservedRelease } from '../drivers/types.js';
+import type { JsonObject } from '../documents/types.js';
+import type { ObjectRef, ObservedNode, ObservedObject, ObservedRelease } from '../drivers/types.js';
+import type { FailurePlan } from './release-recovery.js';
 
 /** Flux helm-controller's habit: name the state first, then pick the one action for it. */
 export type ReleaseState =
@@ -10,9 +12,41 @@ export type ReleaseState =
   | 'failed' // last revision failed: upgrade over it, or reinstall if it never deployed
   | 'stuck' // pending-* for longer than its timeout: unlock, then upgrade/install
   | 'locked' // pending-* within its timeout, or uninstalling: another operation owns it
-  | 'protected-failed'; // failed and protected: never purged automatically
+  | 'protected-failed' // failed and protected: never purged automatically
+  | 'out-of-band' // the latest revision is not the one Slipway made (a hand-run helm upgrade/rollback): upgrade
+  | 'drifted'; // in sync in Helm, but live objects differ from the release's manifest: repair
 
-export type ReleaseAction = 'none' | 'install' | 'upgrade' | 'reinstall' | 'unlock' | 'wait' | 'blocked';
+/**
+ * The one thing execute does for a release (its table: execute/release-actions.ts):
+ *   install    helm install (onFailure: purge and retry once, unless protected)
+ *   upgrade    [upgrade.pre.delete] helm upgrade (onFailure: roll back to the last deployed revision)
+ *   reinstall  helm uninstall, then install as above
+ *   unlock     helm rollback to `rollbackTo`, then upgrade (onFailure: roll back to it again)
+ *   repair     server-side apply of the drifted objects (`drift`): no new Helm revision
+ *   wait       nothing: another operation holds the release; the step fails and is retried
+ *   blocked    nothing: a person must act (protected release)
+ */
+export type ReleaseAction = 'none' | 'install' | 'upgrade' | 'reinstall' | 'unlock' | 'wait' | 'blocked' | 'repair';
+
+/** `spec.driftDetection` / `--drift-detection`: enabled repairs, warn only reports, disabled does not look. */
+export type DriftDetection = 'enabled' | 'warn' | 'disabled';
+
+export interface DriftedField {
+  /** JSON pointer into the object. */
+  path: string;
+  /** undefined: absent. */
+  live?: unknown;
+  desired?: unknown;
+}
+
+export interface DriftedObject {
+  ref: ObjectRef;
+  /** The object is gone from the cluster. */
+  missing: boolean;
+  fields: DriftedField[];
+  /** What repair applies: the manifest object without the ignored fields and those others own. */
+  apply: JsonObject;
+}
 
 export type NodeState = 'absent' | 'in-sync' | 'changed' | 'incomplete' | 'failed';
 export type NodeAction = 'none' | 'enroll' | 'update' | 'provision';
@@ -24,6 +58,12 @@ export interface ReleaseDecision {
   action: ReleaseAction;
   reason: string;
   observed?: ObservedRelease;
+  /** unlock: the deployed revision rolled back to before the upgrade. */
+  rollbackTo?: number;
+  /** What the action does when its helm run fails, decided with it. */
+  onFailure: FailurePlan;
+  /** drifted: the objects and fields that differ (repair applies them; warn only reports them). */
+  drift?: DriftedObject[];
 }
 
 export interface NodeDecision {
@@ -50,4 +90,12 @@ export interface SiteDiff {
 export interface Observed {
   releases: ObservedRelease[];
   nodes: ObservedNode[];
+  /** Per release (`namespace/name`), its manifest objects beside the live ones; only where drift was looked for. */
+  objects?: Map<string, ObservedObject[]>;
+}
+
+export interface DiffOptions {
+  now?: Date;
+  /** Default warn. */
+  driftDetection?: DriftDetection;
 }

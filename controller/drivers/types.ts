@@ -32,6 +32,35 @@ export interface ReleaseSpec {
   timeoutSeconds: number;
   /** sha256 of chart content + values + options: stored with the release (label slipway.dev/digest). */
   digest: string;
+  /** Fields drift detection ignores (the chart's `drift.ignore`, like Flux's `driftDetection.ignore`). */
+  driftIgnore?: DriftIgnoreRule[];
+}
+
+export interface DriftIgnoreRule {
+  /** JSON pointers (RFC 6901) into the objects, e.g. /spec/replicas, /data/generated. */
+  paths: string[];
+  /** Only objects matching all the given fields; every object of the release when omitted. */
+  target?: { kind?: string; name?: string; namespace?: string };
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** One object of a release's stored manifest, and what the cluster holds for it. */
+export interface ObservedObject {
+  ref: ObjectRef;
+  /** The object as the release's manifest has it (namespace filled in). */
+  manifest: JsonObject;
+  /** The live object; undefined when it does not exist. */
+  live?: JsonObject;
+  /** The live object as a forced server-side apply of `manifest` would leave it (dry run). */
+  applied?: JsonObject;
+  /** Why the object could not be compared (e.g. the dry run was refused). */
+  error?: string;
 }
 
 export type ReleaseStatus =
@@ -57,9 +86,15 @@ export interface ObservedRelease {
   updatedAt?: string;
   /** The last revision whose status was deployed/superseded, if any (rollback target). */
   lastDeployedRevision?: number;
+  /**
+   * The slipway.dev/revision label: the revision number Slipway stamped on the revision it
+   * made. Helm carries labels over, so a revision made by a hand-run helm upgrade or
+   * rollback has another number here (or none when Helm dropped it).
+   */
+  appliedRevision?: number;
 }
 
-export type HelmAction = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test' | 'delete-resources';
+export type HelmAction = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test' | 'delete-resources' | 'repair';
 
 /** The result of one helm run: the execa result's shape trimmed to what callers need. */
 export interface HelmResult {
@@ -71,6 +106,8 @@ export interface HelmResult {
   /** Helm's own error text (stderr, trimmed) when it failed; empty on success. */
   message: string;
   durationMs: number;
+  /** Something that went wrong without failing the action (e.g. the revision could not be stamped). */
+  warning?: string;
 }
 
 export interface HelmDriver {
@@ -84,6 +121,10 @@ export interface HelmDriver {
   uninstall(name: string, namespace: string, timeoutSeconds: number): Promise<HelmResult>;
   test(spec: ReleaseSpec): Promise<HelmResult>;
   deleteResources(spec: ReleaseSpec): Promise<HelmResult>;
+  /** The latest revision's manifest objects beside the live ones, with a server-side apply dry run of each. */
+  objects(name: string, namespace: string): Promise<ObservedObject[]>;
+  /** Re-applies objects (server-side apply, Helm's field manager, conflicts forced): no new Helm revision. */
+  repair(name: string, namespace: string, objects: JsonObject[]): Promise<HelmResult>;
 }
 
 // ---------------------------------------------------------------------------------------

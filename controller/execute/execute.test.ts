@@ -255,4 +255,119 @@ describe('executeWorkflow', () => {
     expect(helm.calls.filter((c) => c.release === 'a').map((c) => c.action)).toEqual(['rollback', 'upgrade']);
     expect(helm.history('a', 'ns').at(-1)).toMatchObject({ status: 'deployed', digest: 'digest-a' });
   });
+
+  it('what diff prints is what runs: each decided action maps to one sequence of helm calls', async () => {
+    const old = new Date(Date.now() - 3600_000).toISOString();
+    const rows: Array<{
+      name: string;
+      seed: Array<{
+        status: 'deployed' | 'failed' | 'superseded' | 'pending-upgrade' | 'uninstalling';
+        digest?: string;
+      }>;
+      action: string;
+      calls: string[];
+    }> = [
+      { name: 'absent', seed: [], action: 'install', calls: ['install'] },
+      { name: 'in sync', seed: [{ status: 'deployed', digest: 'digest-a' }], action: 'none', calls: [] },
+      { name: 'changed', seed: [{ status: 'deployed', digest: 'digest-old' }], action: 'upgrade', calls: ['upgrade'] },
+      {
+        name: 'failed over a deployed revision',
+        seed: [
+          { status: 'superseded', digest: 'digest-old' },
+          { status: 'failed', digest: 'digest-a' },
+        ],
+        action: 'unlock',
+        calls: ['rollback', 'upgrade'],
+      },
+      {
+        name: 'failed, never deployed',
+        seed: [{ status: 'failed' }],
+        action: 'reinstall',
+        calls: ['uninstall', 'install'],
+      },
+      {
+        name: 'stuck uninstalling',
+        seed: [{ status: 'uninstalling', digest: 'digest-a' }],
+        action: 'reinstall',
+        calls: ['uninstall', 'install'],
+      },
+    ];
+    for (const row of rows) {
+      const helm = createFakeHelmDriver();
+      if (row.seed.length)
+        helm.seed(
+          'a',
+          'ns',
+          row.seed.map((r) => ({ ...r, updatedAt: old })),
+        );
+      const w = workflow([{ name: 'infra', kind: 'chart-group', sequenced: false, steps: [release('a', 'infra')] }]);
+      const diff = diffWorkflow(w, { releases: await helm.list(), nodes: [] });
+      expect(diff.decisions.get('release/ns/a')!.action, row.name).toBe(row.action);
+      const result = await executeWorkflow(w, diff, { helm, ironic: createFakeIronicDriver() });
+      expect(result.ok, row.name).toBe(true);
+      expect(
+        helm.calls.filter((c) => c.action !== 'list').map((c) => c.action),
+        row.name,
+      ).toEqual(row.calls);
+    }
+  });
+
+  it('a hand-run helm upgrade or rollback (a revision Slipway did not make) is upgraded over', async () => {
+    const first = await apply(site());
+    first.helm.handRun('a', 'ns', {});
+    const upgradedByHand = diffWorkflow(site(), {
+      releases: await first.helm.list(),
+      nodes: await first.ironic.list(),
+    });
+    expect(upgradedByHand.decisions.get('release/ns/a')).toMatchObject({ state: 'out-of-band', action: 'upgrade' });
+    expect(upgradedByHand.changes).toBe(1);
+    const before = first.helm.count('upgrade');
+    const second = await apply(site(), first.helm, first.ironic);
+    expect(outcomes(second.result)['release/ns/a']).toBe('changed');
+    expect(first.helm.count('upgrade') - before).toBe(1);
+    const third = diffWorkflow(site(), { releases: await first.helm.list(), nodes: await first.ironic.list() });
+    expect(third.changes).toBe(0);
+  });
+
+  it('drift: enabled repairs the drifted objects with no new revision; warn only reports; disabled does not look', async () => {
+    const first = await apply(site());
+    const cm = (data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', namespace: 'ns' },
+      data,
+    });
+    first.helm.setObjects('c', 'ns', [
+      {
+        ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'cm' },
+        manifest: cm({ k: 'v' }),
+        live: cm({ k: 'edited' }),
+        applied: cm({ k: 'v' }),
+      },
+    ]);
+    const observed = async () => ({
+      releases: await first.helm.list(),
+      nodes: await first.ironic.list(),
+      objects: new Map([['ns/c', await first.helm.objects('c', 'ns')]]),
+    });
+    const off = diffWorkflow(site(), await observed(), new Date(), { driftDetection: 'disabled' });
+    expect(off.decisions.get('release/ns/c')).toMatchObject({ state: 'in-sync', action: 'none' });
+    const warn = diffWorkflow(site(), await observed(), new Date(), { driftDetection: 'warn' });
+    expect(warn.decisions.get('release/ns/c')).toMatchObject({ state: 'drifted', action: 'none' });
+    expect(warn.changes).toBe(0);
+    const on = diffWorkflow(site(), await observed(), new Date(), { driftDetection: 'enabled' });
+    expect(on.decisions.get('release/ns/c')).toMatchObject({
+      state: 'drifted',
+      action: 'repair',
+      drift: [{ ref: { kind: 'ConfigMap', name: 'cm' }, fields: [{ path: '/data/k', live: 'edited', desired: 'v' }] }],
+    });
+    const revisions = first.helm.history('c', 'ns').length;
+    const result = await executeWorkflow(site(), on, { helm: first.helm, ironic: first.ironic });
+    expect(outcomes(result)['release/ns/c']).toBe('changed');
+    expect(first.helm.calls.filter((c) => c.action === 'repair')).toEqual([
+      { action: 'repair', release: 'c', namespace: 'ns', objects: ['ConfigMap/cm'] },
+    ]);
+    expect(first.helm.history('c', 'ns')).toHaveLength(revisions);
+    expect(diffWorkflow(site(), await observed(), new Date(), { driftDetection: 'enabled' }).changes).toBe(0);
+  });
 });

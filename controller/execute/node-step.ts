@@ -1,16 +1,19 @@
-// One node step: the Ironic driver drives the node to its target (it is idempotent).
+// One node step: the diff's decided action through a table (action → Ironic driver call).
+// enroll, update and provision all drive the node to its target with the idempotent ensure.
 
-import type { NodeDecision } from '../diff/types.js';
+import type { NodeAction, NodeDecision } from '../diff/types.js';
 import type { IronicDriver, NodeSpec } from '../drivers/types.js';
 import type { StepOutcome } from './types.js';
 
-export async function runNode(
+type NodeOutcome = { outcome: StepOutcome; message: string };
+type Handler = (
   spec: NodeSpec,
   decision: NodeDecision,
   ironic: IronicDriver,
   progress: (m: string) => void,
-): Promise<{ outcome: StepOutcome; message: string }> {
-  if (decision.action === 'none') return { outcome: 'unchanged', message: decision.reason };
+) => Promise<NodeOutcome>;
+
+const ensure: Handler = async (spec, decision, ironic, progress) => {
   const r = await ironic.ensure(spec, (e) => progress(e.message ? `${e.state}: ${e.message}` : e.state));
   switch (r.kind) {
     case 'complete':
@@ -23,4 +26,20 @@ export async function runNode(
     case 'error':
       return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
   }
+};
+
+export const NODE_ACTIONS: Record<NodeAction, Handler> = {
+  none: async (_spec, decision) => ({ outcome: 'unchanged', message: decision.reason }),
+  enroll: ensure,
+  update: ensure,
+  provision: ensure,
+};
+
+export function runNode(
+  spec: NodeSpec,
+  decision: NodeDecision,
+  ironic: IronicDriver,
+  progress: (m: string) => void,
+): Promise<NodeOutcome> {
+  return NODE_ACTIONS[decision.action](spec, decision, ironic, progress);
 }

@@ -1,14 +1,20 @@
 // What exists now, as the drivers see it: the releases in the site's namespaces and the
-// Ironic nodes. One list call per driver; no helm process.
+// Ironic nodes (one list call per driver; no helm process), and, unless drift detection is
+// disabled, the manifest objects of every planned release that Helm has deployed with the
+// planned digest beside the live ones (the only releases whose drift decides anything).
 
-import type { Observed } from '../diff/types.js';
+import PQueue from 'p-queue';
+import { DEFAULT_DRIFT_DETECTION } from '../diff/index.js';
+import type { DriftDetection, Observed } from '../diff/types.js';
+import { digestMatches } from '../drivers/helm/digest-label.js';
+import type { ObservedObject } from '../drivers/types.js';
 import type { Drivers } from '../execute/types.js';
 import type { Workflow } from '../plan/types.js';
 
 export async function observeSite(
   workflow: Workflow,
   drivers: Drivers,
-  options: { prune?: boolean } = {},
+  options: { prune?: boolean; driftDetection?: DriftDetection } = {},
 ): Promise<Observed> {
   const steps = workflow.phases.flatMap((p) => p.steps);
   const namespaces = [...new Set(steps.flatMap((s) => (s.kind === 'release' ? [s.spec.namespace] : [])))];
@@ -19,5 +25,24 @@ export async function observeSite(
       : Promise.resolve([]),
     wantNodes ? drivers.ironic.list() : Promise.resolve([]),
   ]);
-  return { releases, nodes };
+  const observed: Observed = { releases, nodes };
+  if ((options.driftDetection ?? DEFAULT_DRIFT_DETECTION) === 'disabled') return observed;
+  const byKey = new Map(releases.map((r) => [`${r.namespace}/${r.name}`, r]));
+  const queue = new PQueue({ concurrency: 8 });
+  const objects = new Map<string, ObservedObject[]>();
+  await Promise.all(
+    steps.flatMap((s) => {
+      if (s.kind !== 'release') return [];
+      const key = `${s.spec.namespace}/${s.spec.name}`;
+      const r = byKey.get(key);
+      if (r?.status !== 'deployed' || !digestMatches(r.digest, s.spec.digest)) return [];
+      return [
+        queue.add(async () => {
+          objects.set(key, await drivers.helm.objects(s.spec.name, s.spec.namespace));
+        }),
+      ];
+    }),
+  );
+  observed.objects = objects;
+  return observed;
 }

@@ -3,7 +3,7 @@
 
 import { locatePath } from '../documents/parse.js';
 import type { Json, JsonObject, RenderedDocument } from '../documents/types.js';
-import type { ReleaseSpec, WaitSpec } from '../drivers/types.js';
+import type { DriftIgnoreRule, ReleaseSpec, WaitSpec } from '../drivers/types.js';
 import type { Problems } from '../problems/index.js';
 import type { ChartRequest, FetchedChart } from '../source/chart-sources.js';
 import { digestOf } from './digest.js';
@@ -188,6 +188,8 @@ function releaseStep(
     timeoutSeconds: timeout,
     digest: digestOf({ chart: fetched.digest, values, namespace: d.namespace ?? 'default' }),
   };
+  const ignore = driftIgnore(obj(d.drift).ignore);
+  if (ignore.length) spec.driftIgnore = ignore;
   return {
     kind: 'release',
     id: `release/${spec.namespace}/${spec.name}`,
@@ -198,6 +200,22 @@ function releaseStep(
     secretPaths: secretPathsUnder(chart, '.values').map((p) => `.values${p === '.' ? '' : p}`),
     spec,
   };
+}
+
+/** The chart's `drift.ignore` (validated by the armada/Chart/v1 schema). Not part of the digest. */
+function driftIgnore(rules: Json | undefined): DriftIgnoreRule[] {
+  if (!Array.isArray(rules)) return [];
+  return rules.map((r) => {
+    const o = obj(r);
+    const rule: DriftIgnoreRule = { paths: Array.isArray(o.paths) ? o.paths.map(String) : [] };
+    const t = obj(o.target);
+    const target: NonNullable<DriftIgnoreRule['target']> = {};
+    if (typeof t.kind === 'string') target.kind = t.kind;
+    if (typeof t.name === 'string') target.name = t.name;
+    if (typeof t.namespace === 'string') target.namespace = t.namespace;
+    if (Object.keys(target).length) rule.target = target;
+    return rule;
+  });
 }
 
 function waitSpec(w: { [k: string]: Json }, timeout: number): WaitSpec {

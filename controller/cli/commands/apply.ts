@@ -8,6 +8,7 @@ import { observeSite } from '../../pipeline/observe-site.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from '../concurrency-option.js';
+import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
 import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { printProblems } from '../output.js';
@@ -16,7 +17,7 @@ import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 import { formatDiff } from './diff.js';
 
-export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} ${CONCURRENCY_USAGE} [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} ${CONCURRENCY_USAGE} [--dry-run] [--prune] ${DRIFT_USAGE} [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -28,11 +29,13 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
       'dry-run': { type: 'boolean', default: false },
       prune: { type: 'boolean', default: false },
       output: { type: 'string', short: 'o', default: 'text' },
+      ...DRIFT_OPTION,
       ...COMPAT_OPTION,
       ...CONCURRENCY_OPTION,
     },
     usage,
   );
+  const drift = driftDetection(values, usage);
   if (values.output !== 'text' && values.output !== 'json')
     throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
   const concurrency = concurrencyFrom(values);
@@ -46,14 +49,14 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   const drivers = createDrivers(config);
   let observed;
   try {
-    observed = await observeSite(workflow, drivers, { prune: values.prune === true });
+    observed = await observeSite(workflow, drivers, { prune: values.prune === true, driftDetection: drift });
   } catch (e) {
     io.stderr(
       `slipway apply: ObserveFailed: cannot observe the current state, nothing was changed: ${(e as Error).message}\n`,
     );
     return EXIT.failed;
   }
-  const diff = diffWorkflow(workflow, observed);
+  const diff = diffWorkflow(workflow, observed, new Date(), { driftDetection: drift });
   if (values['dry-run']) {
     io.stdout(formatDiff(workflow, diff, new Map(), { prune: values.prune === true }));
     return EXIT.ok;

@@ -1,6 +1,6 @@
 // slipway diff PATH --site NAME: what apply would do. Exit 0 when nothing would change, 2 when something would.
 
-import { diffWorkflow, type SiteDiff, valuesDiff } from '../../diff/index.js';
+import { type DriftedObject, diffWorkflow, type SiteDiff, valuesDiff } from '../../diff/index.js';
 import type { Json, JsonObject } from '../../documents/types.js';
 import { createDrivers } from '../../drivers/select.js';
 import { observeSite } from '../../pipeline/observe-site.js';
@@ -9,13 +9,14 @@ import { parsePath, pathsOverlap } from '../../render/path.js';
 import { REDACTED } from '../../render/redact.js';
 import { type CommandIO, parseCommand } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
+import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
 import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { printProblems } from '../output.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} [--prune] [--compat deckhand]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} [--prune] ${DRIFT_USAGE} [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -25,10 +26,12 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
       ...SOURCE_OPTIONS,
       ...DRIVER_OPTIONS,
       prune: { type: 'boolean', default: false },
+      ...DRIFT_OPTION,
       ...COMPAT_OPTION,
     },
     usage,
   );
+  const drift = driftDetection(values, usage);
   const config = driverConfig(values, process.env, io.signal);
   if (config.fake) io.stderr(`slipway diff: ${FAKE_DRIVERS_WARNING}\n`);
   const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
@@ -40,10 +43,21 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
   let diff: SiteDiff;
   const current = new Map<string, JsonObject | undefined>();
   try {
-    diff = diffWorkflow(site.workflow, await observeSite(site.workflow, drivers, { prune }));
+    diff = diffWorkflow(
+      site.workflow,
+      await observeSite(site.workflow, drivers, { prune, driftDetection: drift }),
+      new Date(),
+      { driftDetection: drift },
+    );
     for (const step of site.workflow.phases.flatMap((p) => p.steps)) {
       const d = diff.decisions.get(step.id);
-      if (step.kind === 'release' && d?.kind === 'release' && d.observed && d.action !== 'none')
+      if (
+        step.kind === 'release' &&
+        d?.kind === 'release' &&
+        d.observed &&
+        d.action !== 'none' &&
+        d.action !== 'repair'
+      )
         current.set(step.id, await drivers.helm.values(step.spec.name, step.spec.namespace));
     }
   } catch (e) {
@@ -64,7 +78,16 @@ export function formatDiff(
   const out: string[] = [];
   for (const step of workflow.phases.flatMap((p) => p.steps)) {
     const d = diff.decisions.get(step.id);
-    if (!d || d.action === 'none') continue;
+    if (!d) continue;
+    if (d.kind === 'release' && d.drift) {
+      // repair (enabled) or only reported (warn: `!`, not counted as a change)
+      out.push(
+        `${d.action === 'none' ? '!' : '~'} ${step.id}: ${d.action === 'none' ? 'drift' : d.action} (${d.state}: ${d.reason})`,
+      );
+      out.push(...formatDrift(d.drift));
+      continue;
+    }
+    if (d.action === 'none') continue;
     out.push(`~ ${step.id}: ${d.action} (${d.state}: ${d.reason})`);
     if (step.kind === 'release') {
       const secret = step.secretPaths
@@ -94,4 +117,20 @@ export function formatDiff(
     `${diff.changes} of ${workflow.phases.reduce((n, p) => n + p.steps.length, 0)} steps would change${options.prune ? `, ${diff.prune.length} would be removed` : ''}`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The drifted objects and fields; a Secret's values are never printed. */
+export function formatDrift(objects: DriftedObject[]): string[] {
+  const out: string[] = [];
+  for (const o of objects) {
+    const name = `${o.ref.kind}/${o.ref.namespace ? `${o.ref.namespace}/` : ''}${o.ref.name}`;
+    if (o.missing) {
+      out.push(`    - ${name}: missing from the cluster (re-created by repair)`);
+      continue;
+    }
+    const secret = o.ref.kind === 'Secret' && o.ref.apiVersion === 'v1';
+    const show = (v: unknown) => (secret ? REDACTED : v === undefined ? '(absent)' : JSON.stringify(v));
+    for (const f of o.fields) out.push(`    ~ ${name} ${f.path}: ${show(f.live)} → ${show(f.desired)}`);
+  }
+  return out;
 }

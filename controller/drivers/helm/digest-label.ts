@@ -12,6 +12,14 @@ import { createHash } from 'node:crypto';
 
 export const DIGEST_LABEL = 'slipway.dev/digest';
 
+/**
+ * The revision number Slipway stamps on the release Secret of a revision it made (after a
+ * successful install, upgrade or rollback). Helm carries custom labels over to the next
+ * revision, so a revision made by hand carries another number: that is how a hand-run
+ * `helm upgrade` or `helm rollback` is seen although the digest label came along.
+ */
+export const APPLIED_REVISION_LABEL = 'slipway.dev/revision';
+
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
 export function isValidLabelValue(value: string): boolean {

@@ -1,11 +1,14 @@
 // The real HelmDriver: the helm binary for actions (./run.ts), Helm's release Secrets
-// for observation (./observer.ts). Kubernetes clients are created on first use.
+// for observation (./observer.ts), the Kubernetes API for drift (./drift.ts) and the
+// revision stamp (./revision-stamp.ts). Kubernetes clients are created on first use.
 import type { HelmDriver } from '../types.js';
 import type { HelmActionContext } from './context.js';
 import { deleteResources } from './delete-resources.js';
+import { observeObjects, repairObjects } from './drift.js';
 import { install } from './install.js';
 import { createKubeClients, type KubeClients } from './kube.js';
 import { createReleaseObserver } from './observer.js';
+import { stampRevision } from './revision-stamp.js';
 import { rollback } from './rollback.js';
 import { createHelmRunner, type HelmOptions } from './run.js';
 import { test } from './test.js';
@@ -29,11 +32,14 @@ export function createHelmDriver(options: HelmDriverOptions = {}): HelmDriver {
   return {
     list: (namespaces) => observer.list(namespaces),
     values: (name, namespace) => observer.values(name, namespace),
-    install: (spec) => install(ctx, spec),
-    upgrade: (spec) => upgrade(ctx, spec),
-    rollback: (name, namespace, revision, timeoutSeconds) => rollback(ctx, name, namespace, revision, timeoutSeconds),
+    install: async (spec) => stampRevision(ctx, observer, await install(ctx, spec)),
+    upgrade: async (spec) => stampRevision(ctx, observer, await upgrade(ctx, spec)),
+    rollback: async (name, namespace, revision, timeoutSeconds) =>
+      stampRevision(ctx, observer, await rollback(ctx, name, namespace, revision, timeoutSeconds)),
     uninstall: (name, namespace, timeoutSeconds) => uninstall(ctx, name, namespace, timeoutSeconds),
     test: (spec) => test(ctx, spec),
     deleteResources: (spec) => deleteResources(ctx, spec),
+    objects: (name, namespace) => observeObjects(ctx, observer, name, namespace),
+    repair: (name, namespace, objects) => repairObjects(ctx, name, namespace, objects),
   };
 }

@@ -3,8 +3,19 @@
 // stored with digestLabelValue, upgrade supersedes, rollback copies the target's digest,
 // a pending release refuses upgrades), records every call so tests can count helm
 // invocations, and fails the releases it is told to fail with a helm-like message.
+// Revisions Slipway makes are stamped (appliedRevision) as the real driver stamps them;
+// handRun() makes a revision as a person's helm upgrade/rollback would (labels carried
+// over, no stamp). Drift is what a test puts in with setObjects(); repair() clears it.
 import type { JsonObject } from '../../documents/types.js';
-import type { HelmAction, HelmDriver, HelmResult, ObservedRelease, ReleaseSpec, ReleaseStatus } from '../types.js';
+import type {
+  HelmAction,
+  HelmDriver,
+  HelmResult,
+  ObservedObject,
+  ObservedRelease,
+  ReleaseSpec,
+  ReleaseStatus,
+} from '../types.js';
 import { digestLabelValue } from './digest-label.js';
 
 export interface FakeHelmCall {
@@ -15,6 +26,8 @@ export interface FakeHelmCall {
   revision?: number;
   /** install/upgrade: the spec digest. */
   digest?: string;
+  /** repair: the objects applied (kind/name). */
+  objects?: string[];
 }
 
 export interface FakeFailure {
@@ -38,6 +51,8 @@ export interface FakeRevision {
   digest?: string;
   values: JsonObject;
   updatedAt: string;
+  /** The slipway.dev/revision stamp (carried over by Helm to later revisions). */
+  appliedRevision?: number;
 }
 
 export interface FakeHelmDriver extends HelmDriver {
@@ -50,10 +65,22 @@ export interface FakeHelmDriver extends HelmDriver {
   seed(name: string, namespace: string, revisions: Array<Partial<FakeRevision> & { status: ReleaseStatus }>): void;
   /** A release's revisions, oldest first. */
   history(name: string, namespace: string): FakeRevision[];
+  /** A revision made outside Slipway: `helm upgrade` (same values) or `helm rollback REVISION`. */
+  handRun(name: string, namespace: string, how: { rollbackTo?: number }): void;
+  /** What objects() reports for a release (its manifest objects beside the live ones). */
+  setObjects(name: string, namespace: string, objects: ObservedObject[]): void;
   reset(): void;
 }
 
-const HELM_ACTIONS: readonly string[] = ['install', 'upgrade', 'rollback', 'uninstall', 'test', 'delete-resources'];
+const HELM_ACTIONS: readonly string[] = [
+  'install',
+  'upgrade',
+  'rollback',
+  'uninstall',
+  'test',
+  'delete-resources',
+  'repair',
+];
 const PREFIX: Record<HelmAction, string> = {
   install: 'Error: INSTALLATION FAILED: ',
   upgrade: 'Error: UPGRADE FAILED: ',
@@ -61,6 +88,7 @@ const PREFIX: Record<HelmAction, string> = {
   uninstall: 'Error: ',
   test: 'Error: ',
   'delete-resources': '',
+  repair: 'Error: ',
 };
 
 export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHelmDriver {
@@ -68,6 +96,7 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
   const store = new Map<string, FakeRevision[]>();
   const failures = new Map<string, FakeFailure>();
   const calls: FakeHelmCall[] = [];
+  const objects = new Map<string, ObservedObject[]>();
   const key = (name: string, ns: string) => `${ns}/${name}`;
   const anyNs = (name: string) => `*/${name}`;
 
@@ -131,7 +160,7 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       return result(action, spec.name, spec.namespace, failMessage(action, spec.name, f));
     }
     supersede(revs);
-    revs.push({ ...next, revision, status: 'deployed', updatedAt: now() });
+    revs.push({ ...next, revision, status: 'deployed', updatedAt: now(), appliedRevision: revision });
     store.set(k, revs);
     return result(action, spec.name, spec.namespace);
   };
@@ -146,6 +175,7 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       updatedAt: last.updatedAt,
     };
     if (last.digest !== undefined) o.digest = last.digest;
+    if (last.appliedRevision !== undefined) o.appliedRevision = last.appliedRevision;
     const deployed = [...revs].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
     if (deployed) o.lastDeployedRevision = deployed.revision;
     return o;
@@ -180,14 +210,35 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
           values: r.values ?? {},
           updatedAt: r.updatedAt ?? now(),
           ...(r.digest !== undefined ? { digest: r.digest } : {}),
+          ...(r.appliedRevision !== undefined ? { appliedRevision: r.appliedRevision } : {}),
         })),
       );
+    },
+    handRun(name, namespace, how) {
+      const revs = store.get(key(name, namespace)) ?? [];
+      const last = latest(revs);
+      if (!last) return;
+      const from = how.rollbackTo !== undefined ? revs.find((r) => r.revision === how.rollbackTo) : last;
+      if (!from) return;
+      supersede(revs);
+      // Helm carries the labels over, the stamp among them: it now names an older revision.
+      revs.push({
+        ...from,
+        values: structuredClone(from.values),
+        revision: last.revision + 1,
+        status: 'deployed',
+        updatedAt: now(),
+      });
+    },
+    setObjects(name, namespace, list) {
+      objects.set(key(name, namespace), structuredClone(list));
     },
     history(name, namespace) {
       return (store.get(key(name, namespace)) ?? []).map((r) => ({ ...r }));
     },
     reset() {
       store.clear();
+      objects.clear();
       failures.clear();
       calls.length = 0;
     },
@@ -268,6 +319,22 @@ export function createFakeHelmDriver(options: { now?: () => Date } = {}): FakeHe
       calls.push(specCall('test', spec));
       const f = failureFor('test', spec.name, spec.namespace);
       return result('test', spec.name, spec.namespace, f ? failMessage('test', spec.name, f) : '');
+    },
+    async objects(name, namespace) {
+      return structuredClone(objects.get(key(name, namespace)) ?? []);
+    },
+    async repair(name, namespace, applied) {
+      calls.push({
+        action: 'repair',
+        release: name,
+        namespace,
+        objects: applied.map((o) => `${String(o.kind)}/${String((o.metadata as { name?: string } | undefined)?.name)}`),
+      });
+      const f = failureFor('repair', name, namespace);
+      if (f) return result('repair', name, namespace, failMessage('repair', name, f));
+      const list = objects.get(key(name, namespace)) ?? [];
+      for (const o of list) if (o.applied) o.live = structuredClone(o.applied);
+      return result('repair', name, namespace);
     },
     async deleteResources(spec) {
       calls.push(specCall('delete-resources', spec));

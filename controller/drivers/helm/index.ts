@@ -1,5 +1,6 @@
 // The Helm driver: the helm binary through execa for actions, Helm's release Secrets for
-// observation, a fake beside it for unit tests, and the recovery policy.
+// observation, and a fake beside it for unit tests. The recovery policy is the diff's
+// (../../diff/release-recovery.ts): the driver only runs what was decided.
 
 export type {
   HelmAction,
@@ -20,15 +21,6 @@ export {
   type FakeRevision,
 } from './fake.js';
 export { createReleaseObserver, type ReleaseObserver } from './observer.js';
-export {
-  ageSeconds,
-  type FailedRunInput,
-  isPending,
-  type Recovery,
-  type RecoveryPolicy,
-  recoverFailedRun,
-  recoverObserved,
-} from './recovery.js';
 export {
   decodeReleasePayload,
   latestReleases,

@@ -1,6 +1,6 @@
 // helm install: values through a 0600 temp file, the spec digest as a release label,
 // --wait/--timeout per spec.wait (or Armada's own wait afterwards). No --atomic: the
-// workflow decides about rollback and uninstall itself (./recovery.ts).
+// workflow decides about rollback and uninstall itself (../../diff/release-recovery.ts).
 import type { HelmResult, ReleaseSpec } from '../types.js';
 import type { HelmActionContext } from './context.js';
 import { DIGEST_LABEL, digestLabelValue } from './digest-label.js';

@@ -1,13 +1,18 @@
 // Kubernetes API clients for the parts of the driver that need no helm process (the
 // observer, Armada-style waits, upgrade.pre.delete), built from the same kubeconfig and
 // context helm is given.
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { HelmOptions } from './run.js';
 
 export interface KubeClients {
   core: CoreV1Api;
   apps: AppsV1Api;
   batch: BatchV1Api;
+  /**
+   * A generic object client whose default namespace is `namespace`: a namespaced object of a
+   * release's manifest without one lands there, as helm places it; cluster-scoped ones stay so.
+   */
+  objects(namespace: string): KubernetesObjectApi;
 }
 
 export function createKubeClients(options: HelmOptions): KubeClients {
@@ -15,7 +20,24 @@ export function createKubeClients(options: HelmOptions): KubeClients {
   if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
   else kc.loadFromDefault();
   if (options.kubeContext) kc.setCurrentContext(options.kubeContext);
-  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), batch: kc.makeApiClient(BatchV1Api) };
+  const byNamespace = new Map<string, KubernetesObjectApi>();
+  const objects = (namespace: string) => {
+    let api = byNamespace.get(namespace);
+    if (!api) {
+      const scoped = new KubeConfig();
+      scoped.loadFromString(kc.exportConfig());
+      scoped.contexts = scoped.contexts.map((c) => (c.name === scoped.currentContext ? { ...c, namespace } : c));
+      api = KubernetesObjectApi.makeApiClient(scoped);
+      byNamespace.set(namespace, api);
+    }
+    return api;
+  };
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    batch: kc.makeApiClient(BatchV1Api),
+    objects,
+  };
 }
 
 /** A Kubernetes API error as a short line: the Status message when there is one, never headers. */

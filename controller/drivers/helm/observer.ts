@@ -16,6 +16,8 @@ import {
 export interface ReleaseObserver {
   list(namespaces?: string[]): Promise<ObservedRelease[]>;
   values(name: string, namespace: string): Promise<JsonObject | undefined>;
+  /** The latest revision's number and Secret name, and its manifest (hooks excluded). */
+  latest(name: string, namespace: string): Promise<{ revision: number; secret: string; manifest: string } | undefined>;
 }
 
 const PAGE = 500;
@@ -53,6 +55,15 @@ export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
         ...(cont ? { _continue: cont } : {}),
       }),
     );
+  const latestSecret = async (name: string, namespace: string) => {
+    const secrets = await inNamespace(namespace, labelSelector({ owner: 'helm', name }));
+    let latest: { secret: V1Secret; revision: number } | undefined;
+    for (const secret of secrets) {
+      const r = revisionFromSecret(secret);
+      if (r && r.name === name && (!latest || r.revision > latest.revision)) latest = { secret, revision: r.revision };
+    }
+    return latest;
+  };
   return {
     async list(namespaces) {
       if (!namespaces || namespaces.length === 0) {
@@ -70,16 +81,20 @@ export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
       return latestReleases(records(lists.flat()));
     },
     async values(name, namespace) {
-      const secrets = await inNamespace(namespace, labelSelector({ owner: 'helm', name }));
-      let latest: { secret: V1Secret; revision: number } | undefined;
-      for (const secret of secrets) {
-        const r = revisionFromSecret(secret);
-        if (r && r.name === name && (!latest || r.revision > latest.revision))
-          latest = { secret, revision: r.revision };
-      }
+      const latest = await latestSecret(name, namespace);
       const data = latest?.secret.data?.release;
       if (!latest || !data) return undefined;
       return decodeReleasePayload(data).config ?? {};
+    },
+    async latest(name, namespace) {
+      const latest = await latestSecret(name, namespace);
+      const data = latest?.secret.data?.release;
+      if (!latest || !data) return undefined;
+      return {
+        revision: latest.revision,
+        secret: latest.secret.metadata?.name ?? '',
+        manifest: decodeReleasePayload(data).manifest ?? '',
+      };
     },
   };
 }

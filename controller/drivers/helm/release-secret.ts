@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { JsonObject } from '../../documents/types.js';
 import type { ObservedRelease, ReleaseStatus } from '../types.js';
-import { DIGEST_LABEL } from './digest-label.js';
+import { APPLIED_REVISION_LABEL, DIGEST_LABEL } from './digest-label.js';
 
 export const HELM_OWNER_SELECTOR = 'owner=helm';
 
@@ -21,6 +21,8 @@ export interface StoredRelease {
   namespace?: string;
   version?: number;
   config?: JsonObject;
+  /** The rendered objects (hooks excluded), as one multi-document YAML string. */
+  manifest?: string;
   info?: { status?: string; description?: string; last_deployed?: string };
 }
 
@@ -59,6 +61,8 @@ export function revisionFromSecret(secret: V1Secret): RevisionRecord | undefined
   };
   const digest = labels[DIGEST_LABEL];
   if (digest) record.digest = digest;
+  const applied = Number(labels[APPLIED_REVISION_LABEL]);
+  if (labels[APPLIED_REVISION_LABEL] && Number.isInteger(applied)) record.appliedRevision = applied;
   const updatedAt = unixToIso(labels.modifiedAt) ?? unixToIso(labels.createdAt);
   if (updatedAt) record.updatedAt = updatedAt;
   return record;
@@ -88,6 +92,7 @@ export function latestReleases(records: readonly RevisionRecord[]): ObservedRele
     };
     if (latest.digest !== undefined) observed.digest = latest.digest;
     if (latest.updatedAt !== undefined) observed.updatedAt = latest.updatedAt;
+    if (latest.appliedRevision !== undefined) observed.appliedRevision = latest.appliedRevision;
     const deployed = revisions.find((r) => r.status === 'deployed' || r.status === 'superseded');
     if (deployed) observed.lastDeployedRevision = deployed.revision;
     out.push(observed);

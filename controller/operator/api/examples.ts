@@ -45,6 +45,7 @@ export const FULL_SITE_SPEC: Deep<Omit<SiteSpec, 'source'>> & {
   concurrency: { helm: 4, ironic: 8 },
   sourceRewrites: [{ prefix: 'https://opendev.org/openstack/', replacement: 'https://mirror.example.test/openstack/' }],
   render: { compat: 'deckhand' },
+  driftDetection: 'enabled',
 };
 
 export const FULL_SITE_STATUS: Deep<SiteStatus> = {
@@ -60,7 +61,15 @@ export const FULL_SITE_STATUS: Deep<SiteStatus> = {
       {
         name: 'nodes',
         steps: [
-          { id: 'node/n1', state: 'Succeeded', digest: 'sha256:bb', startedAt: T0, finishedAt: T1, message: 'active' },
+          {
+            id: 'node/n1',
+            state: 'Succeeded',
+            digest: 'sha256:bb',
+            startedAt: T0,
+            finishedAt: T1,
+            message: 'active',
+            revision: 1,
+          },
         ],
       },
     ],

@@ -133,6 +133,10 @@ export function siteSpecSchema(path = 'spec'): Schema {
       ),
       suspend: bool('Stop reconciling: nothing is fetched, applied or deleted until this is false again.'),
       prune: bool('Uninstall releases (and deprovision nodes) that a new revision no longer lists.'),
+      driftDetection: str(
+        "Compare each release's live objects with its manifest (a server-side apply dry run; fields owned through a subresource by other managers, such as an HPA's replicas, and the chart's drift.ignore paths are ignored). enabled: drift is repaired by re-applying the drifted objects, with no new Helm revision; warn: drift is reported (diff, events) but not repaired; disabled: not looked for.",
+        { enum: ['enabled', 'warn', 'disabled'], default: 'warn' },
+      ),
       timeout: durationSchema('Time allowed for one apply, as a Go duration.', { default: '30m' }),
       deletionPolicy: str(
         'What deleting the Site does: Orphan leaves releases and nodes; Delete uninstalls releases and deprovisions nodes.',
@@ -221,6 +225,10 @@ export function siteStatusSchema(): Schema {
       startedAt: time('When the step started.'),
       finishedAt: time('When the step finished.'),
       message: str('What happened (the error, for a failed step).'),
+      revision: int(
+        'A release step: the Helm revision the release was at after the last apply. A different revision was made outside Slipway (a hand-run helm upgrade or rollback) and is upgraded over.',
+        { minimum: 1 },
+      ),
     },
     ['id', 'state'],
   );

@@ -58,6 +58,8 @@ export interface SiteSpec {
   sourceRewrites?: { prefix: string; replacement: string }[];
   /** `compat: deckhand` renders exactly as Deckhand did, bugs included (render/options.ts). */
   render?: { compat?: RenderCompat };
+  /** Live objects of releases against their manifests: enabled repairs, warn reports (default), disabled does not look. */
+  driftDetection?: 'enabled' | 'warn' | 'disabled';
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -82,6 +84,8 @@ export interface StepStatus {
   startedAt?: string;
   finishedAt?: string;
   message?: string;
+  /** A release step: the Helm revision the release was at when last observed after an apply. */
+  revision?: number;
 }
 
 export interface PhaseStatus {

@@ -3,6 +3,7 @@
 // the reason); actions already running are left to finish, so no release is left pending-*
 // by us. Reads (list, values) always pass.
 
+import type { JsonObject } from '../../documents/types.js';
 import type { HelmDriver, HelmResult, IronicDriver, NodeResult, ReleaseSpec } from '../../drivers/types.js';
 import type { Drivers } from '../../execute/types.js';
 
@@ -44,6 +45,12 @@ export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
   const helm: HelmDriver = {
     list: (ns) => h.list(ns),
     values: (n, ns) => h.values(n, ns),
+    objects: (n, ns) => h.objects(n, ns),
+    repair: helmGate(
+      'repair',
+      (n: string, ns: string, o: JsonObject[]) => h.repair(n, ns, o),
+      (n, ns) => [n, ns],
+    ),
     install: helmGate('install', (s: ReleaseSpec) => h.install(s), spec),
     upgrade: helmGate('upgrade', (s: ReleaseSpec) => h.upgrade(s), spec),
     test: helmGate('test', (s: ReleaseSpec) => h.test(s), spec),

@@ -8,7 +8,8 @@
 //   fetch → render → validate → plan → observe → diff → execute → status
 //   any input error (fetch, render, validation, empty render) → Stalled, nothing touched
 
-import { diffWorkflow } from '../../diff/index.js';
+import { DEFAULT_DRIFT_DETECTION, diffWorkflow } from '../../diff/index.js';
+import type { SiteDiff } from '../../diff/types.js';
 import { executeWorkflow, type StepEvent } from '../../execute/index.js';
 import { observeSite } from '../../pipeline/observe-site.js';
 import { planDocuments } from '../../pipeline/plan-documents.js';
@@ -19,6 +20,7 @@ import type { Logger } from '../runtime/log.js';
 import { GIT_TRUST_FAILURES } from '../source/git-errors.js';
 import { condition, nextConditions, type Outcome } from './conditions.js';
 import { deletionTargets, lastAppliedWorkflow, removeTargets } from './delete.js';
+import { driftEvents } from './drift-events.js';
 import { gateDrivers } from './driver-gate.js';
 import { parseDuration } from './duration.js';
 import { historyEntry, pushHistory } from './history.js';
@@ -30,6 +32,7 @@ import {
   startWorkflowStatus,
   stepState,
 } from './progress.js';
+import { withRecordedRevisions, withRevisions } from './revisions.js';
 import { secretScrubber } from './secrets.js';
 import { StatusWriter } from './status-writer.js';
 import type { ReconcileDeps, ReconcileResult } from './types.js';
@@ -158,9 +161,10 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
   if (drivers instanceof Error) return stall(deps, site, writer, log, 'TargetUnavailable', drivers.message, revision);
   try {
     const prune = site.spec.prune === true;
+    const driftDetection = site.spec.driftDetection ?? DEFAULT_DRIFT_DETECTION;
     let observed;
     try {
-      observed = await observeSite(workflow, drivers, { prune });
+      observed = withRecordedRevisions(await observeSite(workflow, drivers, { prune, driftDetection }), site.status);
     } catch (e) {
       const message = `cannot observe the current state, nothing was changed: ${(e as Error).message}`;
       await setOutcome(deps, site, writer, { kind: 'failed', reason: 'ObserveFailed', message }, true, {
@@ -169,7 +173,9 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
       log.warn('observe failed', { error: e });
       return { kind: 'retry', error: new Error(message) };
     }
-    const diff = diffWorkflow(workflow, observed, now());
+    const diff = diffWorkflow(workflow, observed, now(), { driftDetection });
+    // warn: drift is reported, never repaired (a repair is reported when it ran, below)
+    for (const e of driftEvents(diff, 'found')) deps.events.event(site, 'Warning', 'Drifted', e);
     const completed = completedSteps(site.status, workflow);
     const pending = steps.filter((s) => !completed.has(s.id) && diff.decisions.get(s.id)?.action !== 'none').length;
     const pruneWork = prune ? diff.prune.length : 0;
@@ -182,7 +188,8 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
 
     // 4. nothing to do: status says so (and is written only if it did not already)
     if (upToDate) {
-      const status = finalStatus(site, writer.status, workflow, revision, recorded, true, now(), now());
+      const wf = recorded ? withRevisions(recorded, observed.releases) : recorded;
+      const status = finalStatus(site, writer.status, workflow, revision, wf, true, now(), now());
       await writer.update(status, true);
       await writer.flush();
       log.debug('up to date', { steps: steps.length });
@@ -203,7 +210,7 @@ async function execute(
   log: Logger,
   workflow: Workflow,
   revision: string,
-  diff: ReturnType<typeof diffWorkflow>,
+  diff: SiteDiff,
   completed: Set<string>,
   drivers: Awaited<ReturnType<ReconcileDeps['drivers']>>,
   work: number,
@@ -234,6 +241,12 @@ async function execute(
     wf = applyStepEvent(wf, e, now(), digests, completed, scrub);
     void writer.update({ ...writer.status, workflow: wf, ...readyCounts(wf, workflow) }, e.type === 'finish');
     reportStep(deps, site, log, e, completed, scrub);
+    if (e.type === 'finish' && e.result.outcome === 'changed') {
+      const d = diff.decisions.get(e.result.stepId);
+      if (d?.kind === 'release' && d.action === 'repair')
+        for (const text of driftEvents({ decisions: new Map([[d.stepId, d]]) }, 'repaired'))
+          deps.events.event(site, 'Normal', 'Drifted', scrub(text));
+    }
   };
   const timeout = parseDuration(site.spec.timeout) ?? DEFAULT_TIMEOUT_MS;
   const helmTime = deps.metrics?.helmCallDuration;
@@ -255,6 +268,19 @@ async function execute(
   } catch (e) {
     log.error('execute failed', { error: e });
     ok = false;
+  }
+  // The Helm revision of every release as the run left it, recorded in status.
+  const namespaces = [
+    ...new Set(
+      workflow.phases.flatMap((p) => p.steps.flatMap((s) => (s.kind === 'release' ? [s.spec.namespace] : []))),
+    ),
+  ];
+  if (namespaces.length) {
+    try {
+      wf = withRevisions(wf, await drivers.helm.list(namespaces));
+    } catch (e) {
+      log.warn('observing the revisions after the apply failed', { error: e });
+    }
   }
   // The drivers are done: remove the per-Site target kubeconfig before status says so (the
   // caller's `finally` releases again on every other path; releasing twice is harmless).

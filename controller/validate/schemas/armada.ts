@@ -134,6 +134,30 @@ export const chart: JsonSchema = {
       // Armada's JSON schema requires `no_hooks`; the authoring guide does not (default false).
       additionalProperties: false,
     },
+    // Slipway's: fields drift detection ignores (Flux's driftDetection.ignore): JSON pointers,
+    // for every object of the release or only those matching `target`.
+    drift: {
+      type: 'object',
+      properties: {
+        ignore: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              paths: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(/[^/]*)+$' } },
+              target: {
+                type: 'object',
+                properties: { kind: { type: 'string' }, name: { type: 'string' }, namespace: { type: 'string' } },
+                additionalProperties: false,
+              },
+            },
+            required: ['paths'],
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
   required: ['namespace', 'chart_name', 'release', 'source'],

@@ -1,6 +1,6 @@
-// Recovery policy: pure decisions from what Helm stored (and what a helm run returned)
-// to the one action the workflow takes next. Every decision that follows a failure
-// carries helm's own error text in `message`.
+// Recovery policy: pure decisions from what Helm stored to the one action the workflow
+// takes next, and, decided with it, what that action does when its helm run fails. It
+// lives with the decision (diff/): execute only follows what was decided here.
 //
 //   observed state (before acting)            decision
 //   pending-* younger than its timeout        wait (another operation may be running)
@@ -12,13 +12,13 @@
 //   failed, never deployed                    uninstall, then install; protected: fail
 //   anything else                             none
 //
-//   failed run                                decision
-//   install, attempt 1                        uninstall (when Helm stored a revision) and retry once
-//   install, protected                        fail (a protected release is never purged)
-//   install, attempt 2+                       fail
-//   upgrade                                   rollback to the revision deployed before it; none: fail
-//   rollback / uninstall / test / delete      fail
-import type { HelmResult, ObservedRelease } from '../types.js';
+//   when the action's helm run fails          onFailure (decided before the run)
+//   install / reinstall                       purge (when Helm stored a revision) and retry once
+//   install / reinstall, protected            fail (a protected release is never purged)
+//   upgrade                                   roll back to the revision deployed before it; none: fail
+//   unlock (roll back to N, then upgrade)     roll back to N again
+//   repair / rollback / test / delete         fail
+import type { ObservedRelease, ReleaseSpec } from '../drivers/types.js';
 
 export interface RecoveryPolicy {
   /** Armada `protected`: never uninstalled by recovery. */
@@ -30,10 +30,9 @@ export interface RecoveryPolicy {
 export type Recovery =
   | { kind: 'none' }
   | { kind: 'wait'; retryAfterSeconds: number; reason: string }
-  | { kind: 'rollback'; revision: number; reason: string; message?: string }
-  | { kind: 'uninstall'; thenInstall: boolean; reason: string; message?: string }
-  | { kind: 'retry-install'; reason: string; message: string }
-  | { kind: 'fail'; reason: string; message?: string };
+  | { kind: 'rollback'; revision: number; reason: string }
+  | { kind: 'uninstall'; thenInstall: boolean; reason: string }
+  | { kind: 'fail'; reason: string };
 
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 
@@ -106,68 +105,20 @@ export function recoverObserved(observed: ObservedRelease | undefined, policy: R
   return { kind: 'none' };
 }
 
-export interface FailedRunInput {
-  result: HelmResult;
-  policy: RecoveryPolicy;
-  /** The release as observed before the run (the rollback target of an upgrade comes from here). */
-  before?: ObservedRelease;
-  /** The release as observed after the run (undefined: Helm stored nothing). */
-  after?: ObservedRelease;
-  /** 1 for the first run of this action in this apply, 2 for the retry... */
-  attempt: number;
+/** What a decided action does when its helm run fails. Chosen with the action, never after. */
+export type FailurePlan =
+  | { kind: 'fail' }
+  /** Uninstall what the failed install stored (if anything), then install once more. */
+  | { kind: 'purge-and-retry' }
+  /** Roll back to this revision (only when Helm stored a newer one). */
+  | { kind: 'rollback'; revision: number };
+
+export function installFailurePlan(spec: Pick<ReleaseSpec, 'protected'>): FailurePlan {
+  return spec.protected ? { kind: 'fail' } : { kind: 'purge-and-retry' };
 }
 
-/** What to do after a helm run; `none` when it succeeded. */
-export function recoverFailedRun(input: FailedRunInput): Recovery {
-  const { result, policy, before, after, attempt } = input;
-  if (result.ok) return { kind: 'none' };
-  const message = result.message;
-  const who = `${result.namespace}/${result.release}`;
-  switch (result.action) {
-    case 'install': {
-      if (policy.protected)
-        return {
-          kind: 'fail',
-          reason: `install of ${who} failed; it is protected, so it is not uninstalled or retried`,
-          message,
-        };
-      if (attempt > 1) return { kind: 'fail', reason: `install of ${who} failed again (attempt ${attempt})`, message };
-      if (after)
-        return {
-          kind: 'uninstall',
-          thenInstall: true,
-          reason: `install of ${who} failed: uninstalling and retrying once`,
-          message,
-        };
-      return {
-        kind: 'retry-install',
-        reason: `install of ${who} failed and Helm stored nothing: retrying once`,
-        message,
-      };
-    }
-    case 'upgrade': {
-      // Before the upgrade, the last deployed revision is the one to go back to (even
-      // when the upgrade itself ended `deployed` and only the wait failed).
-      const target = before?.lastDeployedRevision ?? rollbackTarget(after);
-      if (target !== undefined && (!after || target < after.revision)) {
-        return {
-          kind: 'rollback',
-          revision: target,
-          reason: `upgrade of ${who} failed: rolling back to revision ${target}`,
-          message,
-        };
-      }
-      if (!after || after.revision === before?.revision) {
-        // Helm stored no new revision (e.g. a template error): nothing changed in the cluster.
-        return { kind: 'fail', reason: `upgrade of ${who} failed before Helm stored a revision`, message };
-      }
-      return {
-        kind: 'fail',
-        reason: `upgrade of ${who} failed and there is no deployed revision to roll back to`,
-        message,
-      };
-    }
-    default:
-      return { kind: 'fail', reason: `${result.action} of ${who} failed`, message };
-  }
+/** Before the upgrade, the last deployed revision is the one to go back to. */
+export function upgradeFailurePlan(observed: ObservedRelease | undefined): FailurePlan {
+  const r = observed?.lastDeployedRevision;
+  return r !== undefined ? { kind: 'rollback', revision: r } : { kind: 'fail' };
 }
