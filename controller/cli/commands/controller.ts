@@ -123,6 +123,7 @@ export async function controllerCommand(argv: string[], _io: CommandIO): Promise
       reader,
       onIronicCall: (method, seconds) => metrics.ironicCallDuration.observe({ method }, seconds),
     }),
+    readSecret: (ns, name) => reader.readSecret(ns, name),
     clock: realClock,
     log,
     events: { event: () => undefined },
