@@ -478,6 +478,39 @@ function substitutionCases(): HostileCase[] {
     code: 'SubstitutionDependencyCycle',
     at: 'site/lab/cycle.yaml',
   });
+  const self = (schema: string, name: string) =>
+    `  substitutions:\n    - src: {schema: ${schema}, name: ${name}, path: .v}\n      dest: {path: .w}\n`;
+  for (const argv of [['render'], ['validate'], ['plan']])
+    out.push({
+      name: `substitution: a document substituting from itself (${argv[0]})`,
+      klass: 'substitution',
+      argv: [...argv, ...SITE],
+      edit: put('site/lab/cycle.yaml', doc('a/Loop/v1', 'self', '{v: 1}', self('a/Loop/v1', 'self'))),
+      exit: 3,
+      code: 'SubstitutionDependencyCycle',
+      at: 'site/lab/cycle.yaml',
+    });
+  out.push({
+    name: 'substitution: a chart substituting from itself, beside its other substitution',
+    klass: 'substitution',
+    argv: ['plan', ...SITE],
+    edit: sub(
+      '      dest: {path: .values.token}\n',
+      '      dest: {path: .values.token}\n    - src: {schema: armada/Chart/v1, name: app, path: .values.replicaCount}\n      dest: {path: .values.copy}\n',
+    ),
+    exit: 3,
+    code: 'SubstitutionDependencyCycle',
+    at: APP,
+  });
+  out.push({
+    name: 'substitution: a cycle of two documents (validate)',
+    klass: 'substitution',
+    argv: ['validate', ...SITE],
+    edit: cycle,
+    exit: 3,
+    code: 'SubstitutionDependencyCycle',
+    at: 'site/lab/cycle.yaml',
+  });
   out.push({
     name: 'substitution: a cycle of three documents (plan)',
     klass: 'substitution',
