@@ -4,7 +4,8 @@
 // command line to run on it.
 
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Files } from './base-site.js';
 
@@ -55,6 +56,18 @@ const both =
 
 const doc = (schema: string, name: string, data: string, extra = '', layer = 'site') =>
   `schema: ${schema}\nmetadata:\n  schema: metadata/Document/v1\n  name: ${name}\n  storagePolicy: cleartext\n  layeringDefinition:\n    abstract: false\n    layer: ${layer}\n${extra}data: ${data}\n`;
+
+/** Leaves a Unix socket at `path` (a hard link kept past the listener, which removes its own name on close). */
+async function listenOnce(path: string): Promise<void> {
+  const server = createServer();
+  const temp = `${path}.listening`;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(temp, resolve));
+  try {
+    await link(temp, path);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 function aliasBomb(levels: number, width: number): string {
   const lines = [
@@ -783,13 +796,56 @@ function ioCases(): HostileCase[] {
       exit: 3,
       code: 'NotARegularFile',
     },
+    ...(['render', 'validate', 'plan', 'diff', 'apply'] as const).map((command) => ({
+      name: `a FIFO as the site definition (${command})`,
+      klass: 'io',
+      argv: [command, ...SITE, ...(command === 'diff' || command === 'apply' ? ['--ironic-url', CLOSED_IRONIC] : [])],
+      setup: async (dir: string) => {
+        await rm(join(dir, DEF));
+        execFileSync('mkfifo', [join(dir, DEF)]);
+      },
+      exit: 3 as const,
+      code: 'NotARegularFile',
+    })),
     {
-      name: 'a FIFO as the site definition',
+      name: 'a folder as the site definition',
       klass: 'io',
       argv: ['render', ...SITE],
       setup: async (dir) => {
         await rm(join(dir, DEF));
-        execFileSync('mkfifo', [join(dir, DEF)]);
+        await mkdir(join(dir, DEF));
+      },
+      exit: 3,
+      code: 'NotARegularFile',
+    },
+    {
+      name: 'a character device as the site definition (a symlink to /dev/null)',
+      klass: 'io',
+      argv: ['plan', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
+        await symlink('/dev/null', join(dir, DEF));
+      },
+      exit: 3,
+      code: 'PathOutsideRepository',
+    },
+    {
+      name: 'a socket as the site definition',
+      klass: 'io',
+      argv: ['validate', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
+        await listenOnce(join(dir, DEF));
+      },
+      exit: 3,
+      code: 'NotARegularFile',
+    },
+    {
+      name: 'a site folder with no site definition is still SiteNotFound',
+      klass: 'io',
+      argv: ['render', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
       },
       exit: 3,
       code: 'SiteNotFound',
