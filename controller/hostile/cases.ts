@@ -69,6 +69,15 @@ async function listenOnce(path: string): Promise<void> {
   }
 }
 
+/** `validate` must refuse what `plan` refuses about the documents, with the same code and place: the named plan cases, run as validate. */
+function asValidate(cases: HostileCase[], names: string[]): HostileCase[] {
+  return names.map((name) => {
+    const c = cases.find((x) => x.name === name && x.argv[0] === 'plan');
+    if (!c) throw new Error(`corpus: no plan case '${name}'`);
+    return { ...c, name: `${name} (validate)`, argv: ['validate', ...c.argv.slice(1)] };
+  });
+}
+
 function aliasBomb(levels: number, width: number): string {
   const lines = [
     `schema: slipway/Bomb/v1`,
@@ -664,6 +673,15 @@ function containmentCases(): HostileCase[] {
     at: DEF,
   });
   out.push({
+    name: 'site_type no-such-type (validate)',
+    klass: 'containment',
+    argv: ['validate', ...SITE],
+    edit: replace(DEF, 'site_type: edge', 'site_type: no-such-type'),
+    exit: 3,
+    code: 'SiteTypeNotFound',
+    at: DEF,
+  });
+  out.push({
     name: 'site_type no-such-type (plan)',
     klass: 'containment',
     argv: ['plan', ...SITE],
@@ -982,6 +1000,15 @@ function nameCases(): HostileCase[] {
       at: APP,
     });
   }
+  out.push(
+    ...asValidate(out, [
+      "release 'Front_End!'",
+      "release 'xxxxxxxx…'",
+      'release_prefix makes the release too long',
+      "namespace 'Edge-Frontend'",
+      "namespace ''",
+    ]),
+  );
   out.push({
     name: 'bad release name: apply touches nothing',
     klass: 'names',
@@ -1038,6 +1065,14 @@ function bmcCases(): HostileCase[] {
       at: HOSTS,
     });
   }
+  out.push(
+    ...asValidate(out, [
+      'BMC address "redfish://host;rm -rf /"',
+      'BMC address "ipmi://10.0.0.1$(touch x)"',
+      'BMC address "redfish://bmc-admin:pw@10.10.0.12/redfish/v1/Systems/1"',
+      'BMC address "redfish://host/redfish/v1\\nSystems/1"',
+    ]),
+  );
   out.push({
     name: 'BMC address with shell syntax: apply touches nothing',
     klass: 'bmc',
@@ -1084,6 +1119,7 @@ function bmcCases(): HostileCase[] {
     code: 'NodeNotFound',
     at: HOSTS,
   });
+  out.push(...asValidate(out, ['two BaremetalHosts for one node', 'a host for a node that does not exist']));
   return out;
 }
 
