@@ -153,6 +153,7 @@ async function applySite(
     return stall(deps, site, writer, log, reason, problemText(fetched.problems), revision);
   }
   const workflow = planned.workflow;
+  await redaction.learnNodeSecrets(site, workflow);
   const steps = workflow.phases.flatMap((p) => p.steps);
   if (steps.length === 0) {
     return stall(

@@ -37,6 +37,7 @@ interface Secrets {
   bmc: string;
   inherited: string;
   ironic: string;
+  bmcSecret: string;
   releaseName: string;
 }
 
@@ -47,6 +48,7 @@ function secrets(): Secrets {
     bmc: `op-bmc-${tag}`,
     inherited: `op-inherited-${tag}`,
     ironic: `op-ironic-${tag}`,
+    bmcSecret: `op-bmc-secret-${tag}`,
     releaseName: `Bad_Release_${tag}`,
   };
 }
@@ -136,6 +138,17 @@ function documents(s: Secrets, opts: { badRelease?: boolean; badBmc?: boolean } 
         ],
       },
     ),
+    // A second node whose BMC credentials are a Kubernetes Secret (read by the Ironic driver).
+    doc('drydock/BaremetalNode/v1', 'h2-node-1', {
+      host_profile: 'test',
+      oob: { type: 'manual' },
+      addressing: [{ network: 'oob', address: '10.0.0.2' }],
+    }),
+    doc('slipway/BaremetalHost/v1', 'h2-node-1', {
+      node: 'h2-node-1',
+      bootMACAddress: macFor('h2-node-1'),
+      bmc: { address: 'fake://h2-node-1', credentialsSecretRef: { name: 'bmc-creds' } },
+    }),
   ];
 }
 
@@ -147,6 +160,7 @@ function setup(s: Secrets, docs: Record<string, unknown>[]) {
   const ironic = createFakeIronicDriver();
   const k8sSecrets: Record<string, Record<string, string>> = {
     'default/ironic-creds': { username: 'ironic-user', password: s.ironic },
+    'default/bmc-creds': { username: 'root', password: s.bmcSecret },
   };
   const reader = {
     readSecret: async (ns: string, name: string) => k8sSecrets[`${ns}/${name}`],
@@ -197,17 +211,22 @@ describe('no secret in the operator output', () => {
   it('a helm failure and an Ironic lastError that quote every secret (documents and the referenced Secret)', async () => {
     const s = secrets();
     const t = setup(s, documents(s));
-    const echo = `values {"value":"${s.token}","inh":"${s.inherited}"} bmc ${s.bmc} ironic ${s.ironic}`;
+    const echo = `values {"value":"${s.token}","inh":"${s.inherited}"} bmc ${s.bmc} ${s.bmcSecret} ironic ${s.ironic}`;
     t.helm.fail('h2-app', { message: `Error: INSTALLATION FAILED: ${echo}` });
     t.ironic.failNext('h2-node-0', 'enroll', `enroll failed: ${echo}`);
+    t.ironic.failNext('h2-node-1', 'enroll', `enroll failed: password ${s.bmcSecret}`);
     // First pass: the node fails (the release waits behind it); second: the node is enrolled, the release fails.
     const first = await t.run();
-    expect(t.events.list.some((e) => e.reason === 'StepFailed' && e.message.startsWith('node/'))).toBe(true);
+    expect(t.events.list.filter((e) => e.reason === 'StepFailed' && e.message.startsWith('node/'))).toHaveLength(2);
     const error = await t.run();
     const out = t.outputs(`${first}\n${error}`);
     // The failures did reach every output (scrubbed), so the grep below looks where they are.
     const failed = t.events.list.filter((e) => e.reason === 'StepFailed');
-    expect(failed.map((e) => e.message.split(':')[0])).toEqual(['node/h2-node-0', 'release/default/h2-app']);
+    expect(failed.map((e) => e.message.split(':')[0]).sort()).toEqual([
+      'node/h2-node-0',
+      'node/h2-node-1',
+      'release/default/h2-app',
+    ]);
     expect(failed.every((e) => e.message.includes('[redacted]'))).toBe(true);
     expect(t.lines.some((l) => l.msg === 'step failed' && String(l.message).includes('[redacted]'))).toBe(true);
     expect(JSON.stringify(t.store.site('default', 'h2')?.status)).toContain('INSTALLATION FAILED: values');

@@ -3,8 +3,9 @@
 // known secret value with `[redacted]`. The values are learnt as the reconcile goes: the
 // data of the Kubernetes Secrets the Site references (read first), then the secret values
 // of the documents (raw, and rendered: substituted or inherited from an `encrypted`
-// document). Whatever a driver, a stage or the API server echoes is scrubbed on the way out.
+// document), then the BMC credential Secrets the planned nodes name. Whatever a driver, a stage or the API server echoes is scrubbed on the way out.
 
+import type { Workflow } from '../../plan/types.js';
 import { createScrubber, type SecretSource, secretValues } from '../../render/secret-scrub.js';
 import type { Site, SiteStatus } from '../api/types.js';
 import { type LogFields, type Logger, redact } from '../runtime/log.js';
@@ -19,6 +20,8 @@ export interface Redaction {
   learnValues(values: Iterable<string>): void;
   /** The data of every Secret the Site references (a Secret that cannot be read adds nothing). */
   learnSiteSecrets(site: Site): Promise<void>;
+  /** The data of the BMC credential Secrets the workflow's nodes name (the Ironic driver reads them). */
+  learnNodeSecrets(site: Site, workflow: Workflow): Promise<void>;
   scrub(text: string): string;
   /** The same error with its message scrubbed (the queue logs it). */
   scrubError(e: unknown): Error;
@@ -28,6 +31,10 @@ export function redactOutputs(deps: ReconcileDeps): Redaction {
   const scrubber = createScrubber();
   const scrub = (text: string) => scrubber.scrub(text);
   const learnValues = (values: Iterable<string>) => scrubber.add(values);
+  const learnSecret = async (namespace: string, name: string) => {
+    const data = await deps.readSecret?.(namespace, name).catch(() => undefined);
+    if (data) learnValues(Object.values(data));
+  };
   return {
     deps: {
       ...deps,
@@ -38,11 +45,14 @@ export function redactOutputs(deps: ReconcileDeps): Redaction {
     learnValues,
     learnDocuments: (docs) => learnValues(secretValues(docs)),
     async learnSiteSecrets(site) {
-      if (!deps.readSecret) return;
       const namespace = site.metadata.namespace ?? 'default';
-      for (const name of referencesOf(site).secrets) {
-        const data = await deps.readSecret(namespace, name).catch(() => undefined);
-        if (data) learnValues(Object.values(data));
+      for (const name of referencesOf(site).secrets) await learnSecret(namespace, name);
+    },
+    async learnNodeSecrets(site, workflow) {
+      const namespace = site.metadata.namespace ?? 'default';
+      for (const step of workflow.phases.flatMap((p) => p.steps)) {
+        const ref = step.kind === 'node' ? step.spec.bmc.credentialsSecretRef : undefined;
+        if (ref) await learnSecret(ref.namespace ?? namespace, ref.name);
       }
     },
     scrub,
