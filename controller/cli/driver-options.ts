@@ -7,7 +7,12 @@ export const DRIVER_OPTIONS = {
   kubeconfig: { type: 'string' },
   'kube-context': { type: 'string' },
   'ironic-url': { type: 'string' },
+  drivers: { type: 'string' },
 } as const;
+
+export const DRIVER_USAGE = '[--kube-context C] [--ironic-url U] [--drivers real|fake]';
+
+export { FAKE_DRIVERS_WARNING } from '../drivers/select.js';
 
 /** Flags first, then the environment (KUBECONFIG, IRONIC_URL, IRONIC_USERNAME, IRONIC_PASSWORD, HELM, SLIPWAY_DRIVERS). */
 export function driverConfig(
@@ -23,8 +28,16 @@ export function driverConfig(
     kubeContext: values['kube-context'] as string | undefined,
     helmBinary: env.HELM,
     ironic: url ? { url, username: env.IRONIC_USERNAME, password: env.IRONIC_PASSWORD } : undefined,
-    fake: env.SLIPWAY_DRIVERS === 'fake',
+    fake: driversMode(values, env) === 'fake',
   };
+}
+
+/** `--drivers real|fake`, else SLIPWAY_DRIVERS, else real. Anything else is a usage error. */
+export function driversMode(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): 'real' | 'fake' {
+  const fromFlag = values.drivers !== undefined;
+  const mode = fromFlag ? values.drivers : (env.SLIPWAY_DRIVERS ?? 'real');
+  if (mode === 'real' || mode === 'fake') return mode;
+  throw new UsageError(`${fromFlag ? '--drivers' : 'SLIPWAY_DRIVERS'} must be real or fake, not '${String(mode)}'`);
 }
 
 /** An Ironic endpoint is an absolute http(s) URL without credentials; anything else is a usage error. */

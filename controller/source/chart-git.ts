@@ -8,16 +8,28 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { fetchGit, type GitCheckout, gitRepoDir } from '../operator/source/git.js';
 import type { GitAuth } from '../operator/source/git-auth.js';
+import { GIT_TRUST_FAILURES } from '../operator/source/git-errors.js';
 import type { FetchedTree } from './chart-tar.js';
+import { credentialFor, parseGitCredentials } from './git-credentials.js';
 
-export interface ChartGitOptions {
+export interface ChartGitOptions extends GitAuthFiles {
   cacheDir: string;
   offline?: boolean;
   proxy?: string;
-  /** Armada's auth_method SSH: the private key file used for ssh:// and git@ locations. */
-  sshKeyPath?: string;
   authMethod?: string;
   timeoutMs?: number;
+}
+
+/** Where the command line's git credentials are (each read when a git source is fetched). */
+export interface GitAuthFiles {
+  /** Armada's auth_method SSH: the private key file used for ssh:// and git@ locations (SLIPWAY_GIT_SSH_KEY). */
+  sshKeyPath?: string;
+  /** The only host keys ssh accepts (SLIPWAY_GIT_KNOWN_HOSTS); without it, the user's known_hosts. */
+  knownHostsPath?: string;
+  /** https credentials in git-credential-store's format (SLIPWAY_GIT_CREDENTIALS). */
+  credentialsPath?: string;
+  /** The CA bundle https servers are checked against (SLIPWAY_GIT_CA_FILE). */
+  caFile?: string;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/i;
@@ -32,7 +44,7 @@ export async function fetchGitChart(
     keep: 64, // one run may use many commits of one repository (openstack-helm-infra): keep them all
     timeoutMs: options.timeoutMs ?? 300_000,
     ...(options.proxy ? { config: [`http.proxy=${options.proxy}`] } : {}),
-    ...(await authFor(options)),
+    ...(await authFor(url, options)),
   };
   const done = (c: GitCheckout, offline?: string) => ({
     dir: c.dir,
@@ -56,6 +68,8 @@ export async function fetchGitChart(
         return done(await fetchGit({ url, ref: { [kind]: name } }, fetchOptions));
       } catch (e) {
         lastError = e as Error;
+        // Refused credentials or an untrusted server are errors, never answered from the cache.
+        if (GIT_TRUST_FAILURES.has((e as { code?: string }).code ?? '')) throw e;
         if (!/ not found in /.test(lastError.message)) break; // the server could not be asked: try the cache
       }
     }
@@ -89,9 +103,31 @@ async function cachedCommit(
   return undefined;
 }
 
-async function authFor(options: ChartGitOptions): Promise<{ auth?: GitAuth }> {
-  if (options.authMethod?.toUpperCase() !== 'SSH' || !options.sshKeyPath) return {};
-  return { auth: { identity: await readFile(options.sshKeyPath, 'utf8') } };
+/** The credentials for one location: the ssh key (auth_method SSH), known_hosts, the https entry for its server, the CA. */
+async function authFor(url: string, options: ChartGitOptions): Promise<{ auth?: GitAuth }> {
+  const auth: GitAuth = {};
+  if (options.authMethod?.toUpperCase() === 'SSH' && options.sshKeyPath)
+    auth.identity = await readSetting('SLIPWAY_GIT_SSH_KEY', options.sshKeyPath);
+  if (options.knownHostsPath) auth.known_hosts = await readSetting('SLIPWAY_GIT_KNOWN_HOSTS', options.knownHostsPath);
+  if (options.caFile) auth.caCert = await readSetting('SLIPWAY_GIT_CA_FILE', options.caFile);
+  if (options.credentialsPath) {
+    const { entries, invalid } = parseGitCredentials(
+      await readSetting('SLIPWAY_GIT_CREDENTIALS', options.credentialsPath),
+    );
+    if (invalid.length)
+      throw new Error(
+        `SLIPWAY_GIT_CREDENTIALS ${options.credentialsPath}: line ${invalid[0]} is not https://USER:PASSWORD@HOST[/PATH]`,
+      );
+    const found = credentialFor(url, entries);
+    if (found) Object.assign(auth, found);
+  }
+  return Object.keys(auth).length ? { auth } : {};
+}
+
+async function readSetting(name: string, path: string): Promise<string> {
+  return readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`${name}: cannot read ${path} (${e.code ?? e.message})`);
+  });
 }
 
 function reason(e: Error | undefined): string {

@@ -13,11 +13,12 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
 import type { Json } from '../documents/types.js';
+import { GIT_TRUST_FAILURES } from '../operator/source/git-errors.js';
 import { digestOf } from '../plan/digest.js';
 import type { Problems, SourceRef } from '../problems/index.js';
 import { exists, publishEntry } from './cache-entry.js';
 import { chartDigest } from './chart-digest.js';
-import { fetchGitChart } from './chart-git.js';
+import { fetchGitChart, type GitAuthFiles } from './chart-git.js';
 import {
   type ChartLocation,
   locationKey,
@@ -60,8 +61,8 @@ export interface ChartSourceOptions {
   cacheDir?: string;
   /** Use only what the cache holds; never ask a server. */
   offline?: boolean;
-  /** The private key for git sources with `auth_method: SSH` (SLIPWAY_GIT_SSH_KEY). */
-  sshKeyPath?: string;
+  /** Credentials for git sources: the ssh key for `auth_method: SSH`, known_hosts, https credentials, a CA. */
+  git?: GitAuthFiles;
   /** No local chart or tar file may lie outside it (default: the git work tree of the site root, else the folder holding it). */
   repository?: string;
   /** Parallel fetches (default 4). */
@@ -122,7 +123,13 @@ export async function fetchChartSources(
     const tree = await trees.get(locationKey(location))!;
     const shown = shownLocation(location);
     if (tree instanceof Error) {
-      problems.error('ChartSourceUnavailable', `${shown}: ${tree.message}`, { source: r.at });
+      const code = (tree as { code?: string }).code ?? '';
+      if (GIT_TRUST_FAILURES.has(code))
+        problems.error(code, `chart ${r.name}: ${shown}: ${tree.message}`, {
+          source: r.at,
+          document: { schema: CHART_SCHEMA, name: r.name },
+        });
+      else problems.error('ChartSourceUnavailable', `${shown}: ${tree.message}`, { source: r.at });
       continue;
     }
     if (tree.offline && !warned.has(locationKey(location))) {
@@ -177,7 +184,7 @@ async function fetchTree(
         ...common,
         ...(location.proxyServer ? { proxy: location.proxyServer } : {}),
         ...(location.authMethod ? { authMethod: location.authMethod } : {}),
-        ...(options.sshKeyPath ? { sshKeyPath: options.sshKeyPath } : {}),
+        ...options.git,
       });
   }
 }

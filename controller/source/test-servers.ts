@@ -50,7 +50,8 @@ export async function startServer(
   };
 }
 
-function gitCgi(root: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
+/** Answers one request with `git http-backend` serving the repositories under root (url's path after /git). */
+export function gitCgi(root: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
   const child = spawn('git', ['http-backend'], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -53,3 +53,23 @@ app.kubernetes.io/part-of: slipway
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* The Deployment of the unsharded controller or of one shard: dict "root" $ "shard" KEY-or-"". */}}
+{{- define "slipway.deploymentName" -}}
+{{- if .shard }}
+{{- printf "%s-%s" (include "slipway.fullname" .root) .shard | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- include "slipway.fullname" .root }}
+{{- end }}
+{{- end }}
+
+{{/* A shard's pods carry component shard-KEY, so the unsharded Deployment's selector does not match them. */}}
+{{- define "slipway.podSelectorLabels" -}}
+{{- if .shard }}
+app.kubernetes.io/name: {{ include "slipway.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ printf "shard-%s" .shard | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- include "slipway.selectorLabels" .root }}
+{{- end }}
+{{- end }}

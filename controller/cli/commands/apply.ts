@@ -1,4 +1,5 @@
-// slipway apply PATH --site NAME [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json]
+// slipway apply PATH --site NAME [--kube-context C] [--ironic-url U] [--drivers real|fake] [--concurrency helm=N,ironic=M]
+//   [--dry-run] [--prune] [-o text|json]
 
 import { diffWorkflow } from '../../diff/index.js';
 import { createDrivers } from '../../drivers/select.js';
@@ -6,7 +7,8 @@ import { executeWorkflow } from '../../execute/index.js';
 import { observeSite } from '../../pipeline/observe-site.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
-import { DRIVER_OPTIONS, driverConfig } from '../driver-options.js';
+import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from '../concurrency-option.js';
+import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { printProblems } from '../output.js';
 import { createProgress, formatSummary } from '../progress.js';
@@ -14,7 +16,7 @@ import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 import { formatDiff } from './diff.js';
 
-export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} ${CONCURRENCY_USAGE} [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -27,12 +29,15 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
       prune: { type: 'boolean', default: false },
       output: { type: 'string', short: 'o', default: 'text' },
       ...COMPAT_OPTION,
+      ...CONCURRENCY_OPTION,
     },
     usage,
   );
   if (values.output !== 'text' && values.output !== 'json')
     throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
+  const concurrency = concurrencyFrom(values);
   const config = driverConfig(values, process.env, io.signal);
+  if (config.fake) io.stderr(`slipway apply: ${FAKE_DRIVERS_WARNING}\n`);
   const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
@@ -62,6 +67,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   const result = await executeWorkflow(workflow, diff, drivers, {
     onEvent: createProgress(mode, io.stdout),
     prune: values.prune === true,
+    ...(concurrency ? { concurrency } : {}),
   });
   if (mode === 'json')
     io.stdout(

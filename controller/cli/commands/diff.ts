@@ -9,13 +9,13 @@ import { parsePath, pathsOverlap } from '../../render/path.js';
 import { REDACTED } from '../../render/redact.js';
 import { type CommandIO, parseCommand } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
-import { DRIVER_OPTIONS, driverConfig } from '../driver-options.js';
+import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { printProblems } from '../output.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune] [--compat deckhand]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} [--prune] [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -30,6 +30,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
     usage,
   );
   const config = driverConfig(values, process.env, io.signal);
+  if (config.fake) io.stderr(`slipway diff: ${FAKE_DRIVERS_WARNING}\n`);
   const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);

@@ -49,6 +49,8 @@ export interface SiteSetControllerHost {
 export interface SiteSetControllerOptions {
   /** Watch one namespace only (default: all). */
   namespace?: string;
+  /** Only the SiteSets this selects (the controller's shard, operator/sharding.ts); their Sites are watched whatever their labels. */
+  labelSelector?: string;
   /** Concurrent SiteSet reconciles (default 2). */
   workers?: number;
   /** Git cache for git generators (default: operator/source's). */
@@ -120,7 +122,7 @@ export function registerSiteSetController(
   const generatedCache = new Map<string, { key: string; generated: Generated }>();
   const sets: Informer<KubernetesObject> = watchResources<KubernetesObject>(
     kc,
-    setsPath,
+    { path: setsPath, ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
     {
       add: (o) => queue.add(ownKey(o)),
       update: (o, old) => specOrMetadataChanged('update', o, old) && queue.add(ownKey(o)),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from '../../operator/api/siteset-types.js';
+import { SHARD_LABEL, shardFor } from '../../operator/sharding.js';
 import { SPEC_DIGEST_ANNOTATION } from './constants.js';
 import { type GitListingResult, generateSites } from './generate.js';
 import { fillTemplate, type Unresolved } from './template.js';
@@ -32,6 +33,19 @@ describe('fillTemplate', () => {
 });
 
 describe('generateSites', () => {
+  it('spreads the Sites over spec.shards by a stable hash; a label set by the element wins', () => {
+    const sharded = siteSet((s) => {
+      s.spec.shards = ['shard-1', 'shard-2'];
+      s.spec.generators[0]!.list!.elements[2]!.labels = { [SHARD_LABEL]: 'pinned' };
+    });
+    const shardOf = (g: ReturnType<typeof generateSites>) => g.sites.map((x) => x.labels[SHARD_LABEL]);
+    const [a, b, c] = shardOf(generateSites(sharded));
+    expect([a, b]).toEqual([shardFor('a', ['shard-1', 'shard-2']), shardFor('b', ['shard-1', 'shard-2'])]);
+    expect(['shard-1', 'shard-2']).toContain(a);
+    expect(c).toBe('pinned');
+    expect(shardOf(generateSites(siteSet()))).toEqual([undefined, undefined, undefined]);
+  });
+
   it('fills the template per list element: name, labels, siteName, values, digest annotation', () => {
     const g = generateSites(siteSet());
     expect(g.complete).toBe(true);

@@ -7,6 +7,7 @@
 import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from '../../operator/api/siteset-types.js';
 import type { SiteSpec } from '../../operator/api/types.js';
 import { validateSiteSpec } from '../../operator/api/validate.js';
+import { SHARD_LABEL, shardFor } from '../../operator/sharding.js';
 import { SPEC_DIGEST_ANNOTATION } from './constants.js';
 import { digestOf } from './digest.js';
 import { fillTemplate, type Unresolved } from './template.js';
@@ -214,7 +215,9 @@ function desiredSite(
     });
     return undefined;
   }
+  const shard = shardFor(element.siteName, siteSet.spec.shards ?? []);
   const labels = {
+    ...(shard ? { [SHARD_LABEL]: shard } : {}),
     ...templateLabels,
     ...(element.labels ?? {}),
     [SITESET_LABEL]: setName,

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import type { GitGenerator } from '../../operator/api/siteset-types.js';
 import { parseDuration } from '../../operator/reconcile/duration.js';
 import { fetchGit, type GitFetchOptions } from '../../operator/source/git.js';
-import type { GitAuth } from '../../operator/source/git-auth.js';
+import { type GitAuth, gitAuthFromSecret } from '../../operator/source/git-auth.js';
 import type { SourceReader } from '../../operator/source/types.js';
 import { formatProblem, Problems } from '../../problems/index.js';
 import { isDirectory, isSiteRepo, listSites, readSiteDefinition } from '../../source/pegleg.js';
@@ -79,8 +79,5 @@ export function gitLister(options: GitListerOptions): GitLister {
 async function readAuth(reader: SourceReader, namespace: string, name: string): Promise<GitAuth> {
   const data = await reader.readSecret(namespace, name);
   if (!data) throw new Error(`Secret ${namespace}/${name} (git generator secretRef) not found`);
-  const auth: GitAuth = {};
-  for (const k of ['username', 'password', 'identity', 'known_hosts'] as const)
-    if (data[k] !== undefined) auth[k] = data[k];
-  return auth;
+  return gitAuthFromSecret(data);
 }

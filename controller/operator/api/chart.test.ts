@@ -68,6 +68,32 @@ describe('charts/slipway', () => {
     }
   });
 
+  it('shards: one more Deployment per key, each with --shard and its own pod selector; the first takes the unlabelled', () => {
+    type Deployment = K8sObject & {
+      spec: { selector: { matchLabels: Record<string, string> }; template: Record<string, unknown> };
+    };
+    const argsOf = (d: Deployment) =>
+      ((d.spec.template as { spec: { containers: { args: string[] }[] } }).spec.containers[0]?.args ?? []).join(' ');
+    const plain = byKind(render(), 'Deployment') as Deployment[];
+    expect(plain.map((d) => d.metadata.name)).toEqual(['rel-slipway']);
+    expect(argsOf(plain[0]!)).not.toMatch(/--shard|--watch-label-selector/);
+
+    const sharded = byKind(render('shards={edge-a,edge-b}'), 'Deployment') as Deployment[];
+    expect(sharded.map((d) => d.metadata.name)).toEqual(['rel-slipway', 'rel-slipway-edge-a', 'rel-slipway-edge-b']);
+    expect(argsOf(sharded[0]!)).toContain('--watch-label-selector !sharding.slipway.dev/key');
+    expect(argsOf(sharded[1]!)).toContain('--shard edge-a');
+    expect(argsOf(sharded[2]!)).toContain('--shard edge-b');
+    // The unsharded Deployment keeps its selector (immutable on upgrade), and no selector matches another's pods.
+    expect(sharded[0]!.spec.selector).toEqual(plain[0]!.spec.selector);
+    const podLabels = (d: Deployment) =>
+      (d.spec.template as { metadata: { labels: Record<string, string> } }).metadata.labels;
+    for (const d of sharded)
+      for (const other of sharded) {
+        const matches = Object.entries(d.spec.selector.matchLabels).every(([k, v]) => podLabels(other)[k] === v);
+        expect(matches, `${d.metadata.name} selects ${other.metadata.name}'s pods`).toBe(d === other);
+      }
+  });
+
   it('refuses extra rules with "*"', () => {
     expect(() =>
       render(

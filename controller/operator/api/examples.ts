@@ -79,6 +79,7 @@ export const FULL_SITE_STATUS: Deep<SiteStatus> = {
   ],
   summary: { nodes: '1/1', releases: '2/3' },
   lastHandledReconcileAt: '2026-11-22T02:04:00Z',
+  drivers: 'fake',
 };
 
 const { siteName: _siteName, ...TEMPLATE_SPEC } = FULL_SITE_SPEC;
@@ -102,6 +103,7 @@ export const FULL_SITESET_SPEC: Deep<Omit<SiteSetSpec, 'generators'>> & {
   ],
   prune: true,
   suspend: false,
+  shards: ['shard-1', 'shard-2'],
   strategy: {
     waves: [
       {

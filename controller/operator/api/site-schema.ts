@@ -64,7 +64,9 @@ export function siteSpecSchema(path = 'spec'): Schema {
       url: gitUrlSchema('https://, http://, ssh://, user@host:path, or file:// (tests).'),
       ref: gitRefSchema(),
       path: repoPathSchema('Folder of the site repository inside the git repository (default: the root).'),
-      secretRef: localObjectReference('A Secret with `username`/`password` (https) or `identity` (ssh).'),
+      secretRef: localObjectReference(
+        'A Secret with `username`/`password` (https), `identity` and `known_hosts` (ssh), `ca.crt` (a private CA).',
+      ),
       interval: durationSchema('How often to look for a new revision, as a Go duration ("5m").'),
     },
     ['url'],
@@ -268,6 +270,9 @@ export function siteStatusSchema(): Schema {
       { maxItems: 5 },
     ),
     lastHandledReconcileAt: str('The last slipway.dev/requestedAt annotation value handled.'),
+    drivers: str('fake when the controller runs with --drivers fake: nothing real was installed or provisioned.', {
+      enum: ['fake'],
+    }),
   });
 }
 

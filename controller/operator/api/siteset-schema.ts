@@ -91,7 +91,9 @@ export function siteSetSpecSchema(path = 'spec'): Schema {
       ref: gitRefSchema(),
       path: repoPathSchema('Folder of the Pegleg repository inside the git repository (default: the root).'),
       siteType: str('The site_type a site-definition must have.', { minLength: 1, maxLength: 253 }),
-      secretRef: localObjectReference('A Secret with `username`/`password` (https) or `identity` (ssh).'),
+      secretRef: localObjectReference(
+        'A Secret with `username`/`password` (https), `identity` and `known_hosts` (ssh), `ca.crt` (a private CA).',
+      ),
       interval: durationSchema('How often to look for new or removed sites, as a Go duration.'),
     },
     ['url', 'siteType'],
@@ -131,6 +133,11 @@ export function siteSetSpecSchema(path = 'spec'): Schema {
         'Delete the Site of a site that the generators no longer list (default false: leave it, no longer owned).',
       ),
       suspend: bool('Generate and update nothing until false again.'),
+      shards: arr(
+        'Controller shards to spread the Sites over: each generated Site gets the label sharding.slipway.dev/key of one of them (a stable hash of its site name), unless its template or element sets that label.',
+        str('A shard key (a label value).', { pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' }),
+        { maxItems: 64 },
+      ),
       strategy: obj('How a change rolls out across the Sites.', {
         waves: arr('Waves in order; the first is the canary. Sites no wave takes form a last wave.', wave, {
           maxItems: 32,

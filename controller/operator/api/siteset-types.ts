@@ -95,6 +95,8 @@ export interface SiteSetSpec {
   prune?: boolean;
   /** Generate and update nothing until false again. */
   suspend?: boolean;
+  /** Controller shards the generated Sites are spread over (label sharding.slipway.dev/key, a stable hash of the site name). */
+  shards?: string[];
   strategy?: RolloutStrategy;
 }
 

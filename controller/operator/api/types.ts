@@ -117,6 +117,8 @@ export interface SiteStatus {
   summary?: { nodes: string; releases: string };
   /** The last `slipway.dev/requestedAt` annotation value handled (Flux's lastHandledReconcileAt). */
   lastHandledReconcileAt?: string;
+  /** `fake` when the controller runs with `--drivers fake`: nothing real was installed or provisioned. */
+  drivers?: 'fake';
 }
 
 export interface Site {

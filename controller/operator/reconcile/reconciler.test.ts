@@ -46,6 +46,23 @@ function setup(options: TestSiteOptions = {}) {
 const cond = (s: Site, type: string) => s.status?.conditions?.find((c) => c.type === type);
 
 describe('reconcileSite', () => {
+  it('marks every status it writes with drivers: fake when the controller runs on fakes, and never otherwise', async () => {
+    const real = setup();
+    await real.run();
+    expect(real.get().status?.drivers).toBeUndefined();
+    const fake = setup();
+    fake.deps.fakeDrivers = true;
+    const writes: (string | undefined)[] = [];
+    const patch = fake.store.patchStatus.bind(fake.store);
+    fake.store.patchStatus = async (site, status) => {
+      writes.push(status.drivers);
+      return patch(site, status);
+    };
+    await fake.run();
+    expect(writes.length).toBeGreaterThan(1);
+    expect(new Set(writes)).toEqual(new Set(['fake']));
+  });
+
   it('adds the finalizer, applies the site and reports Ready with observedGeneration, counts, history', async () => {
     const t = setup();
     const r = await t.run();

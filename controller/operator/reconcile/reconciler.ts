@@ -18,6 +18,7 @@ import type { Workflow } from '../../plan/types.js';
 import { formatProblem, type Problems } from '../../problems/index.js';
 import { FINALIZER, REQUESTED_AT, type Site, type SiteStatus } from '../api/types.js';
 import type { Logger } from '../runtime/log.js';
+import { GIT_TRUST_FAILURES } from '../source/git-errors.js';
 import { condition, nextConditions, type Outcome } from './conditions.js';
 import { deletionTargets, lastAppliedWorkflow, removeTargets } from './delete.js';
 import { gateDrivers } from './driver-gate.js';
@@ -72,7 +73,7 @@ async function reconcileOnce(redaction: Redaction, key: string): Promise<Reconci
 async function finalize(deps: ReconcileDeps, site: Site, log: Logger, redaction: Redaction): Promise<ReconcileResult> {
   if (!site.metadata.finalizers?.includes(FINALIZER)) return { kind: 'done' };
   if (site.spec.deletionPolicy === 'Delete') {
-    const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0);
+    const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0, stamped(deps));
     const workflow = await lastAppliedWorkflow(deps, site, log, (docs) => redaction.learnDocuments(docs));
     redaction.learnValues(workflowSecretValues(workflow));
     const targets = deletionTargets(workflow, site.status?.workflow);
@@ -114,14 +115,24 @@ async function applySite(
   redaction: Redaction,
 ): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
-  const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500);
+  const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500, stamped(deps));
 
   // 1. source
   let fetched;
   try {
     fetched = await deps.fetchSource(site);
   } catch (e) {
-    return stall(deps, site, writer, baseLog, 'FetchFailed', `fetching the source failed: ${(e as Error).message}`);
+    // Refused credentials and an untrusted server are named (GitAuthFailed, GitTLSUntrusted, …): a person must act.
+    const code = (e as { code?: string }).code ?? '';
+    const named = GIT_TRUST_FAILURES.has(code) ? `${code}: ` : '';
+    return stall(
+      deps,
+      site,
+      writer,
+      baseLog,
+      'FetchFailed',
+      `fetching the source failed: ${named}${(e as Error).message}`,
+    );
   }
   redaction.learnDocuments(fetched.documents);
   const revision = fetched.revision;
@@ -432,4 +443,9 @@ function requeueAfter(deps: ReconcileDeps, site: Site): number {
   const git = site.spec.source.git;
   if (git) return parseDuration(git.interval) ?? DEFAULT_GIT_INTERVAL_MS;
   return deps.driftIntervalMs ?? 10 * 60_000;
+}
+
+/** What every status write of this controller carries: `drivers: fake` when the fakes stand in. */
+function stamped(deps: ReconcileDeps): Partial<SiteStatus> {
+  return deps.fakeDrivers ? { drivers: 'fake' } : {};
 }

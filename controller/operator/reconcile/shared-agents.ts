@@ -16,6 +16,10 @@ export function shareKubeAgents(): void {
   installed = true;
   const proto = KubeConfig.prototype as unknown as { createAgent: CreateAgent };
   const original = proto.createAgent;
+  // A private method: if an upgrade of client-node renames or removes it, stop here rather than
+  // run on without sharing (shared-agents.test.ts notices the same through the public API).
+  if (typeof original !== 'function')
+    throw new Error('@kubernetes/client-node has no KubeConfig.prototype.createAgent: shared-agents.ts needs updating');
   const agents = new Map<string, unknown>();
   proto.createAgent = function (this: KubeConfig, cluster, options) {
     const key = agentKey(cluster, options);

@@ -23,6 +23,8 @@ export class StatusWriter {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly throttleMs = 500,
+    /** Fields every write carries, whatever the caller passes (e.g. `drivers: fake`). */
+    private readonly always: Partial<SiteStatus> = {},
   ) {
     this.current = structuredClone(site.status ?? {});
     this.lastJson = JSON.stringify(this.current);
@@ -34,7 +36,7 @@ export class StatusWriter {
 
   /** Replaces the status; `now` writes at once, otherwise within the throttle window. */
   update(next: SiteStatus, now = false): Promise<void> {
-    this.current = next;
+    this.current = { ...next, ...this.always };
     this.dirty = true;
     if (now) return this.kick();
     if (this.timer === undefined) {

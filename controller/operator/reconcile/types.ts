@@ -42,6 +42,8 @@ export interface ReconcileDeps {
   statusThrottleMs?: number;
   /** How often a Ready Site is looked at again for drift (default 10 min). */
   driftIntervalMs?: number;
+  /** The drivers are in-memory fakes (`--drivers fake`): every status written says so (`status.drivers: fake`). */
+  fakeDrivers?: boolean;
 }
 
 /** What the queue should do next with the key. */

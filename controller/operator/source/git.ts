@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { GitSource } from '../api/types.js';
 import { type GitAuth, gitAuthEnv, scrub } from './git-auth.js';
+import { classifyGitFailure } from './git-errors.js';
 import { gitRevision } from './revision.js';
 import { SourceError } from './types.js';
 
@@ -29,6 +30,12 @@ export interface GitFetchOptions {
   timeoutMs?: number;
   /** Extra `git -c` settings (e.g. http.proxy for a chart source's proxy_server). */
   config?: string[];
+  /**
+   * Ask the server even for a pinned commit the cache already holds, so the credentials are
+   * checked on every fetch: the cache is shared by every Site following the URL, and a Site
+   * must not read through it what its own Secret would not let it fetch.
+   */
+  verifyAccess?: boolean;
 }
 
 export function defaultGitCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -63,12 +70,17 @@ export async function fetchGit(source: GitSource, options: GitFetchOptions = {})
       options.timeoutMs ?? 120_000,
       options.config ?? [],
     );
+    const fresh = !(await exists(join(base, 'repo.git', 'HEAD')));
     try {
       await ensureBare(base, git);
-      const { refName, commit } = await resolveRef(source, git);
+      const { refName, commit } = await resolveRef(source, git, options.verifyAccess === true);
       const dir = await checkout(base, commit, git);
       void pruneCheckouts(join(base, 'checkouts'), options.keep ?? 3).catch(() => undefined);
       return { revision: gitRevision(refName, commit), commit, dir };
+    } catch (e) {
+      // A first fetch that failed (refused credentials, an unknown server) leaves no cache entry behind.
+      if (fresh) await rm(base, { recursive: true, force: true });
+      throw e;
     } finally {
       await auth.cleanup();
     }
@@ -105,12 +117,17 @@ function gitRunner(
       },
     );
     if (r.failed) {
-      const text = String(r.stderr || r.shortMessage || '')
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join('; ');
-      throw new SourceError(`git ${args[0]} failed: ${scrub(text, secrets)}`, 'GitFailed');
+      const stderr = String(r.stderr || '');
+      const failure = r.timedOut ? { code: 'GitFailed' as const } : classifyGitFailure(stderr);
+      const text =
+        failure.line ??
+        (r.timedOut ? `timed out after ${Math.round(timeout / 1000)} s` : stderr || r.shortMessage || '')
+          .trim()
+          .split('\n')
+          .slice(-3)
+          .join('; ');
+      const why = failure.reason ? `${failure.reason}: ` : '';
+      throw new SourceError(`git ${args[0]} failed: ${why}${scrub(text, secrets)}`, failure.code);
     }
     return String(r.stdout).trim();
   };
@@ -123,11 +140,17 @@ async function ensureBare(base: string, git: Git): Promise<void> {
 }
 
 /** The ref to fetch and the commit it points to. A pinned commit wins over branch and tag. */
-async function resolveRef(source: GitSource, git: Git): Promise<{ refName: string | undefined; commit: string }> {
+async function resolveRef(
+  source: GitSource,
+  git: Git,
+  verifyAccess: boolean,
+): Promise<{ refName: string | undefined; commit: string }> {
   const ref = source.ref ?? {};
   if (ref.commit) {
     const commit = ref.commit.toLowerCase();
-    if (!(await hasCommit(git, commit))) {
+    const cached = await hasCommit(git, commit);
+    if (cached && verifyAccess) await git(['ls-remote', source.url, 'HEAD']);
+    if (!cached) {
       // Servers let a client fetch a reachable commit by id (protocol v2); else fetch the branch.
       const wanted = ref.branch ? `+refs/heads/${ref.branch}:refs/heads/${ref.branch}` : commit;
       await git(['fetch', '--quiet', '--force', '--no-tags', source.url, wanted]).catch(async (e: unknown) => {

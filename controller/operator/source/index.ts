@@ -3,7 +3,7 @@
 import { Problems } from '../../problems/index.js';
 import type { Site } from '../api/types.js';
 import { fetchGit, type GitFetchOptions } from './git.js';
-import type { GitAuth } from './git-auth.js';
+import { type GitAuth, gitAuthFromSecret } from './git-auth.js';
 import { inlineTexts, parseInline } from './inline.js';
 import { loadTree } from './load-tree.js';
 import { type FetchedSource, SourceError, type SourceReader } from './types.js';
@@ -30,7 +30,11 @@ export async function fetchSiteSource(site: Site, options: FetchOptions): Promis
   if (git) {
     const auth = git.secretRef ? await readGitAuth(options.reader, namespace, git.secretRef.name) : undefined;
     const ref = options.commit ? { ...git.ref, commit: options.commit } : git.ref;
-    const checkout = await fetchGit({ ...git, ...(ref ? { ref } : {}) }, { ...options.git, ...(auth ? { auth } : {}) });
+    // A reconcile always proves access (a pinned commit too); deletion re-renders the last applied commit from the cache.
+    const checkout = await fetchGit(
+      { ...git, ...(ref ? { ref } : {}) },
+      { ...options.git, ...(auth ? { auth } : {}), ...(options.commit ? {} : { verifyAccess: true }) },
+    );
     const tree = await loadTree(checkout.dir, git.path, site.spec.siteName, problems);
     return {
       revision: checkout.revision,
@@ -58,8 +62,5 @@ async function readGitAuth(reader: SourceReader, namespace: string, name: string
   const data = await reader.readSecret(namespace, name);
   if (!data)
     throw new SourceError(`Secret ${namespace}/${name} (spec.source.git.secretRef) not found`, 'SecretNotFound');
-  const auth: GitAuth = {};
-  for (const k of ['username', 'password', 'identity', 'known_hosts'] as const)
-    if (data[k] !== undefined) auth[k] = data[k];
-  return auth;
+  return gitAuthFromSecret(data);
 }

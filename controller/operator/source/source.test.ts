@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../problems/index.js';
 import type { Site } from '../api/types.js';
-import { gitAuthEnv, scrub } from './git-auth.js';
+import { gitAuthEnv, gitAuthFromSecret, scrub } from './git-auth.js';
 import { fetchSiteSource, type SourceReader } from './index.js';
 import { commitOf } from './revision.js';
 
@@ -134,5 +134,27 @@ describe('git source', () => {
     await a.cleanup();
     expect(() => execFileSync(askpass, ['x'])).toThrow();
     expect(scrub('fatal: https://u:hunter2@h/x hunter2', ['hunter2'])).toBe('fatal: https://***@h/x ***');
+  });
+
+  it("a Secret's ca.crt and known_hosts go to files git and ssh are pointed at; ssh is strict and never asks", async () => {
+    const auth = gitAuthFromSecret({
+      'ca.crt': 'PEM',
+      known_hosts: '[h]:22 ssh-ed25519 AAAA',
+      identity: 'KEY',
+      x: 'y',
+    });
+    expect(auth).toEqual({ caCert: 'PEM', known_hosts: '[h]:22 ssh-ed25519 AAAA', identity: 'KEY' });
+    const a = await gitAuthEnv(auth);
+    expect(execFileSync('cat', [a.env.GIT_SSL_CAINFO!], { encoding: 'utf8' })).toBe('PEM');
+    const ssh = a.env.GIT_SSH_COMMAND!;
+    expect(ssh).toMatch(/BatchMode=yes/);
+    expect(ssh).toMatch(/StrictHostKeyChecking=yes/);
+    expect(ssh).toMatch(/GlobalKnownHostsFile=\/dev\/null/);
+    expect(ssh).not.toContain('KEY');
+    expect(a.secrets).toEqual(['KEY']);
+    await a.cleanup();
+    const none = await gitAuthEnv(undefined);
+    expect(none.env).toMatchObject({ GIT_TERMINAL_PROMPT: '0' });
+    expect(none.env.GIT_SSH_COMMAND).toMatch(/BatchMode=yes .*StrictHostKeyChecking=yes/);
   });
 });

@@ -3,6 +3,7 @@
 
 import type { SourceDocument } from '../../documents/types.js';
 import type { Problems } from '../../problems/index.js';
+import type { GitFailureCode } from './git-errors.js';
 
 export interface FetchedSource {
   /** `<ref>@sha1:<commit>` (git) or `sha256:<digest>` (inline). */
@@ -29,7 +30,7 @@ export interface SourceReader {
 export class SourceError extends Error {
   constructor(
     message: string,
-    readonly code: 'GitFailed' | 'SecretNotFound' | 'ConfigMapNotFound' | 'InvalidSource',
+    readonly code: GitFailureCode | 'SecretNotFound' | 'ConfigMapNotFound' | 'InvalidSource',
   ) {
     super(message);
     this.name = 'SourceError';
