@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // slipway: the command line. Each command chains stage functions; nothing here renders or plans.
 // Here: the exit-code table (exit-codes.ts) for what a command throws, `--help`, and the
-// output every command writes through (secrets scrubbed, see secret-scrub.ts).
+// output every command writes through (secrets scrubbed, see render/secret-scrub.ts).
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createScrubber } from '../render/secret-scrub.js';
 import { ioFailure } from '../source/read-user-file.js';
 import { type CommandIO, HelpRequested, LIMITS_USAGE, UsageError, wantsHelp } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { createScrubber } from './secret-scrub.js';
 
 type Command = (argv: string[], io: CommandIO) => Promise<number>;
 interface CommandModule {

@@ -2,10 +2,10 @@
 // output that hides the site's secrets.
 
 import type { RenderedSite, SiteOptions } from '../pipeline/site.js';
+import { secretValues } from '../render/secret-scrub.js';
 import { parseCacheDir } from '../source/index.js';
 import type { CommandIO } from './args.js';
 import { compatFrom } from './compat-option.js';
-import { secretValues } from './secret-scrub.js';
 
 export { type PlannedSite, planSite, type RenderedSite, renderSite, type SiteOptions } from '../pipeline/site.js';
 

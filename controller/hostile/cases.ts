@@ -4,7 +4,8 @@
 // command line to run on it.
 
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Files } from './base-site.js';
 
@@ -55,6 +56,27 @@ const both =
 
 const doc = (schema: string, name: string, data: string, extra = '', layer = 'site') =>
   `schema: ${schema}\nmetadata:\n  schema: metadata/Document/v1\n  name: ${name}\n  storagePolicy: cleartext\n  layeringDefinition:\n    abstract: false\n    layer: ${layer}\n${extra}data: ${data}\n`;
+
+/** Leaves a Unix socket at `path` (a hard link kept past the listener, which removes its own name on close). */
+async function listenOnce(path: string): Promise<void> {
+  const server = createServer();
+  const temp = `${path}.listening`;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(temp, resolve));
+  try {
+    await link(temp, path);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** `validate` must refuse what `plan` refuses about the documents, with the same code and place: the named plan cases, run as validate. */
+function asValidate(cases: HostileCase[], names: string[]): HostileCase[] {
+  return names.map((name) => {
+    const c = cases.find((x) => x.name === name && x.argv[0] === 'plan');
+    if (!c) throw new Error(`corpus: no plan case '${name}'`);
+    return { ...c, name: `${name} (validate)`, argv: ['validate', ...c.argv.slice(1)] };
+  });
+}
 
 function aliasBomb(levels: number, width: number): string {
   const lines = [
@@ -478,6 +500,39 @@ function substitutionCases(): HostileCase[] {
     code: 'SubstitutionDependencyCycle',
     at: 'site/lab/cycle.yaml',
   });
+  const self = (schema: string, name: string) =>
+    `  substitutions:\n    - src: {schema: ${schema}, name: ${name}, path: .v}\n      dest: {path: .w}\n`;
+  for (const argv of [['render'], ['validate'], ['plan']])
+    out.push({
+      name: `substitution: a document substituting from itself (${argv[0]})`,
+      klass: 'substitution',
+      argv: [...argv, ...SITE],
+      edit: put('site/lab/cycle.yaml', doc('a/Loop/v1', 'self', '{v: 1}', self('a/Loop/v1', 'self'))),
+      exit: 3,
+      code: 'SubstitutionDependencyCycle',
+      at: 'site/lab/cycle.yaml',
+    });
+  out.push({
+    name: 'substitution: a chart substituting from itself, beside its other substitution',
+    klass: 'substitution',
+    argv: ['plan', ...SITE],
+    edit: sub(
+      '      dest: {path: .values.token}\n',
+      '      dest: {path: .values.token}\n    - src: {schema: armada/Chart/v1, name: app, path: .values.replicaCount}\n      dest: {path: .values.copy}\n',
+    ),
+    exit: 3,
+    code: 'SubstitutionDependencyCycle',
+    at: APP,
+  });
+  out.push({
+    name: 'substitution: a cycle of two documents (validate)',
+    klass: 'substitution',
+    argv: ['validate', ...SITE],
+    edit: cycle,
+    exit: 3,
+    code: 'SubstitutionDependencyCycle',
+    at: 'site/lab/cycle.yaml',
+  });
   out.push({
     name: 'substitution: a cycle of three documents (plan)',
     klass: 'substitution',
@@ -618,6 +673,15 @@ function containmentCases(): HostileCase[] {
     at: DEF,
   });
   out.push({
+    name: 'site_type no-such-type (validate)',
+    klass: 'containment',
+    argv: ['validate', ...SITE],
+    edit: replace(DEF, 'site_type: edge', 'site_type: no-such-type'),
+    exit: 3,
+    code: 'SiteTypeNotFound',
+    at: DEF,
+  });
+  out.push({
     name: 'site_type no-such-type (plan)',
     klass: 'containment',
     argv: ['plan', ...SITE],
@@ -750,13 +814,56 @@ function ioCases(): HostileCase[] {
       exit: 3,
       code: 'NotARegularFile',
     },
+    ...(['render', 'validate', 'plan', 'diff', 'apply'] as const).map((command) => ({
+      name: `a FIFO as the site definition (${command})`,
+      klass: 'io',
+      argv: [command, ...SITE, ...(command === 'diff' || command === 'apply' ? ['--ironic-url', CLOSED_IRONIC] : [])],
+      setup: async (dir: string) => {
+        await rm(join(dir, DEF));
+        execFileSync('mkfifo', [join(dir, DEF)]);
+      },
+      exit: 3 as const,
+      code: 'NotARegularFile',
+    })),
     {
-      name: 'a FIFO as the site definition',
+      name: 'a folder as the site definition',
       klass: 'io',
       argv: ['render', ...SITE],
       setup: async (dir) => {
         await rm(join(dir, DEF));
-        execFileSync('mkfifo', [join(dir, DEF)]);
+        await mkdir(join(dir, DEF));
+      },
+      exit: 3,
+      code: 'NotARegularFile',
+    },
+    {
+      name: 'a character device as the site definition (a symlink to /dev/null)',
+      klass: 'io',
+      argv: ['plan', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
+        await symlink('/dev/null', join(dir, DEF));
+      },
+      exit: 3,
+      code: 'PathOutsideRepository',
+    },
+    {
+      name: 'a socket as the site definition',
+      klass: 'io',
+      argv: ['validate', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
+        await listenOnce(join(dir, DEF));
+      },
+      exit: 3,
+      code: 'NotARegularFile',
+    },
+    {
+      name: 'a site folder with no site definition is still SiteNotFound',
+      klass: 'io',
+      argv: ['render', ...SITE],
+      setup: async (dir) => {
+        await rm(join(dir, DEF));
       },
       exit: 3,
       code: 'SiteNotFound',
@@ -893,6 +1000,15 @@ function nameCases(): HostileCase[] {
       at: APP,
     });
   }
+  out.push(
+    ...asValidate(out, [
+      "release 'Front_End!'",
+      "release 'xxxxxxxx…'",
+      'release_prefix makes the release too long',
+      "namespace 'Edge-Frontend'",
+      "namespace ''",
+    ]),
+  );
   out.push({
     name: 'bad release name: apply touches nothing',
     klass: 'names',
@@ -949,6 +1065,14 @@ function bmcCases(): HostileCase[] {
       at: HOSTS,
     });
   }
+  out.push(
+    ...asValidate(out, [
+      'BMC address "redfish://host;rm -rf /"',
+      'BMC address "ipmi://10.0.0.1$(touch x)"',
+      'BMC address "redfish://bmc-admin:pw@10.10.0.12/redfish/v1/Systems/1"',
+      'BMC address "redfish://host/redfish/v1\\nSystems/1"',
+    ]),
+  );
   out.push({
     name: 'BMC address with shell syntax: apply touches nothing',
     klass: 'bmc',
@@ -995,6 +1119,7 @@ function bmcCases(): HostileCase[] {
     code: 'NodeNotFound',
     at: HOSTS,
   });
+  out.push(...asValidate(out, ['two BaremetalHosts for one node', 'a host for a node that does not exist']));
   return out;
 }
 

@@ -18,8 +18,17 @@ export async function loadRepository(root: string, site?: string): Promise<LintR
   const sites: SiteFolder[] = [];
   for (const name of siteNames) {
     const exists = await isDirectory(join(root, 'site', name));
-    const definition = exists ? await readLintFile(root, join(root, 'site', name, 'site-definition.yaml')) : undefined;
-    sites.push({ name, exists, definition, siteType: definition && siteTypeOf(definition) });
+    const path = join(root, 'site', name, 'site-definition.yaml');
+    const read = exists ? await readUserFile(path, display(path)) : undefined;
+    const definition = read?.ok ? lintFile(root, path, read.text) : undefined;
+    const unreadable = read && !read.ok && read.code !== 'SourceNotFound' ? `${read.code}: ${read.message}` : undefined;
+    sites.push({
+      name,
+      exists,
+      definition,
+      definitionUnreadable: unreadable,
+      siteType: definition && siteTypeOf(definition),
+    });
   }
 
   const folders =
@@ -48,7 +57,10 @@ async function readLintFile(root: string, path: string): Promise<LintFile | unde
   // Like the render stage: type checked before opening (a FIFO would block), size limited.
   const read = await readUserFile(path, display(path));
   if (!read.ok) return undefined;
-  const text = read.text;
+  return lintFile(root, path, read.text);
+}
+
+function lintFile(root: string, path: string, text: string): LintFile {
   const file = new SourceFile(display(path), text);
   const problems = new Problems();
   const documents = parseFile(file, problems);

@@ -20,6 +20,8 @@ export interface SiteFolder {
   exists: boolean;
   /** site/<name>/site-definition.yaml, when the file exists. */
   definition?: LintFile | undefined;
+  /** Why site/<name>/site-definition.yaml could not be read, when something other than a file is there (a FIFO, a folder...). */
+  definitionUnreadable?: string | undefined;
   /** data.site_type of the site definition, when it has one. */
   siteType?: string | undefined;
 }

@@ -82,6 +82,7 @@ export async function runControllerProcess(o: ControllerProcessOptions): Promise
         reader,
         onIronicCall: (method, seconds) => metrics.ironicCallDuration.observe({ method }, seconds),
       }),
+      readSecret: (ns, name) => reader.readSecret(ns, name),
       clock: realClock,
       shutdown: shutdown.signal,
       driftIntervalMs: o.driftIntervalMs,

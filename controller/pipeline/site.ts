@@ -3,7 +3,7 @@
 // chains them.
 
 import type { RenderedDocument } from '../documents/types.js';
-import type { Workflow } from '../plan/index.js';
+import { checkPlan, type Workflow } from '../plan/index.js';
 import { Problems } from '../problems/index.js';
 import { type RenderCompat, render } from '../render/index.js';
 import { type ChartSourceOptions, type LoadOptions, loadSource, type SiteSource } from '../source/index.js';
@@ -27,6 +27,7 @@ export interface SiteOptions extends LoadOptions {
 
 export async function renderSite(
   paths: string[],
+  /** validate: the schemas, then plan's checks of the documents (plan/index.ts checkPlan). */
   options: SiteOptions & { validate?: boolean },
 ): Promise<RenderedSite> {
   const problems = new Problems();
@@ -34,6 +35,8 @@ export async function renderSite(
   const valid = checkEnvelopes(source.documents, problems);
   const documents = problems.hasErrors ? [] : render(valid, problems, { compat: options.compat });
   if (options.validate && !problems.hasErrors) validateDocuments(documents, problems);
+  // What plan would refuse about these documents, with the same checks (no chart is fetched).
+  if (options.validate && !problems.hasErrors) checkPlan(documents, problems, source.site?.name);
   return { source, documents, problems };
 }
 

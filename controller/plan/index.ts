@@ -34,6 +34,18 @@ export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   return workflow;
 }
 
+/**
+ * What plan would refuse about the documents themselves (release names and namespaces, BMC
+ * addresses, one host per node, the manifest and its groups...), without any chart source:
+ * the same planWorkflow over placeholder charts, its workflow discarded (`slipway validate`).
+ */
+export function checkPlan(documents: RenderedDocument[], problems: Problems, site?: string): void {
+  const charts = new Map(
+    chartsToFetch(documents, problems).map((c) => [c.name, { path: '', digest: '', from: '' }] as const),
+  );
+  planWorkflow({ documents, root: '', charts, ...(site ? { site } : {}) }, problems);
+}
+
 /** The charts a site's manifest uses (with their dependencies): what the source stage must fetch before planning. */
 export function chartsToFetch(documents: RenderedDocument[], problems: Problems = new Problems()): ChartRequest[] {
   const index = new DocumentIndex(documents);

@@ -3,7 +3,7 @@ import { parseText } from '../documents/parse.js';
 import { formatProblem, Problems } from '../problems/index.js';
 import { render } from '../render/index.js';
 import type { FetchedChart } from '../source/chart-sources.js';
-import { chartsToFetch, formatGraph, planWorkflow, redactStep } from './index.js';
+import { chartsToFetch, checkPlan, formatGraph, planWorkflow, redactStep } from './index.js';
 
 const ROOT = '/repo';
 
@@ -179,5 +179,30 @@ describe('planWorkflow', () => {
     expect(mermaid).toContain('subgraph infra["infra (sequenced)"]');
     expect(mermaid).toContain('s1 --> s2');
     expect(formatGraph(workflow, 'dot')).toContain('s0 -> s1;');
+  });
+});
+
+describe('checkPlan (validate)', () => {
+  const check = (text: string) => {
+    const problems = new Problems();
+    const documents = render(parseText('site.yaml', text, problems), problems);
+    checkPlan(documents, problems, 'lab');
+    return problems.items.map(formatProblem);
+  };
+
+  it('plan refuses nothing about the base documents, and checkPlan needs no chart source', () => {
+    expect(check(BASE)).toEqual([]);
+  });
+
+  it('reports what plan refuses about the documents, with the same codes and lines', () => {
+    const bad = BASE.replace('release: a,', 'release: Front_End!,').replace(
+      "address: 'fake://n1'",
+      "address: 'ipmi://h;x'",
+    );
+    expect(bad).not.toBe(BASE);
+    const checked = check(bad);
+    expect(checked.map((e) => e.split(': ')[1]).sort()).toEqual(['InvalidBmcAddress', 'InvalidReleaseName']);
+    const planned = plan(bad).errors;
+    expect(checked.sort()).toEqual(planned.sort());
   });
 });

@@ -19,7 +19,8 @@ export function dependenciesOf(n: RenderNode, lookup: SourceLookup): RenderNode[
   if (a) deps.push(a);
   for (const sub of n.doc.metadata.substitutions ?? []) {
     const src = sub?.src ? lookup(sub.src.schema, sub.src.name) : undefined;
-    if (src && src !== n) deps.push(src);
+    // A document substituting from itself depends on itself: a cycle of one (renderOrder reports it).
+    if (src && !deps.includes(src)) deps.push(src);
   }
   return deps;
 }

@@ -417,6 +417,16 @@ describe('substitution', () => {
     expect(r.data).toEqual({});
   });
 
+  it('a document substituting from itself is a cycle of one, at its substitutions', () => {
+    const r = run(
+      doc('a', 'site', '{v: 1}', { subs: [['{schema: example/Kind/v1, name: a, path: .v}', '{path: .w}']] }),
+    );
+    expect(r.errors).toEqual([
+      'test.yaml:14: SubstitutionDependencyCycle: dependency cycle: [example/Kind/v1, site] a → [example/Kind/v1, site] a',
+    ]);
+    expect(r.data).toEqual({});
+  });
+
   it('a layering edge and a substitution edge can form a cycle too', () => {
     const r = run(
       doc('p', 'global', '{v: 1}', {

@@ -40,6 +40,17 @@ export async function listSites(dir: string): Promise<string[]> {
   return names;
 }
 
+/** True when nothing is at `path` (or a part of it is not a folder). */
+async function missing(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return false;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
+}
+
 async function fileExists(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -74,7 +85,9 @@ export async function readSiteDefinition(
     );
     return undefined;
   }
-  if (!(await fileExists(path))) {
+  // Only a missing file means no such site; a FIFO, socket, device or folder in its place is
+  // an I/O error of that path, reported by readUserFile (which never opens such a thing).
+  if (await missing(path)) {
     const sites = (await isDirectory(join(dir, 'site'))) ? await listSites(dir) : [];
     problems.error(
       'SiteNotFound',

@@ -1,4 +1,5 @@
-// slipway validate PATH... [--site NAME]: render, then every schema check.
+// slipway validate PATH... [--site NAME]: render, then every schema check and what plan would
+// refuse about the documents (names, BMC addresses, one host per node...), contacting nothing.
 
 import { type CommandIO, parseCommand } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';

@@ -46,10 +46,16 @@ export const missingSiteDefinition: Rule = {
     repo.sites
       .filter((s) => s.exists && !s.definition)
       .map((s) =>
-        problem('P010', `site folder site/${s.name} has no site-definition.yaml`, {
-          file: repo.missing(`site/${s.name}/site-definition.yaml`),
-          offset: 0,
-        }),
+        problem(
+          'P010',
+          s.definitionUnreadable
+            ? `site folder site/${s.name} has no readable site-definition.yaml: ${s.definitionUnreadable}`
+            : `site folder site/${s.name} has no site-definition.yaml`,
+          {
+            file: repo.missing(`site/${s.name}/site-definition.yaml`),
+            offset: 0,
+          },
+        ),
       ),
 };
 

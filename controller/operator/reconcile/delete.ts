@@ -5,6 +5,7 @@
 
 import { planDocuments } from '../../pipeline/plan-documents.js';
 import type { Workflow } from '../../plan/types.js';
+import type { SecretSource } from '../../render/secret-scrub.js';
 import type { Site } from '../api/types.js';
 import type { Logger } from '../runtime/log.js';
 import { commitOf } from '../source/revision.js';
@@ -52,11 +53,17 @@ export function deletionTargets(workflow: Workflow | undefined, recorded: Workfl
 }
 
 /** The workflow of the last applied (else attempted) revision, or undefined when it cannot be planned. */
-export async function lastAppliedWorkflow(deps: ReconcileDeps, site: Site, log: Logger): Promise<Workflow | undefined> {
+export async function lastAppliedWorkflow(
+  deps: ReconcileDeps,
+  site: Site,
+  log: Logger,
+  onDocuments: (docs: Iterable<SecretSource>) => void = () => undefined,
+): Promise<Workflow | undefined> {
   const revision = site.status?.lastAppliedRevision ?? site.status?.lastAttemptedRevision;
   const commit = commitOf(revision);
   try {
     const fetched = await deps.fetchSource(site, commit ? { commit } : {});
+    onDocuments(fetched.documents);
     const problems = fetched.problems;
     const planned = await planDocuments(
       fetched.documents,
@@ -69,6 +76,7 @@ export async function lastAppliedWorkflow(deps: ReconcileDeps, site: Site, log: 
       },
       problems,
     );
+    onDocuments(planned.documents);
     if ('workflow' in planned) return planned.workflow;
     log.warn('the last applied revision no longer plans; deleting what status recorded', {
       problems: problems.errors.length,

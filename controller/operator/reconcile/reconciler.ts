@@ -7,6 +7,8 @@
 //   finalizer  → added first
 //   fetch → render → validate → plan → observe → diff → execute → status
 //   any input error (fetch, render, validation, empty render) → Stalled, nothing touched
+// Every log line, event and status write of the pass goes through redaction.ts: no secret
+// value (of the documents or of a Secret the Site references) is ever output.
 
 import { DEFAULT_DRIFT_DETECTION, diffWorkflow } from '../../diff/index.js';
 import type { SiteDiff } from '../../diff/types.js';
@@ -32,8 +34,9 @@ import {
   startWorkflowStatus,
   stepState,
 } from './progress.js';
+import { type Redaction, redactOutputs } from './redaction.js';
 import { withRecordedRevisions, withRevisions } from './revisions.js';
-import { secretScrubber } from './secrets.js';
+import { workflowSecretValues } from './secrets.js';
 import { StatusWriter } from './status-writer.js';
 import type { ReconcileDeps, ReconcileResult } from './types.js';
 
@@ -42,12 +45,24 @@ const DEFAULT_GIT_INTERVAL_MS = 5 * 60_000;
 const MAX_PROBLEMS = 10;
 
 export async function reconcileSite(deps: ReconcileDeps, key: string): Promise<ReconcileResult> {
+  const redaction = redactOutputs(deps);
+  try {
+    const result = await reconcileOnce(redaction, key);
+    return result.kind === 'retry' ? { kind: 'retry', error: redaction.scrubError(result.error) } : result;
+  } catch (e) {
+    throw redaction.scrubError(e);
+  }
+}
+
+async function reconcileOnce(redaction: Redaction, key: string): Promise<ReconcileResult> {
+  const deps = redaction.deps;
   const slash = key.indexOf('/');
   const [namespace, name] = slash < 0 ? ['default', key] : [key.slice(0, slash), key.slice(slash + 1)];
   let site = await deps.sites.get(namespace, name);
   if (!site) return { kind: 'done' };
+  await redaction.learnSiteSecrets(site);
   const log = deps.log.child({ site: key });
-  if (site.metadata.deletionTimestamp) return finalize(deps, site, log);
+  if (site.metadata.deletionTimestamp) return finalize(deps, site, log, redaction);
   if (site.spec.suspend) {
     log.debug('suspended: nothing to do');
     return { kind: 'done' };
@@ -55,14 +70,15 @@ export async function reconcileSite(deps: ReconcileDeps, key: string): Promise<R
   if (!site.metadata.finalizers?.includes(FINALIZER)) {
     site = await deps.sites.setFinalizers(site, [...(site.metadata.finalizers ?? []), FINALIZER]);
   }
-  return applySite(deps, site, log);
+  return applySite(deps, site, log, redaction);
 }
 
-async function finalize(deps: ReconcileDeps, site: Site, log: Logger): Promise<ReconcileResult> {
+async function finalize(deps: ReconcileDeps, site: Site, log: Logger, redaction: Redaction): Promise<ReconcileResult> {
   if (!site.metadata.finalizers?.includes(FINALIZER)) return { kind: 'done' };
   if (site.spec.deletionPolicy === 'Delete') {
     const writer = new StatusWriter(site, deps.sites, deps.clock, log, 0, stamped(deps));
-    const workflow = await lastAppliedWorkflow(deps, site, log);
+    const workflow = await lastAppliedWorkflow(deps, site, log, (docs) => redaction.learnDocuments(docs));
+    redaction.learnValues(workflowSecretValues(workflow));
     const targets = deletionTargets(workflow, site.status?.workflow);
     const what = `uninstalling ${targets.releases.flat().length} release(s) and removing ${targets.nodes.length} node(s)`;
     await setOutcome(deps, site, writer, { kind: 'deleting', message: what }, true).catch(() => undefined);
@@ -95,7 +111,12 @@ async function finalize(deps: ReconcileDeps, site: Site, log: Logger): Promise<R
   return { kind: 'done' };
 }
 
-async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Promise<ReconcileResult> {
+async function applySite(
+  deps: ReconcileDeps,
+  site: Site,
+  baseLog: Logger,
+  redaction: Redaction,
+): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
   const writer = new StatusWriter(site, deps.sites, deps.clock, baseLog, deps.statusThrottleMs ?? 500, stamped(deps));
 
@@ -116,6 +137,7 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
       `fetching the source failed: ${named}${(e as Error).message}`,
     );
   }
+  redaction.learnDocuments(fetched.documents);
   const revision = fetched.revision;
   const log = baseLog.child({ revision });
 
@@ -131,6 +153,8 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
     },
     fetched.problems,
   );
+  redaction.learnDocuments(planned.documents);
+  if ('workflow' in planned) redaction.learnValues(workflowSecretValues(planned.workflow));
   if (!('workflow' in planned)) {
     const reason =
       planned.failed === 'validate'
@@ -143,6 +167,7 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
     return stall(deps, site, writer, log, reason, problemText(fetched.problems), revision);
   }
   const workflow = planned.workflow;
+  await redaction.learnNodeSecrets(site, workflow);
   const steps = workflow.phases.flatMap((p) => p.steps);
   if (steps.length === 0) {
     return stall(
@@ -197,7 +222,19 @@ async function applySite(deps: ReconcileDeps, site: Site, baseLog: Logger): Prom
     }
 
     // 5. execute, recording progress as it goes
-    return await execute(deps, site, writer, log, workflow, revision, diff, completed, drivers, pending + pruneWork);
+    return await execute(
+      deps,
+      site,
+      writer,
+      log,
+      workflow,
+      revision,
+      diff,
+      completed,
+      drivers,
+      pending + pruneWork,
+      redaction.scrub,
+    );
   } finally {
     await drivers.release?.();
   }
@@ -214,12 +251,12 @@ async function execute(
   completed: Set<string>,
   drivers: Awaited<ReturnType<ReconcileDeps['drivers']>>,
   work: number,
+  scrub: (text: string) => string,
 ): Promise<ReconcileResult> {
   const now = () => new Date(deps.clock.now());
   const generation = site.metadata.generation;
   const started = now();
   const total = workflow.phases.reduce((n, p) => n + p.steps.length, 0);
-  const scrub = secretScrubber(workflow);
   const digests = new Map(workflow.phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest] as const)));
   let wf = startWorkflowStatus(workflow, revision, site.status?.workflow, completed);
   const message = `applying revision ${revision}: ${work} of ${total} steps have work${completed.size ? ` (${completed.size} finished in an earlier run)` : ''}`;

@@ -1,19 +1,16 @@
-// Secret values a workflow carries (the plan's secretPaths), as a scrubber for any text
-// that goes to status, events or logs: driver messages can echo what they were given.
+// Secret values a workflow carries (its steps' secretPaths): a driver's message can echo
+// what it was given, so these are scrubbed from outputs too (see redaction.ts).
 
 import type { Json } from '../../documents/types.js';
 import type { Workflow } from '../../plan/types.js';
 import { getPath, parsePath } from '../../render/path.js';
-import { REDACTED } from '../../render/redact.js';
 
-export function secretScrubber(workflow: Workflow | undefined): (text: string) => string {
+export function workflowSecretValues(workflow: Workflow | undefined): Set<string> {
   const values = new Set<string>();
   for (const step of workflow?.phases.flatMap((p) => p.steps) ?? []) {
     for (const p of step.secretPaths) collect(getPath(step.spec as unknown as Json, parsePath(p)), values);
   }
-  const list = [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (t) => t;
-  return (text) => list.reduce((t, v) => t.split(v).join(REDACTED), text);
+  return values;
 }
 
 function collect(v: Json | undefined, out: Set<string>): void {

@@ -6,7 +6,7 @@ import type { Site, SiteStatus } from '../api/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/log.js';
 import type { ControllerMetrics } from '../runtime/metrics.js';
-import type { FetchedSource } from '../source/types.js';
+import type { FetchedSource, SourceReader } from '../source/types.js';
 
 export interface SiteClient {
   get(namespace: string, name: string): Promise<Site | undefined>;
@@ -30,6 +30,8 @@ export interface ReconcileDeps {
   /** The Site's documents at the newest revision (or at `commit`, for deletion). */
   fetchSource(site: Site, options?: { commit?: string }): Promise<FetchedSource>;
   drivers(site: Site): Promise<SiteDrivers>;
+  /** Decoded data of a Secret of the Site's namespace: the values of the Secrets a Site references are never output. */
+  readSecret?: SourceReader['readSecret'];
   clock: Clock;
   log: Logger;
   events: EventRecorder;

@@ -7,13 +7,13 @@
 // BMC address, a release name, an error message, a driver's message).
 
 import type { Json } from '../documents/types.js';
-import { getPath, parsePath } from '../render/path.js';
-import { REDACTED } from '../render/redact.js';
+import { getPath, parsePath } from './path.js';
+import { REDACTED } from './redact.js';
 
 /** Shorter values are not scrubbed from text (they would match everywhere); they are still redacted in documents. */
 export const MIN_SCRUBBED_LENGTH = 4;
 
-interface SecretSource {
+export interface SecretSource {
   metadata: { storagePolicy?: string | undefined };
   data: Json;
   secretPaths?: readonly string[];
