@@ -8,13 +8,14 @@ import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { DRIVER_OPTIONS, driverConfig } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
+import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { createProgress, formatSummary } from '../progress.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 import { formatDiff } from './diff.js';
 
-export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} [--kube-context C] [--ironic-url U] [--dry-run] [--prune] [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -22,6 +23,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     {
       site: { type: 'string' },
       ...SOURCE_OPTIONS,
+      ...ONLY_OPTION,
       ...DRIVER_OPTIONS,
       'dry-run': { type: 'boolean', default: false },
       prune: { type: 'boolean', default: false },
@@ -33,7 +35,11 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   if (values.output !== 'text' && values.output !== 'json')
     throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
   const config = driverConfig(values, process.env, io.signal);
-  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  const site = await planSite(positionals, {
+    ...siteOptions(values),
+    sources: sourceOptions(values),
+    only: onlyFrom(values),
+  });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;

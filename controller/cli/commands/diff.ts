@@ -11,11 +11,12 @@ import { type CommandIO, parseCommand } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { DRIVER_OPTIONS, driverConfig } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
+import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} [--kube-context C] [--ironic-url U] [--prune] [--compat deckhand]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} [--kube-context C] [--ironic-url U] [--prune] [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -23,6 +24,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
     {
       site: { type: 'string' },
       ...SOURCE_OPTIONS,
+      ...ONLY_OPTION,
       ...DRIVER_OPTIONS,
       prune: { type: 'boolean', default: false },
       ...COMPAT_OPTION,
@@ -30,7 +32,11 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
     usage,
   );
   const config = driverConfig(values, process.env, io.signal);
-  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  const site = await planSite(positionals, {
+    ...siteOptions(values),
+    sources: sourceOptions(values),
+    only: onlyFrom(values),
+  });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
