@@ -1,4 +1,6 @@
 // One node step: the Ironic driver drives the node to its target (it is idempotent).
+// A node that failed back into `enroll` is one whose BMC Ironic could not verify (refused
+// credentials, no answer): its message starts with the code BmcVerificationFailed.
 
 import type { NodeDecision } from '../diff/types.js';
 import type { IronicDriver, NodeSpec } from '../drivers/types.js';
@@ -19,7 +21,12 @@ export async function runNode(
         message: r.node.provisionState,
       };
     case 'failed':
-      return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
+      return r.node?.provisionState === 'enroll'
+        ? {
+            outcome: 'failed',
+            message: `BmcVerificationFailed: node ${spec.name}: Ironic could not verify its BMC, the node stays in enroll: ${r.message}`,
+          }
+        : { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
     case 'error':
       return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
   }
