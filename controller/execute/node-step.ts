@@ -1,6 +1,7 @@
 // One node step: the Ironic driver drives the node to its target (it is idempotent).
 // A node that failed back into `enroll` is one whose BMC Ironic could not verify (refused
-// credentials, no answer): its message starts with the code BmcVerificationFailed.
+// credentials, no answer): its message starts with the code BmcVerificationFailed, as the
+// driver's own does when the BMC refuses new settings of a node past enroll.
 
 import type { NodeDecision } from '../diff/types.js';
 import type { IronicDriver, NodeSpec } from '../drivers/types.js';
@@ -21,6 +22,7 @@ export async function runNode(
         message: r.node.provisionState,
       };
     case 'failed':
+      if (r.message.startsWith('BmcVerificationFailed: ')) return { outcome: 'failed', message: r.message };
       return r.node?.provisionState === 'enroll'
         ? {
             outcome: 'failed',
