@@ -342,6 +342,38 @@ describe('treasuremap v1.9 airsloop bare metal applied with slipway apply --only
     expect(await helmCalls()).toEqual([]);
   });
 
+  it('a wrong password in the Passphrase of the enrolled node fails with BmcVerificationFailed; the right one again repairs it', async () => {
+    await addDocuments(wrongPassword);
+    const r = await slipway('apply', '--only', 'nodes', '-o', 'json');
+    timings.push(`apply of a refused password to the available node: ${r.seconds.toFixed(1)} s (exit ${r.exitCode})`);
+    const out = `${r.stdout}\n${r.stderr}`;
+    expect(r.exitCode, out).toBe(1);
+    expectNoSecret(out);
+    const finishes = events(r.stdout).filter((e) => e.type === 'finish');
+    expect(finishes.map((e) => [e.result!.stepId, e.result!.outcome])).toEqual([[`node/${NODE}`, 'failed']]);
+    expect(finishes[0]!.result!.message).toMatch(
+      new RegExp(`^BmcVerificationFailed: node ${NODE}: the BMC did not accept the node's new BMC settings`),
+    );
+    // What the message says: still available, with the refused settings, not recorded as applied.
+    const n = (await node())!;
+    expect([n.provision_state, n.maintenance]).toEqual(['available', false]);
+    expect((n.extra as Record<string, unknown>).slipway_digest).toBeUndefined();
+    const diff = await slipway('diff', '--only', 'nodes');
+    expect(diff.exitCode, `${diff.stdout}\n${diff.stderr}`).toBe(2);
+    expect(diff.stdout).toContain(`node/${NODE}`);
+
+    await addDocuments(ipmi.password);
+    const fixed = await slipway('apply', '--only', 'nodes', '-o', 'json');
+    expect(fixed.exitCode, `${fixed.stdout}\n${fixed.stderr}`).toBe(0);
+    expect(
+      events(fixed.stdout)
+        .filter((e) => e.type === 'finish')
+        .map((e) => [e.result!.stepId, e.result!.outcome]),
+    ).toEqual([[`node/${NODE}`, 'changed']]);
+    expect((await slipway('diff', '--only', 'nodes')).exitCode).toBe(0);
+    expect(await helmCalls()).toEqual([]);
+  });
+
   it('changed no file of the repository but the added one', async () => {
     const now = await treeHashes(repo);
     expect([...originals].filter(([p, h]) => now.get(p) !== h).map(([p]) => p)).toEqual([]);
