@@ -197,6 +197,21 @@ describe('executeWorkflow', () => {
     expect(helm.count()).toBe(0);
   });
 
+  it('a node whose BMC refuses verification fails with the code BmcVerificationFailed and stays enrolled', async () => {
+    const ironic = createFakeIronicDriver();
+    ironic.failNext(
+      'n2',
+      'enroll',
+      'Failed to get power state: ipmitool said: Unable to establish IPMI v2 / RMCP+ session',
+    );
+    const { result, helm } = await apply(site(), undefined, ironic);
+    expect(result.results.find((r) => r.stepId === 'node/n2')!.message).toBe(
+      'BmcVerificationFailed: node n2: Ironic could not verify its BMC, the node stays in enroll: Failed to get power state: ipmitool said: Unable to establish IPMI v2 / RMCP+ session',
+    );
+    expect(ironic.node('n2')!.provisionState).toBe('enroll');
+    expect(helm.count()).toBe(0);
+  });
+
   it('runs at most `concurrency.helm` releases at once', async () => {
     const steps = Array.from({ length: 12 }, (_, i) => release(`r${i}`, 'g'));
     const w = workflow([{ name: 'g', kind: 'chart-group', sequenced: false, steps }]);

@@ -1,5 +1,8 @@
 // One node step: the diff's decided action through a table (action → Ironic driver call).
 // enroll, update and provision all drive the node to its target with the idempotent ensure.
+// A node that failed back into `enroll` is one whose BMC Ironic could not verify (refused
+// credentials, no answer): its message starts with the code BmcVerificationFailed, as the
+// driver's own does when the BMC refuses new settings of a node past enroll.
 
 import type { NodeAction, NodeDecision } from '../diff/types.js';
 import type { IronicDriver, NodeSpec } from '../drivers/types.js';
@@ -22,7 +25,13 @@ const ensure: Handler = async (spec, decision, ironic, progress) => {
         message: r.node.provisionState,
       };
     case 'failed':
-      return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
+      if (r.message.startsWith('BmcVerificationFailed: ')) return { outcome: 'failed', message: r.message };
+      return r.node?.provisionState === 'enroll'
+        ? {
+            outcome: 'failed',
+            message: `BmcVerificationFailed: node ${spec.name}: Ironic could not verify its BMC, the node stays in enroll: ${r.message}`,
+          }
+        : { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
     case 'error':
       return { outcome: 'failed', message: `node ${spec.name}: ${r.message}` };
   }

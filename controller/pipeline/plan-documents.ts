@@ -3,7 +3,7 @@
 // validate → chart sources (fetched into the cache) → plan, with the same stage functions. Says which stage failed, if one did.
 
 import type { RenderedDocument, SourceDocument } from '../documents/types.js';
-import { chartsToFetch, planWorkflow, type Workflow } from '../plan/index.js';
+import { chartsToFetch, includesPart, type PlanPart, planWorkflow, type Workflow } from '../plan/index.js';
 import type { Problems } from '../problems/index.js';
 import { type RenderCompat, render } from '../render/index.js';
 import { type ChartSourceOptions, fetchChartSources } from '../source/chart-sources.js';
@@ -24,6 +24,8 @@ export interface PlanDocumentsOptions {
   sources?: ChartSourceOptions | undefined;
   /** `deckhand`: render exactly as Deckhand did (render/options.ts). */
   compat?: RenderCompat | undefined;
+  /** Plan one part of the site only (plan/parts.ts): with `nodes`, no chart source is fetched. */
+  only?: PlanPart | undefined;
 }
 
 export async function planDocuments(
@@ -42,10 +44,17 @@ export async function planDocuments(
     ...options.sources,
     ...(options.repository !== undefined ? { repository: options.repository } : {}),
   };
-  const charts = await fetchChartSources(chartsToFetch(rendered, problems), options.root, sources, problems);
+  const wanted = includesPart(options.only, 'releases') ? chartsToFetch(rendered, problems) : [];
+  const charts = await fetchChartSources(wanted, options.root, sources, problems);
   if (problems.hasErrors) return { documents: rendered, failed: 'source' };
   const workflow = planWorkflow(
-    { documents: rendered, root: options.root, charts, ...(options.site ? { site: options.site } : {}) },
+    {
+      documents: rendered,
+      root: options.root,
+      charts,
+      ...(options.site ? { site: options.site } : {}),
+      ...(options.only ? { only: options.only } : {}),
+    },
     problems,
   );
   return problems.hasErrors ? { documents: rendered, failed: 'plan' } : { documents: rendered, workflow };

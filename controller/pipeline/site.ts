@@ -3,7 +3,7 @@
 // chains them.
 
 import type { RenderedDocument } from '../documents/types.js';
-import { checkPlan, type Workflow } from '../plan/index.js';
+import { checkPlan, type PlanPart, type Workflow } from '../plan/index.js';
 import { Problems } from '../problems/index.js';
 import { type RenderCompat, render } from '../render/index.js';
 import { type ChartSourceOptions, type LoadOptions, loadSource, type SiteSource } from '../source/index.js';
@@ -43,13 +43,19 @@ export async function renderSite(
 /** Render, validate and plan; `workflow` is absent when any of them found an error. */
 export async function planSite(
   paths: string[],
-  options: SiteOptions & { sources?: ChartSourceOptions },
+  options: SiteOptions & { sources?: ChartSourceOptions; only?: PlanPart | undefined },
 ): Promise<PlannedSite> {
   const problems = new Problems();
   const source = await loadSource(paths, options, problems);
   const outcome = await planDocuments(
     source.documents,
-    { root: source.root, site: source.site?.name, sources: options.sources, compat: options.compat },
+    {
+      root: source.root,
+      site: source.site?.name,
+      sources: options.sources,
+      compat: options.compat,
+      only: options.only,
+    },
     problems,
   );
   return 'workflow' in outcome

@@ -8,24 +8,27 @@ import type { ChartRequest } from '../source/chart-sources.js';
 import { digestOf } from './digest.js';
 import { DocumentIndex, obj } from './documents.js';
 import { baremetalPhase } from './nodes.js';
+import { includesPart } from './parts.js';
 import { chartsUsed, releasePhases, selectManifest } from './releases.js';
 import type { Phase, PlanInput, Workflow } from './types.js';
 
 export { canonicalJson, digestOf } from './digest.js';
 export { formatGraph, type GraphFormat } from './graph.js';
+export { includesPart, PLAN_PARTS, type PlanPart } from './parts.js';
 export { redactStep } from './redact.js';
 export type { NodeStep, Phase, PlanInput, ReleaseStep, Step, StepOrigin, Workflow } from './types.js';
 
 export function planWorkflow(input: PlanInput, problems: Problems): Workflow {
   const index = new DocumentIndex(input.documents);
   const phases: Phase[] = [];
-  const metal = baremetalPhase(index, problems, input.site);
+  const metal = includesPart(input.only, 'nodes') ? baremetalPhase(index, problems, input.site) : undefined;
   if (metal) phases.push(metal);
-  const manifest = selectManifest(index, problems);
+  const manifest = includesPart(input.only, 'releases') ? selectManifest(index, problems) : undefined;
   if (manifest) phases.push(...releasePhases(index, manifest, input, problems));
   linkPhases(phases);
   const workflow: Workflow = { phases, digest: digestOf(phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest]))) };
   if (input.site) workflow.site = input.site;
+  if (input.only) workflow.only = input.only;
   if (manifest) {
     workflow.manifest = manifest.metadata.name;
     const prefix = obj(manifest.data).release_prefix;

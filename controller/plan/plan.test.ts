@@ -85,6 +85,31 @@ describe('planWorkflow', () => {
     ]);
   });
 
+  it('plans one part of the site with `only`: nodes without the manifest, releases without the nodes', () => {
+    const problems = new Problems();
+    const documents = render(parseText('site.yaml', BASE, problems), problems);
+    const nodes = planWorkflow({ documents, root: ROOT, charts: new Map(), site: 'lab', only: 'nodes' }, problems);
+    expect(problems.items.map(formatProblem)).toEqual([]);
+    expect([nodes.only, nodes.manifest]).toEqual(['nodes', undefined]);
+    expect(nodes.phases.map((p) => [p.name, p.steps.map((s) => [s.id, s.dependsOn])])).toEqual([
+      ['baremetal', [['node/n1', []]]],
+    ]);
+    const charts = new Map(chartsToFetch(documents).map((c) => [c.name, fetched(c.name)]));
+    const releases = planWorkflow({ documents, root: ROOT, charts, site: 'lab', only: 'releases' }, problems);
+    expect(problems.items.map(formatProblem)).toEqual([]);
+    expect([releases.only, releases.manifest]).toEqual(['releases', 'm']);
+    expect(releases.phases.map((p) => p.name)).toEqual(['infra', 'apps']);
+    expect(releases.phases[0]!.steps[0]!.dependsOn).toEqual([]);
+    // A part left out is not read: a broken node document does not stop a releases-only plan.
+    const broken = BASE.replace("address: 'fake://n1'", "address: 'fake://n1 ; rm -rf /'");
+    const p2 = new Problems();
+    const docs2 = render(parseText('site.yaml', broken, p2), p2);
+    planWorkflow({ documents: docs2, root: ROOT, charts, only: 'releases' }, p2);
+    expect(p2.items.map(formatProblem)).toEqual([]);
+    planWorkflow({ documents: docs2, root: ROOT, charts, only: 'nodes' }, p2);
+    expect(p2.items.map((p) => p.code)).toContain('InvalidBmcAddress');
+  });
+
   it('turns Armada chart fields into a release spec', () => {
     const c = plan(BASE).workflow.phases[2]!.steps[0]!;
     expect(c.kind).toBe('release');

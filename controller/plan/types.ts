@@ -42,6 +42,8 @@ export interface Phase {
 
 export interface Workflow {
   site?: string;
+  /** Set when the plan covers one part of the site only (`--only`); the rest was not planned. */
+  only?: import('./parts.js').PlanPart;
   manifest?: string;
   releasePrefix?: string;
   phases: Phase[];
@@ -56,4 +58,6 @@ export interface PlanInput {
   /** Each chart the manifest uses (by armada/Chart/v1 name), as the source stage fetched it. */
   charts: ReadonlyMap<string, import('../source/chart-sources.js').FetchedChart>;
   site?: string;
+  /** Plan one part of the site only (parts.ts); default: the whole site. */
+  only?: import('./parts.js').PlanPart;
 }

@@ -70,7 +70,10 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
       } else if (await isSiteRepo(abs)) {
         const name = options.site ?? (await onlySite(abs, p, problems));
         if (!name) continue;
-        site = await readSiteDefinition(abs, name, display, problems, { requireType: true });
+        site = await readSiteDefinition(abs, name, display, problems, {
+          requireType: true,
+          parseCache: options.parseCache,
+        });
         if (site) wanted.push(...(await siteFiles(abs, site, display, problems)));
       } else {
         wanted.push(...(await listYamlFiles(abs)));

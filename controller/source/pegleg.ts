@@ -8,6 +8,7 @@ import { SourceFile } from '../documents/source-file.js';
 import type { Problems } from '../problems/index.js';
 import { isInside, isPlainSegment, PATH_OUTSIDE_REPOSITORY, realInside, realPathOf } from './containment.js';
 import { listYamlFiles } from './list-files.js';
+import { parseFileCached } from './parse-cache.js';
 import { readUserFile } from './read-user-file.js';
 
 export const SITE_DEFINITION = 'pegleg/SiteDefinition/v1';
@@ -68,7 +69,7 @@ export async function readSiteDefinition(
   name: string,
   displayPath: (p: string) => string,
   problems: Problems,
-  options: { requireType?: boolean } = {},
+  options: { requireType?: boolean; parseCache?: string | undefined } = {},
 ): Promise<SiteRef | undefined> {
   const path = join(dir, 'site', name, 'site-definition.yaml');
   if (!isPlainSegment(name)) {
@@ -101,7 +102,9 @@ export async function readSiteDefinition(
     return undefined;
   }
   const file = new SourceFile(displayPath(path), read.text);
-  const docs = parseFile(file, problems);
+  // Through the parse cache when there is one: with every file cached, this parse alone made a
+  // render start the YAML parser (its cold start is tens of ms of CPU; parse-cache.ts).
+  const docs = options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems);
   const def = docs.find((d) => d.schema === SITE_DEFINITION);
   if (!def) {
     problems.error('SiteDefinitionNotFound', `no ${SITE_DEFINITION} document in ${file.path}`, {

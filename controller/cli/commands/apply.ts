@@ -11,13 +11,14 @@ import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from '../concu
 import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
 import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
+import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { createProgress, formatSummary } from '../progress.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 import { formatDiff } from './diff.js';
 
-export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} ${CONCURRENCY_USAGE} [--dry-run] [--prune] ${DRIFT_USAGE} [-o text|json] [--compat deckhand]`;
+export const usage = `slipway apply PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} ${DRIVER_USAGE} ${CONCURRENCY_USAGE} [--dry-run] [--prune] ${DRIFT_USAGE} [-o text|json] [--compat deckhand]`;
 
 export async function applyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -25,6 +26,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     {
       site: { type: 'string' },
       ...SOURCE_OPTIONS,
+      ...ONLY_OPTION,
       ...DRIVER_OPTIONS,
       'dry-run': { type: 'boolean', default: false },
       prune: { type: 'boolean', default: false },
@@ -41,7 +43,11 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   const concurrency = concurrencyFrom(values);
   const config = driverConfig(values, process.env, io.signal);
   if (config.fake) io.stderr(`slipway apply: ${FAKE_DRIVERS_WARNING}\n`);
-  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  const site = await planSite(positionals, {
+    ...siteOptions(values),
+    sources: sourceOptions(values),
+    only: onlyFrom(values),
+  });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;

@@ -12,11 +12,12 @@ import { COMPAT_OPTION } from '../compat-option.js';
 import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
 import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
+import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
-export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${DRIVER_USAGE} [--prune] ${DRIFT_USAGE} [--compat deckhand]`;
+export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} ${DRIVER_USAGE} [--prune] ${DRIFT_USAGE} [--compat deckhand]`;
 
 export async function diffCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -24,6 +25,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
     {
       site: { type: 'string' },
       ...SOURCE_OPTIONS,
+      ...ONLY_OPTION,
       ...DRIVER_OPTIONS,
       prune: { type: 'boolean', default: false },
       ...DRIFT_OPTION,
@@ -34,7 +36,11 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
   const drift = driftDetection(values, usage);
   const config = driverConfig(values, process.env, io.signal);
   if (config.fake) io.stderr(`slipway diff: ${FAKE_DRIVERS_WARNING}\n`);
-  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  const site = await planSite(positionals, {
+    ...siteOptions(values),
+    sources: sourceOptions(values),
+    only: onlyFrom(values),
+  });
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;

@@ -4,11 +4,12 @@ import { formatGraph, type GraphFormat, redactStep } from '../../plan/index.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { EXIT } from '../exit-codes.js';
+import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
-export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets] [--compat deckhand]`;
+export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets] [--compat deckhand]`;
 
 export async function planCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -16,6 +17,7 @@ export async function planCommand(argv: string[], io: CommandIO): Promise<number
     {
       site: { type: 'string' },
       ...SOURCE_OPTIONS,
+      ...ONLY_OPTION,
       output: { type: 'string', short: 'o', default: 'text' },
       graph: { type: 'string' },
       'show-secrets': { type: 'boolean', default: false },
@@ -27,7 +29,11 @@ export async function planCommand(argv: string[], io: CommandIO): Promise<number
     throw new UsageError(`-o must be text or json, not '${String(values.output)}'\nusage: ${usage}`);
   if (values.graph !== undefined && values.graph !== 'mermaid' && values.graph !== 'dot')
     throw new UsageError(`--graph must be mermaid or dot\nusage: ${usage}`);
-  const site = await planSite(positionals, { ...siteOptions(values), sources: sourceOptions(values) });
+  const site = await planSite(positionals, {
+    ...siteOptions(values),
+    sources: sourceOptions(values),
+    only: onlyFrom(values),
+  });
   hideSecrets(io, site, values['show-secrets'] === true);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;

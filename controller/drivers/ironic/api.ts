@@ -48,6 +48,9 @@ export const LIST_FIELDS = [
   'extra',
 ];
 
+/** A call Ironic answers only once the BMC has (ipmitool retries a refused login for about 30 s). */
+export const BMC_CALL_TIMEOUT_MS = 120_000;
+
 const node = (ident: string) => `/v1/nodes/${encodeURIComponent(ident)}`;
 
 /** What `remove` reports for a node that is not (or no longer) in Ironic. */
@@ -119,6 +122,12 @@ export function ironicApi(client: IronicClient) {
     },
     async setProvisionState(uuid: string, target: string, extra: Record<string, unknown> = {}): Promise<void> {
       await client.request('PUT', `${node(uuid)}/states/provision`, { target, ...extra });
+    },
+    /** Ironic asks the BMC itself (a read): what tells whether the BMC accepts the node's driver_info. */
+    async getBootDevice(uuid: string): Promise<{ boot_device: string | null }> {
+      return client.request<{ boot_device: string | null }>('GET', `${node(uuid)}/management/boot_device`, undefined, {
+        timeoutMs: BMC_CALL_TIMEOUT_MS,
+      });
     },
     async deleteNode(uuid: string): Promise<void> {
       await client.request('DELETE', node(uuid));

@@ -71,7 +71,12 @@ export interface IronicClient {
   /** The negotiated microversion's minor number (negotiated on first use). */
   version(): Promise<number>;
   supports(feature: Feature): Promise<boolean>;
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  request<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+}
+
+export interface RequestOptions {
+  /** This request's timeout, instead of the client's requestTimeoutMs. */
+  timeoutMs?: number;
 }
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,6 +187,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
+    requestTimeoutMs = timeoutMs,
   ): Promise<{ status: number; text: string; requestId: string | null }> {
     let down = 0;
     let locked = 0;
@@ -190,7 +196,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
       if (signal?.aborted) throw aborted(method, path);
       let res: Response;
       try {
-        const timeout = AbortSignal.timeout(timeoutMs);
+        const timeout = AbortSignal.timeout(requestTimeoutMs);
         const init: RequestInit = { method, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout };
         if (body !== undefined) init.body = body;
         res = await doFetch(`${baseUrl}${path}`, init);
@@ -280,7 +286,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
     return negotiated;
   }
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     const minor = await version();
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -292,7 +298,7 @@ export function createIronicClient(options: IronicClientOptions): IronicClient {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await exchange(method, path, headers, payload);
+    const res = await exchange(method, path, headers, payload, options.timeoutMs);
     if (res.status < 200 || res.status >= 300) {
       const fault = ironicFault(res.text);
       const rid = res.requestId && minor >= FEATURES.requestId ? ` [request ${res.requestId}]` : '';

@@ -1,15 +1,29 @@
 // What a NodeSpec asks of Ironic: the body that creates the node and the JSON Patch that
 // brings an existing node in line. Pure: no I/O.
+import { createHash } from 'node:crypto';
 import type { BmcCredentials, NodeSpec } from '../types.js';
 import type { IronicNode, JsonPatchOp } from './api.js';
-import { type BmcDriver, type BmcInterfaces, bmcDriver } from './bmc.js';
+import { type BmcDriver, type BmcInterfaces, bmcDriver, needsCredentials } from './bmc.js';
 
 export interface DesiredNode {
   bmc: BmcDriver;
   properties: Record<string, unknown>;
   /** image_source / checksum fields; empty when the spec has no image. */
   instanceInfo: Record<string, unknown>;
-  extra: { slipway_digest: string; slipway_macs: string[]; slipway_site?: string };
+  extra: { slipway_digest: string; slipway_macs: string[]; slipway_site?: string; slipway_bmc?: string };
+}
+
+/**
+ * A digest of what reaches the BMC (driver and driver_info), for BMCs with credentials: when
+ * it differs from the one stored on the node, the new settings are checked against the BMC
+ * (reconcile.ts). The password enters it only as its own hash, as in the plan's step digest.
+ */
+export function bmcDigest(bmc: BmcDriver): string {
+  const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+  const info = Object.entries(bmc.driver_info)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [k, /password/.test(k) ? hash(String(v)) : v]);
+  return `sha256:${hash(JSON.stringify([bmc.driver, info]))}`;
 }
 
 export function desiredNode(spec: NodeSpec, credentials: BmcCredentials | undefined): DesiredNode {
@@ -34,8 +48,14 @@ export function desiredNode(spec: NodeSpec, credentials: BmcCredentials | undefi
       slipway_digest: spec.digest,
       slipway_macs: spec.bootMACAddress ? [spec.bootMACAddress.toLowerCase()] : [],
       ...(spec.site ? { slipway_site: spec.site } : {}),
+      ...(needsCredentials(spec.bmc.address) ? { slipway_bmc: bmcDigest(bmc) } : {}),
     },
   };
+}
+
+/** Whether an update changes what the BMC is reached with (or the node has no record of it). */
+export function bmcChanged(node: IronicNode, d: DesiredNode): boolean {
+  return d.extra.slipway_bmc !== undefined && node.extra?.slipway_bmc !== d.extra.slipway_bmc;
 }
 
 export function createBody(spec: NodeSpec, d: DesiredNode): Record<string, unknown> {
@@ -88,5 +108,6 @@ export function syncPatch(node: IronicNode, spec: NodeSpec, d: DesiredNode): Jso
   ops.push({ op: 'add', path: pointer('extra', 'slipway_macs'), value: d.extra.slipway_macs });
   if (d.extra.slipway_site)
     ops.push({ op: 'add', path: pointer('extra', 'slipway_site'), value: d.extra.slipway_site });
+  if (d.extra.slipway_bmc) ops.push({ op: 'add', path: pointer('extra', 'slipway_bmc'), value: d.extra.slipway_bmc });
   return ops;
 }

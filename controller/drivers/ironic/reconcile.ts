@@ -5,7 +5,7 @@ import type { BmcCredentials, NodeProgress, NodeResult, NodeSpec } from '../type
 import { absentNode, type IronicApi, type IronicNode, observe } from './api.js';
 import { BmcAddressError, bmcDriver, needsCredentials } from './bmc.js';
 import { IronicError, type Sleep } from './client.js';
-import { createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from './desired.js';
+import { bmcChanged, createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from './desired.js';
 import {
   DELETED,
   ENSURE_TABLE,
@@ -154,6 +154,34 @@ async function findNode(api: IronicApi, spec: NodeSpec): Promise<IronicNode | un
   return undefined;
 }
 
+/**
+ * Ask Ironic for the node's boot device, which it reads from the BMC: a refusal (bad
+ * credentials, no answer) fails the node with BmcVerificationFailed. The node keeps the new
+ * settings (Ironic shows no password to put the old one back), but not the digests that say they
+ * are applied, so the next apply patches and checks again.
+ */
+async function verifyBmc(api: IronicApi, node: IronicNode, ctx: EnsureContext): Promise<StepResult | undefined> {
+  try {
+    await api.getBootDevice(node.uuid);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof IronicError) || err.kind !== 'http') throw err;
+    await api.patchNode(node.uuid, [
+      { op: 'remove', path: '/extra/slipway_digest' },
+      { op: 'remove', path: '/extra/slipway_bmc' },
+    ]);
+    ctx.wrote('patch');
+    return {
+      kind: 'failed',
+      message: ctx.redact(
+        `BmcVerificationFailed: node ${ctx.spec.name}: the BMC did not accept the node's new BMC settings ` +
+          `(Ironic: ${err.ironicMessage ?? err.message}); the node stays "${node.provision_state}" with them, ` +
+          'marked as not applied, so the next apply tries again',
+      ),
+    };
+  }
+}
+
 export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progress?: NodeProgress): Promise<NodeResult> {
   const { api } = opts;
   let credentials: BmcCredentials | undefined = spec.bmc.credentials;
@@ -230,9 +258,15 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
         if (pre) return pre;
         if (!isStable(n)) return undefined;
         if (needsSync(n, spec)) {
-          const patched = await api.patchNode(n.uuid, syncPatch(n, spec, await getDesired()));
+          const d = await getDesired();
+          const patched = await api.patchNode(n.uuid, syncPatch(n, spec, d));
           ctx.wrote('patch');
           progress?.({ node: spec.name, state: n.provision_state, message: 'node fields updated' });
+          // In enroll, `manage` verifies the BMC; past it, Ironic takes new BMC settings unchecked.
+          if (n.provision_state !== 'enroll' && bmcChanged(n, d)) {
+            const refused = await verifyBmc(api, patched, ctx);
+            if (refused) return refused;
+          }
           return patched;
         }
         return createPortIfMissing(n);

@@ -224,6 +224,47 @@ describe('ensure', () => {
     expect((await driver.ensure(redfishSpec('n1'))).kind).toBe('complete');
   });
 
+  it('checks new BMC settings of a node past enroll against the BMC: refused, it fails with BmcVerificationFailed and is marked not applied', async () => {
+    const { server, driver } = setup();
+    const ipmi = (password: string, digest: string, more: Partial<NodeSpec> = {}) =>
+      spec('n1', {
+        bmc: { address: 'ipmi://10.0.0.9:6230', credentials: { username: 'admin', password } },
+        digest,
+        ...more,
+      });
+    expect(await driver.ensure(ipmi(BMC_PASSWORD, 'd1'))).toMatchObject({ kind: 'complete', created: true });
+    // Enrolled through manage, which verified the BMC: no boot-device read was needed.
+    expect(server.requests.filter((q) => q.path.endsWith('/management/boot_device'))).toEqual([]);
+    const stored = [...server.nodes.values()][0]!;
+    expect(stored.extra.slipway_bmc).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored.extra)).not.toContain(BMC_PASSWORD);
+
+    // A property change keeps the BMC settings: patched, not checked.
+    expect(await driver.ensure(ipmi(BMC_PASSWORD, 'd2', { properties: { cpus: 8 } }))).toMatchObject({
+      kind: 'complete',
+      changed: true,
+    });
+    expect(server.requests.filter((q) => q.path.endsWith('/management/boot_device'))).toEqual([]);
+
+    server.refuseBmc('n1', 'IPMI call failed: chassis bootparam get 5.');
+    const r = await driver.ensure(ipmi('wrong-password', 'd3'));
+    expect(r).toEqual({
+      kind: 'failed',
+      node: expect.objectContaining({ provisionState: 'available' }),
+      message:
+        'BmcVerificationFailed: node n1: the BMC did not accept the node\'s new BMC settings (Ironic: IPMI call failed: chassis bootparam get 5.); the node stays "available" with them, marked as not applied, so the next apply tries again',
+    });
+    expect(stored.extra.slipway_digest).toBeUndefined();
+    expect(stored.extra.slipway_bmc).toBeUndefined();
+    expect(JSON.stringify(r)).not.toContain('wrong-password');
+
+    // Fixed: the next ensure patches and checks again, and records the digests.
+    server.refuseBmc('n1', undefined);
+    expect(await driver.ensure(ipmi(BMC_PASSWORD, 'd4'))).toMatchObject({ kind: 'complete', changed: true });
+    expect(stored.extra.slipway_digest).toBe('d4');
+    expect(server.requests.filter((q) => q.path.endsWith('/management/boot_device')).length).toBe(2);
+  });
+
   it('masks the BMC password should Ironic ever echo it in last_error', async () => {
     const { server, driver } = setup();
     server.failOn('n1', 'manage', 'enroll', `login as admin/${BMC_PASSWORD} refused`);

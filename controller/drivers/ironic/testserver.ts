@@ -57,6 +57,8 @@ export interface TestServer {
   addNode(partial: Partial<ServerNode> & { name: string }): ServerNode;
   /** Nodes stay in their intermediate state (e.g. wait call-back) instead of finishing. */
   stick(state: string): void;
+  /** Reads of node `name`'s boot device (which Ironic makes at the BMC) answer HTTP 500 with `fault`; undefined: they succeed again. */
+  refuseBmc(name: string, fault: string | undefined): void;
 }
 
 export function createTestServer(opts: { maxVersion?: string } = {}): TestServer {
@@ -66,6 +68,7 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
   const failures = new Map<string, { action: string; state: string; lastError: string }>();
   const pending = new Map<string, { to: string; fail?: { state: string; lastError: string } }>();
   const sticky = new Set<string>();
+  const bmcFaults = new Map<string, string>();
   let refuse = 0;
   let unavailable = 0;
   let locked = 0;
@@ -185,6 +188,13 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
       ports.push(port);
       return json(201, port);
     }
+    const bd = /^\/v1\/nodes\/([^/]+)\/management\/boot_device$/.exec(path);
+    if (bd && method === 'GET') {
+      const n = find(decodeURIComponent(bd[1]!));
+      if (!n) return fault(404, `Node ${decodeURIComponent(bd[1]!)} could not be found.`);
+      const refused = bmcFaults.get(n.name ?? '');
+      return refused ? fault(500, refused) : json(200, { boot_device: 'pxe', persistent: false });
+    }
     const m = /^\/v1\/nodes\/([^/]+)(\/states\/provision)?$/.exec(path);
     if (m) {
       const n = find(decodeURIComponent(m[1]!));
@@ -248,6 +258,7 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
     requests,
     writes: () => requests.filter((r) => r.method !== 'GET'),
     failOn: (name, action, state, lastError) => failures.set(name, { action, state, lastError }),
+    refuseBmc: (name, text) => (text === undefined ? bmcFaults.delete(name) : bmcFaults.set(name, text)),
     refuse: (n) => void (refuse = n),
     unavailable: (n) => void (unavailable = n),
     locked: (n) => void (locked = n),
