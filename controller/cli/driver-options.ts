@@ -12,7 +12,7 @@ export const DRIVER_OPTIONS = {
 
 export const DRIVER_USAGE = '[--kube-context C] [--ironic-url U] [--drivers real|fake]';
 
-export { FAKE_DRIVERS_WARNING } from '../drivers/select.js';
+export { FAKE_DRIVERS_WARNING } from '../drivers/fake-warning.js';
 
 /** Flags first, then the environment (KUBECONFIG, IRONIC_URL, IRONIC_USERNAME, IRONIC_PASSWORD, HELM, SLIPWAY_DRIVERS). */
 export function driverConfig(
@@ -52,4 +52,9 @@ export function checkIronicUrl(url: string, from: string): void {
     throw new UsageError(`${from} must be an http:// or https:// URL, not ${parsed.protocol}//`);
   if (parsed.username || parsed.password)
     throw new UsageError(`${from} must not embed credentials: set IRONIC_USERNAME and IRONIC_PASSWORD`);
+}
+
+/** The drivers (helm, Ironic, the Kubernetes client) load only when a command needs them, after the site has planned: bad input is refused without loading them. */
+export function loadDrivers(): Promise<typeof import('../drivers/select.js')> {
+  return import('../drivers/select.js');
 }

@@ -9,9 +9,7 @@ import { createIronicDriver } from './ironic/driver.js';
 import { createFakeIronicDriver } from './ironic/fake.js';
 import type { BmcCredentials, IronicDriver } from './types.js';
 
-/** Printed to stderr by apply/diff (and logged by the controller) whenever the fakes stand in for helm and Ironic. */
-export const FAKE_DRIVERS_WARNING =
-  'warning: --drivers fake: helm and Ironic are in-memory fakes; nothing real is installed or provisioned';
+export { FAKE_DRIVERS_WARNING } from './fake-warning.js';
 
 export interface DriverConfig {
   kubeconfigPath?: string | undefined;

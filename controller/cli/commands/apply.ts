@@ -2,14 +2,13 @@
 //   [--dry-run] [--prune] [-o text|json]
 
 import { diffWorkflow } from '../../diff/index.js';
-import { createDrivers } from '../../drivers/select.js';
 import { executeWorkflow } from '../../execute/index.js';
 import { observeSite } from '../../pipeline/observe-site.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from '../concurrency-option.js';
 import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
-import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
+import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING, loadDrivers } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
@@ -52,7 +51,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
   const workflow = site.workflow;
-  const drivers = createDrivers(config);
+  const drivers = (await loadDrivers()).createDrivers(config);
   let observed;
   try {
     observed = await observeSite(workflow, drivers, { prune: values.prune === true, driftDetection: drift });

@@ -2,7 +2,6 @@
 
 import { type DriftedObject, diffWorkflow, type SiteDiff, valuesDiff } from '../../diff/index.js';
 import type { Json, JsonObject } from '../../documents/types.js';
-import { createDrivers } from '../../drivers/select.js';
 import { observeSite } from '../../pipeline/observe-site.js';
 import type { Workflow } from '../../plan/types.js';
 import { parsePath, pathsOverlap } from '../../render/path.js';
@@ -10,7 +9,7 @@ import { REDACTED } from '../../render/redact.js';
 import { type CommandIO, parseCommand } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { DRIFT_OPTION, DRIFT_USAGE, driftDetection } from '../drift-option.js';
-import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING } from '../driver-options.js';
+import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING, loadDrivers } from '../driver-options.js';
 import { EXIT } from '../exit-codes.js';
 import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
@@ -44,7 +43,7 @@ export async function diffCommand(argv: string[], io: CommandIO): Promise<number
   hideSecrets(io, site);
   printProblems(site.problems.items, io.stderr);
   if (!site.workflow) return EXIT.badInput;
-  const drivers = createDrivers(config);
+  const drivers = (await loadDrivers()).createDrivers(config);
   const prune = values.prune === true;
   let diff: SiteDiff;
   const current = new Map<string, JsonObject | undefined>();
