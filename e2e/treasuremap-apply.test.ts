@@ -20,13 +20,14 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git, startServer, type TestServer, tarball, writeTree } from '../controller/source/test-servers.js';
 import { type IronicEnv, type KubeEnv, repoRoot, requireIronic, requireKube } from './support/env.js';
+import { treeHashes } from './support/tree-hashes.js';
 
 const CLI = path.join(repoRoot, 'dist/controller/cli/main.js');
 const AIRSHIP = process.env.SLIPWAY_AIRSHIP_DIR ?? path.resolve(repoRoot, '../shared/airship');
@@ -77,21 +78,6 @@ let charts: ChartDoc[] = [];
 let groups: { name: string; charts: string[] }[] = [];
 let tarOf: (location: string) => string;
 let installedReleases: string[] = [];
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function treeHashes(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string) => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.set(path.relative(root, p), sha(await readFile(p)));
-    }
-  };
-  await walk(root);
-  return out;
-}
 
 function env(): Record<string, string> {
   return {

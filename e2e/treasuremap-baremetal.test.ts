@@ -19,15 +19,15 @@
 // the good run and a wrong one in the bad run. The plan test also shows that without
 // credentials of its own the host keeps the node's Drydock ones (root, the site's Passphrase).
 
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeEnv, type IronicEnv as KubeIronicEnv, repoRoot, requireIronic, requireKube } from './support/env.js';
 import { type IpmiEnv, IronicClient, type IronicNode, loadIronicEnv, requireIpmi } from './support/ironic.js';
+import { treeHashes } from './support/tree-hashes.js';
 
 const CLI = path.join(repoRoot, 'dist/controller/cli/main.js');
 const AIRSHIP = process.env.SLIPWAY_AIRSHIP_DIR ?? path.resolve(repoRoot, '../shared/airship');
@@ -61,21 +61,6 @@ let sitePassword: string;
 /** The password the bad Passphrase holds. */
 let wrongPassword = '';
 const timings: string[] = [];
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function treeHashes(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string) => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.set(path.relative(root, p), sha(await readFile(p)));
-    }
-  };
-  await walk(root);
-  return out;
-}
 
 async function slipway(...args: string[]) {
   const t0 = performance.now();
