@@ -137,7 +137,14 @@ if (isProgramEntry(process.argv[1])) {
     // Whatever a driver left running (a retry, a poll) is cancelled; should anything still
     // hold the process, it ends shortly after the result was printed.
     if (!abort.signal.aborted) abort.abort(new Error('the command has ended'));
-    setTimeout(() => process.exit(code), 1500).unref();
+    // The result is printed: nothing left (a keep-alive socket, a retry timer) may hold the
+    // process. Exit once both streams have taken what was written.
+    let pending = 2;
+    const done = () => {
+      if (--pending === 0) process.exit(code);
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
   };
   main(process.argv.slice(2), io).then(finish, (e: unknown) => {
     const detail = process.env.SLIPWAY_DEBUG
