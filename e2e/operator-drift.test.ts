@@ -3,29 +3,20 @@
 // Helm revision, and an Event with reason Drifted saying what was fixed. The controller is a
 // child process limited to this test's namespace (drift-op-…), on this branch's ports.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testSite } from '../controller/operator/reconcile/sample-site.js';
 import {
-  applyCrds,
   applySite,
-  type ControllerProcess,
-  cleanupNamespace,
   createNamespace,
   getSite,
   helmRevisions,
   kubectl,
+  operatorFixture,
   startController,
   waitFor,
 } from './operator-harness.js';
 
-const controllers: ControllerProcess[] = [];
-const namespaces: string[] = [];
-
-beforeAll(() => applyCrds());
-afterAll(async () => {
-  for (const c of controllers) await c.kill('SIGTERM');
-  for (const ns of namespaces) cleanupNamespace(ns);
-});
+const { controllers, namespaces } = operatorFixture();
 
 const data = (ns: string, name: string) =>
   JSON.parse(kubectl(['get', 'configmap', name, '-n', ns, '-o', 'jsonpath={.data}'])) as Record<string, string>;

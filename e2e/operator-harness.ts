@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Site } from '../controller/operator/api/types.js';
 import { type KubeEnv, repoRoot, requireIronic, requireKube } from './support/env.js';
 import { IronicClient } from './support/ironic.js';
@@ -266,4 +267,18 @@ export function cleanupNamespace(ns: string): void {
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * A test file's controllers and namespaces: the CRDs are applied before it, and after it every
+ * controller pushed here is stopped (SIGTERM) and every namespace cleaned up, whatever failed.
+ */
+export function operatorFixture(): { controllers: ControllerProcess[]; namespaces: string[] } {
+  const fixture = { controllers: [] as ControllerProcess[], namespaces: [] as string[] };
+  beforeAll(() => applyCrds());
+  afterAll(async () => {
+    for (const c of fixture.controllers) await c.kill('SIGTERM');
+    for (const ns of fixture.namespaces) cleanupNamespace(ns);
+  });
+  return fixture;
 }

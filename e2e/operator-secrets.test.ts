@@ -8,29 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dump } from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Site } from '../controller/operator/api/types.js';
 import {
-  applyCrds,
   applySite,
-  type ControllerProcess,
-  cleanupNamespace,
   cond,
   createNamespace,
   getSite,
   kubectl,
+  operatorFixture,
   startController,
   waitFor,
 } from './operator-harness.js';
 
-const controllers: ControllerProcess[] = [];
-const namespaces: string[] = [];
-
-beforeAll(() => applyCrds());
-afterAll(async () => {
-  for (const c of controllers) await c.kill('SIGTERM');
-  for (const ns of namespaces) cleanupNamespace(ns);
-});
+const { controllers, namespaces } = operatorFixture();
 
 const doc = (schema: string, name: string, data: unknown, extra: Record<string, unknown> = {}, layer = 'site') => ({
   schema,

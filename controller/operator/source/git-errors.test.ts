@@ -29,7 +29,7 @@ const ROWS: Array<[string, string, string | undefined]> = [
     'Host key for [h]:22 has changed and you have requested strict checking.',
   ],
   [
-    "fatal: unable to access 'https://h/x.git/': server certificate verification failed. CAfile: /tmp/a/ca.crt CRLfile: none",
+    "fatal: unable to access 'https://h/x.git/': server certificate verification failed. CAfile: certs/ca.crt CRLfile: none",
     'GitTLSUntrusted',
     "fatal: unable to access 'https://h/x.git/': server certificate verification failed.",
   ],
