@@ -21,7 +21,10 @@ export interface CaseRun {
   wallMs: number;
   /** Peak resident memory of the child, bytes; undefined when it never reached exit. */
   maxRssBytes: number | undefined;
-  /** Milliseconds from the first stderr output to exit (how long a fatal error lingers). */
+  /**
+   * Milliseconds from the command's fatal error (`slipway CMD: Code: ...`) to exit: how long a
+   * process lingers after it gave up. Warnings printed before it do not start the clock.
+   */
   afterFirstErrorMs: number | undefined;
   killed: boolean;
   secrets: string[];
@@ -97,8 +100,9 @@ export async function runCase(c: HostileCase, index: number, ws: CorpusWorkspace
   const err: Buffer[] = [];
   child.stdout.on('data', (b: Buffer) => out.push(b));
   child.stderr.on('data', (b: Buffer) => {
-    firstError ??= performance.now();
     err.push(b);
+    if (firstError === undefined && FATAL_ERROR.test(Buffer.concat(err).toString('utf8')))
+      firstError = performance.now();
   });
   let killed = false;
   const timer = setTimeout(() => {
@@ -139,6 +143,9 @@ async function chmodTree(dir: string): Promise<void> {
   if (!info.isDirectory()) return;
   for (const e of await readdir(dir)) await chmodTree(join(dir, e)).catch(() => undefined);
 }
+
+/** The line a command prints when it gives up: `slipway apply: ObserveFailed: ...`. */
+const FATAL_ERROR = /^slipway(?: [a-z-]+)?: /m;
 
 /** Runs `cases` `parallel` at a time; results in case order. */
 export async function runAll(cases: HostileCase[], ws: CorpusWorkspace, parallel = 2): Promise<CaseRun[]> {

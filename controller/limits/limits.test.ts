@@ -64,6 +64,27 @@ describe('linear-time regular expressions', () => {
     expect(compileLinear('(\\d+)-(\\d+)').exec('port 80-443')).toEqual(['80-443', '80', '443']);
     expect(compileLinear('SITE').replaceAll('SITE and SITE', '$1 lab')).toBe('$1 lab and $1 lab');
   });
+  it.each([
+    ['DOMAIN', 'svc.DOMAIN and DOMAIN.'],
+    ['aa', 'aaaaa'],
+    ['DB_NAME', 'no match here'],
+    ['ünï-cødé', 'x ünï-cødé y ünï-cødé'],
+  ])('the literal pattern %s matches as the engine does (%s)', (p, s) => {
+    const literal = compileLinear(p);
+    const engine = compileLinear(`(?:${p})`); // a group: through RE2
+    expect(literal.test(s)).toBe(engine.test(s));
+    expect(literal.exec(s)).toEqual(engine.exec(s));
+    expect(literal.replaceAll(s, '$&-\\1')).toBe(engine.replaceAll(s, '$&-\\1'));
+    const calls = (re: typeof literal) => {
+      const seen: unknown[][] = [];
+      const out = re.replaceAll(s, (...args) => {
+        seen.push(args);
+        return `<${seen.length}>`;
+      });
+      return { out, seen };
+    };
+    expect(calls(literal)).toEqual(calls(engine));
+  });
   it.each(['(a)\\1', '(?=a)', '(?<!a)b', '('])("'%s' is refused by name", (p) => {
     expect(() => compileLinear(p)).toThrow(LinearRegexError);
   });

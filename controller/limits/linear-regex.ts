@@ -44,7 +44,11 @@ function compiled(source: string): RE2JS {
   return re;
 }
 
+/** No character with a meaning in RE2's syntax: the pattern matches itself and nothing else. */
+const LITERAL = /^[^\\^$.|?*+()[\]{}]+$/;
+
 export function compileLinear(source: string): LinearRegex {
+  if (LITERAL.test(source)) return literal(source);
   const re = compiled(source);
   return {
     source,
@@ -58,6 +62,23 @@ export function compileLinear(source: string): LinearRegex {
     },
     replaceAll: (s, replacement) =>
       re.matcher(s).replaceAll(typeof replacement === 'function' ? replacement : () => replacement),
+  };
+}
+
+/**
+ * Most substitution patterns are plain words (`DOMAIN`, `DB_NAME`): matched with indexOf, as the
+ * regular expression would match them, without loading the engine.
+ */
+function literal(source: string): LinearRegex {
+  return {
+    source,
+    test: (s) => s.includes(source),
+    exec: (s) => (s.includes(source) ? [source] : null),
+    replaceAll: (s, replacement) => {
+      if (typeof replacement === 'string') return s.replaceAll(source, () => replacement);
+      // As String.prototype.replace calls a replacer for a pattern without groups: (match, offset, input).
+      return s.replaceAll(source, (match: string, offset: number) => replacement(match, offset, s));
+    },
   };
 }
 

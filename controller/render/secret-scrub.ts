@@ -63,12 +63,12 @@ export interface Scrubber {
  * (leftmost, then longest at that position, then on after it), without building that expression:
  * V8 tries a many-thousand-way alternation at every position of the text, and a site's
  * certificates and keys make thousands of forms (one per line). Forms are bucketed by their first
- * MIN_SCRUBBED_LENGTH characters; a bitset of those (hashed) skips nearly every position.
+ * characters (see Buckets); a bitset of their first MIN_SCRUBBED_LENGTH (hashed) skips nearly every
+ * position.
  */
 export function createScrubber(): Scrubber {
   const known = new Set<string>();
-  /** First MIN_SCRUBBED_LENGTH characters → the forms starting with them, longest first. */
-  let buckets = new Map<string, string[]>();
+  let buckets: Buckets = { long: new Map(), short: new Map() };
   let starts: Uint8Array = new Uint8Array(SLOT_BITS / 8);
   return {
     add(values) {
@@ -96,9 +96,7 @@ export function createScrubber(): Scrubber {
         const bit = slotOf(window);
         if ((starts[bit >> 3]! & (1 << (bit & 7))) === 0) continue;
         const at = end - MIN_SCRUBBED_LENGTH + 1;
-        const forms = buckets.get(text.slice(at, end + 1));
-        if (!forms) continue;
-        const hit = forms.find((f) => text.startsWith(f, at));
+        const hit = longest(buckets, text, at);
         if (hit === undefined) continue;
         out += text.slice(copied, at) + REDACTED;
         copied = at + hit.length;
@@ -108,6 +106,26 @@ export function createScrubber(): Scrubber {
       return copied === 0 ? text : out + text.slice(copied);
     },
   };
+}
+
+/**
+ * Forms bucketed by their first characters: those of LONG_KEY or more characters by that many
+ * (the lines of a site's certificates all start with "MIIE" or so: a four-character key would put
+ * hundreds of them in one bucket), shorter ones by their first MIN_SCRUBBED_LENGTH. Longest first.
+ */
+interface Buckets {
+  long: Map<string, string[]>;
+  short: Map<string, string[]>;
+}
+
+const LONG_KEY = 12;
+
+/** The longest known form at `at`, if any (every long form is longer than every short one). */
+function longest(buckets: Buckets, text: string, at: number): string | undefined {
+  const long = buckets.long.get(text.slice(at, at + LONG_KEY));
+  const hit = long?.find((f) => text.startsWith(f, at));
+  if (hit !== undefined) return hit;
+  return buckets.short.get(text.slice(at, at + MIN_SCRUBBED_LENGTH))?.find((f) => text.startsWith(f, at));
 }
 
 /** Bits of the filter of first-four-character windows: 128 KiB, few false hits for thousands of forms. */
@@ -123,17 +141,19 @@ function windowOf(form: string): number {
   return w;
 }
 
-function index(known: Set<string>): [Map<string, string[]>, Uint8Array] {
-  const buckets = new Map<string, string[]>();
+function index(known: Set<string>): [Buckets, Uint8Array] {
+  const buckets: Buckets = { long: new Map(), short: new Map() };
   const starts = new Uint8Array(SLOT_BITS / 8);
   for (const f of known) {
-    const key = f.slice(0, MIN_SCRUBBED_LENGTH);
-    const bucket = buckets.get(key);
+    const [map, key] =
+      f.length >= LONG_KEY ? [buckets.long, f.slice(0, LONG_KEY)] : [buckets.short, f.slice(0, MIN_SCRUBBED_LENGTH)];
+    const bucket = map.get(key);
     if (bucket) bucket.push(f);
-    else buckets.set(key, [f]);
+    else map.set(key, [f]);
     const bit = slotOf(windowOf(f));
     starts[bit >> 3]! |= 1 << (bit & 7);
   }
-  for (const bucket of buckets.values()) bucket.sort((a, b) => b.length - a.length);
+  for (const map of [buckets.long, buckets.short])
+    for (const bucket of map.values()) bucket.sort((a, b) => b.length - a.length);
   return [buckets, starts];
 }

@@ -5,10 +5,10 @@
 // the server cannot be reached the commit last fetched for it is used, and the caller told.
 
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { fetchGit, type GitCheckout, gitRepoDir } from '../operator/source/git.js';
 import type { GitAuth } from '../operator/source/git-auth.js';
 import { GIT_TRUST_FAILURES } from '../operator/source/git-errors.js';
+import { execa } from '../subprocess/execa-on-demand.js';
 import type { FetchedTree } from './chart-tar.js';
 import { credentialFor, parseGitCredentials } from './git-credentials.js';
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../subprocess/execa-on-demand.js';
 import { exists, publishEntry } from './cache-entry.js';
 import { isUrl } from './chart-location.js';
 import { httpGet } from './http-get.js';

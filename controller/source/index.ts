@@ -111,12 +111,13 @@ async function loadFile(abs: string, options: LoadOptions, problems: Problems) {
   if (hit) return hit;
   // Read synchronously: for hundreds of small files the promise machinery of fs/promises costs
   // more than the reads themselves (the CLI reads nothing else meanwhile).
-  const read = readUserFileSync(abs, display(abs));
+  const shown = display(abs);
+  const read = readUserFileSync(abs, shown);
   if (!read.ok) {
     problems.error(read.code, read.message);
     return undefined;
   }
-  const file = new SourceFile(display(abs), read.text);
+  const file = new SourceFile(shown, read.text);
   const entry = {
     file,
     documents: options.parseCache ? parseFileCached(file, options.parseCache, problems) : parseFile(file, problems),

@@ -119,15 +119,16 @@ export async function readSiteDefinition(
     });
     return undefined;
   }
-  const where = {
+  // Only for an error: locating a path builds the YAML node tree (the parser's cold start).
+  const where = () => ({
     source: locatePath(def, ['data', 'site_type']),
     document: { schema: def.schema, name: def.metadata.name },
-  };
+  });
   if (!isPlainSegment(type)) {
     problems.error(
       PATH_OUTSIDE_REPOSITORY,
       `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' is not a folder name under type/: one path segment, without '/' or '..'`,
-      where,
+      where(),
     );
     return undefined;
   }
@@ -141,7 +142,7 @@ export async function readSiteDefinition(
     problems.error(
       'SiteTypeNotFound',
       `${SITE_DEFINITION} ${def.metadata.name}: site_type '${type}' has no folder ${displayPath(join(dir, 'type', type))}; types in this repository: ${types.join(', ') || 'none'}`,
-      where,
+      where(),
     );
     return undefined;
   }

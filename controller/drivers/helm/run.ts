@@ -2,7 +2,7 @@
 // here; this adds the connection flags, runs the binary through execa and turns the
 // outcome into a HelmResult. A failed helm run is a result (ok: false, helm's exit code,
 // helm's own trimmed stderr as `message`), never a thrown error.
-import { execa } from 'execa';
+import { execa } from '../../subprocess/execa-on-demand.js';
 import type { HelmAction, HelmResult } from '../types.js';
 
 export interface HelmOptions {

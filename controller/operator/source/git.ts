@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../../subprocess/execa-on-demand.js';
 import type { GitSource } from '../api/types.js';
 import { type GitAuth, gitAuthEnv, scrub } from './git-auth.js';
 import { classifyGitFailure } from './git-errors.js';
