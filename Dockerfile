@@ -33,7 +33,7 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules/ node_modules/
 COPY --from=build /src/dist/ dist/
 COPY --from=helm /helm /usr/local/bin/helm
-RUN ln -s /opt/slipway/dist/controller/cli/main.js /usr/local/bin/slipway \
+RUN ln -s /opt/slipway/dist/slipway/slipway.js /usr/local/bin/slipway \
  && slipway --help >/dev/null && helm version --short
 ENV HOME=/tmp HELM=/usr/local/bin/helm NODE_ENV=production
 USER 65532:65532

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** What users start (package.json `bin`): the bundle of build/bundle.ts. */
+export const CLI_MAIN = fileURLToPath(new URL('../../slipway/slipway.js', import.meta.url));
 
 export interface CliRun {
   runs: number[];

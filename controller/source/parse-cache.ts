@@ -159,17 +159,22 @@ const PARSER_FOLDERS = ['documents', 'limits'];
 
 let key: string | null | undefined;
 
+/** The constant the bundle (build/bundle.ts) carries the key of its build in: its parser files are not beside it. */
+export const PARSER_KEY_NAME = 'SLIPWAY_PARSER_KEY';
+declare const SLIPWAY_PARSER_KEY: string | undefined;
+
 /**
  * The parser's identity: the code of documents/ and of limits/ (this build's: the alias and
  * size checks run inside parseFile) and js-yaml's version. Any change to how files are parsed
  * (a new limit, a new rule) gives new keys, so nothing stale is read.
  */
-function parserKey(): string | null {
+export function parserKey(): string | null {
   if (key !== undefined) return key;
+  if (typeof SLIPWAY_PARSER_KEY === 'string') return (key = SLIPWAY_PARSER_KEY);
   try {
     key = hashParser();
   } catch {
-    key = null; // the parser's code cannot be read (e.g. bundled): no cache
+    key = null; // the parser's code cannot be read: no cache
   }
   return key;
 }
