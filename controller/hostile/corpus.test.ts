@@ -1,6 +1,7 @@
 // The hostile-input corpus through the built CLI (npm run build first): every case ends with
 // the exit code of the table, a named error (file:line where there is a file), no stack
-// trace, within 10 s and 512 MiB, and no secret value in any output. Two cases at a time.
+// trace, within 10 s of CPU (and a wall-clock hang limit, run-case.ts) and 512 MiB, and no
+// secret value in any output. Two cases at a time, through the command users start (the bundle).
 
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -23,14 +23,15 @@ try {
       );
     } else if (process.env.CORPUS_VERBOSE)
       process.stdout.write(
-        `ok   ${c.name}: exit ${r.exitCode}, ${r.wallMs} ms, ${Math.round((r.maxRssBytes ?? 0) / 2 ** 20)} MiB | ${r.stderr.trim().split('\n')[0]?.slice(0, 200)}\n`,
+        `ok   ${c.name}: exit ${r.exitCode}, ${r.wallMs} ms (CPU ${r.cpuMs ?? '?'} ms), ${Math.round((r.maxRssBytes ?? 0) / 2 ** 20)} MiB | ${r.stderr.trim().split('\n')[0]?.slice(0, 200)}\n`,
       );
   });
   const slowest = runs.reduce((a, b) => (b.wallMs > a.wallMs ? b : a));
+  const busiest = runs.reduce((a, b) => ((b.cpuMs ?? 0) > (a.cpuMs ?? 0) ? b : a));
   const peak = Math.max(...runs.map((r) => r.maxRssBytes ?? 0));
   const classes = new Set(cases.map((c) => c.klass)).size;
   process.stdout.write(
-    `${cases.length} cases in ${classes} classes, ${broken} broken; ${((performance.now() - t0) / 1000).toFixed(1)} s (2 at a time); slowest ${slowest.wallMs} ms (${cases[runs.indexOf(slowest)]!.name}); peak ${Math.round(peak / 2 ** 20)} MiB; load average ${load0.map((l) => l.toFixed(2)).join(' ')} → ${loadavg()
+    `${cases.length} cases in ${classes} classes, ${broken} broken; ${((performance.now() - t0) / 1000).toFixed(1)} s (2 at a time); slowest ${slowest.wallMs} ms (${cases[runs.indexOf(slowest)]!.name}); most CPU ${busiest.cpuMs} ms (${cases[runs.indexOf(busiest)]!.name}); peak ${Math.round(peak / 2 ** 20)} MiB; load average ${load0.map((l) => l.toFixed(2)).join(' ')} → ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}\n`,
   );

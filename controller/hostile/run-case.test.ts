@@ -17,6 +17,7 @@ const run = (over: Partial<CaseRun>): CaseRun => ({
   stdout: '',
   stderr: 'site/lab/bad.yaml:3: InvalidYAML: unexpected end\n',
   wallMs: 300,
+  cpuMs: 250,
   maxRssBytes: 60 * 2 ** 20,
   afterFirstErrorMs: 100,
   killed: false,
@@ -33,8 +34,9 @@ describe('violations', () => {
     [
       'a kill at the time limit',
       run({ killed: true, exitCode: null, signal: 'SIGKILL', maxRssBytes: undefined }),
-      'still running after 10 s: killed',
+      'still running after 30 s: killed',
     ],
+    ['too much CPU', run({ cpuMs: 12_000 }), 'used 12000 ms of CPU'],
     ['too much memory', run({ maxRssBytes: 600 * 2 ** 20 }), 'peak memory 600 MiB'],
     [
       'a stack trace',
