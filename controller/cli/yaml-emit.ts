@@ -144,14 +144,12 @@ function literal(s: string, indent: string): string {
     body = s.slice(0, -1);
     chomp = body.endsWith('\n') ? '+' : '';
   }
-  return (
-    `|${chomp}\n` +
-    body
-      .split('\n')
-      .map((line) => (line === '' ? '' : indent + line))
-      .join('\n')
-  );
+  // Every line indented but the empty ones (literalSafe: the first line is not empty).
+  return `|${chomp}\n${indent}${body.replace(LINE_START, `\n${indent}`)}`;
 }
+
+/** A line break followed by a line that is not empty. */
+const LINE_START = /\n(?=[^\n])/g;
 
 const ESCAPE_EXTRA = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
