@@ -749,6 +749,15 @@ function containmentCases(): HostileCase[] {
     code: 'PathOutsideRepository',
   });
   out.push({
+    name: 'a document that is a symlink to a file outside the repository is not read, with a warning',
+    klass: 'containment',
+    argv: ['render', ...SITE],
+    setup: (dir) => symlink('/etc/hostname', join(dir, 'site/lab/linked.yaml')),
+    exit: 0,
+    code: 'SymlinkNotFollowed',
+    at: undefined,
+  });
+  out.push({
     name: 'site folder is a symlink out of the repository',
     klass: 'containment',
     argv: ['render', ...SITE],
@@ -822,6 +831,14 @@ function ioCases(): HostileCase[] {
         await rm(join(dir, DEF));
         execFileSync('mkfifo', [join(dir, DEF)]);
       },
+      exit: 3 as const,
+      code: 'NotARegularFile',
+    })),
+    ...(['render', 'validate', 'plan'] as const).map((command) => ({
+      name: `a FIFO among the global documents (${command})`,
+      klass: 'io',
+      argv: [command, ...SITE],
+      setup: fifo('global/pipe.yaml'),
       exit: 3 as const,
       code: 'NotARegularFile',
     })),

@@ -9,7 +9,7 @@ import type { SourceDocument } from '../documents/types.js';
 import type { Problems } from '../problems/index.js';
 import { listYamlFiles } from './list-files.js';
 import { parseFileCached } from './parse-cache.js';
-import { isSiteRepo, listSites, readSiteDefinition, type SiteRef, siteFiles } from './pegleg.js';
+import { isSiteRepo, listSites, readSiteDefinition, reportSkipped, type SiteRef, siteFiles } from './pegleg.js';
 import { ioFailure, kindOf, readUserFileSync } from './read-user-file.js';
 
 export { chartDigest, chartDigests } from './chart-digest.js';
@@ -76,7 +76,7 @@ export async function loadSource(paths: string[], options: LoadOptions, problems
         });
         if (site) wanted.push(...(await siteFiles(abs, site, display, problems)));
       } else {
-        wanted.push(...(await listYamlFiles(abs)));
+        wanted.push(...(await listYamlFiles(abs, (e) => reportSkipped(e, display, problems))));
       }
     } catch (e) {
       const f = ioFailure(e, (e as NodeJS.ErrnoException).path ? display((e as NodeJS.ErrnoException).path!) : p);

@@ -7,7 +7,7 @@ import { isPlainObject, locatePath, parseFile } from '../documents/parse.js';
 import { SourceFile } from '../documents/source-file.js';
 import type { Problems } from '../problems/index.js';
 import { isInside, isPlainSegment, PATH_OUTSIDE_REPOSITORY, realInside, realPathOf } from './containment.js';
-import { listYamlFiles } from './list-files.js';
+import { listYamlFiles, type SkippedEntry } from './list-files.js';
 import { parseFileCached } from './parse-cache.js';
 import { readUserFile } from './read-user-file.js';
 
@@ -152,6 +152,8 @@ export async function readSiteDefinition(
 /**
  * The files a site is rendered from, in layer order: global/, type/<type>/, site/<name>/.
  * A folder that resolves (by a symbolic link) outside the repository is a problem, not read.
+ * So is a *.yaml entry that is not a regular file (a FIFO, a socket, a device: NotARegularFile);
+ * a symbolic link below a layer folder is not followed, with a warning.
  */
 export async function siteFiles(
   dir: string,
@@ -166,7 +168,7 @@ export async function siteFiles(
     if (!(await isDirectory(f))) continue;
     // listYamlFiles follows no symbolic link below a folder, so the folder's own real path decides.
     const real = await realPathOf(f);
-    if (isInside(root, real)) out.push(...(await listYamlFiles(f)));
+    if (isInside(root, real)) out.push(...(await listYamlFiles(f, (e) => reportSkipped(e, displayPath, problems))));
     else
       problems?.error(
         PATH_OUTSIDE_REPOSITORY,
@@ -174,4 +176,18 @@ export async function siteFiles(
       );
   }
   return out;
+}
+
+/** A listed entry that is not read, as a problem (see siteFiles). */
+export function reportSkipped(
+  e: SkippedEntry,
+  displayPath: (p: string) => string,
+  problems: Problems | undefined,
+): void {
+  if (e.kind === 'symbolic link')
+    problems?.warning(
+      'SymlinkNotFollowed',
+      `${displayPath(e.path)} is a symbolic link: links below a layer folder are not followed (the repository's own files only); not read`,
+    );
+  else problems?.error('NotARegularFile', `${displayPath(e.path)} is a ${e.kind}, not a regular file; not read`);
 }
