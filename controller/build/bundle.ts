@@ -16,8 +16,8 @@ import { build } from 'esbuild';
 import { PARSER_KEY_NAME, parserKey } from '../source/parse-cache.js';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUNDLE_DIR = join(dist, 'slipway');
-export const BUNDLE_ENTRY = join(BUNDLE_DIR, 'slipway.js');
+const BUNDLE_DIR = join(dist, 'slipway');
+const BUNDLE_ENTRY = join(BUNDLE_DIR, 'slipway.js');
 
 /** Bundled into the chunks rather than loaded from node_modules. */
 const BUNDLED = '@kubernetes/client-node';
