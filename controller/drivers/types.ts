@@ -92,6 +92,8 @@ export interface ObservedRelease {
    * rollback has another number here (or none when Helm dropped it).
    */
   appliedRevision?: number;
+  /** The slipway.dev/server-side label: Slipway installed the release with server-side apply. */
+  serverSide?: boolean;
 }
 
 export type HelmAction = 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test' | 'delete-resources' | 'repair';
@@ -116,7 +118,8 @@ export interface HelmDriver {
   /** The user-supplied values of the latest revision (for `slipway diff`). No helm process. */
   values(name: string, namespace: string): Promise<JsonObject | undefined>;
   install(spec: ReleaseSpec): Promise<HelmResult>;
-  upgrade(spec: ReleaseSpec): Promise<HelmResult>;
+  /** `current`: the release as observed before (how it was installed decides some flags). */
+  upgrade(spec: ReleaseSpec, current?: ObservedRelease): Promise<HelmResult>;
   rollback(name: string, namespace: string, revision: number, timeoutSeconds: number): Promise<HelmResult>;
   uninstall(name: string, namespace: string, timeoutSeconds: number): Promise<HelmResult>;
   test(spec: ReleaseSpec): Promise<HelmResult>;

@@ -103,7 +103,7 @@ async function upgrade({ spec, decision, helm, progress }: Run): Promise<Release
     if (!d.ok) return failed(spec, d);
   }
   progress('helm upgrade');
-  const r = await helm.upgrade(spec);
+  const r = await helm.upgrade(spec, decision.observed);
   if (r.ok) return test(spec, helm, progress, { outcome: 'changed', message: `upgraded in ${seconds(r)}` });
   const plan = decision.onFailure;
   if (plan.kind !== 'rollback') return failed(spec, r);

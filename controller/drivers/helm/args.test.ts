@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseSpec } from '../types.js';
-import { DIGEST_LABEL } from './digest-label.js';
+import { DIGEST_LABEL, SERVER_SIDE_LABEL } from './digest-label.js';
 import { installArgs } from './install.js';
 import { rollbackArgs } from './rollback.js';
 import { connectionArgs, helmArgv, helmBinary, helmErrorText } from './run.js';
@@ -12,6 +12,9 @@ import { upgradeArgs } from './upgrade.js';
 
 const FILE = '/srv/slipway-helm-x/values.json';
 const DIGEST = `${DIGEST_LABEL}=0123456789abcdef0123456789abcdef`;
+/** install: the digest and the server-side mark; server-side apply without Helm's client-side OpenAPI check. */
+const INSTALL_LABELS = `${DIGEST},${SERVER_SIDE_LABEL}=true`;
+const SERVER_SIDE = ['--server-side=true', '--disable-openapi-validation'];
 
 describe('install argv', () => {
   const rows: Array<{ name: string; edit?: (s: ReleaseSpec) => void; want: string[] }> = [
@@ -27,7 +30,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        DIGEST,
+        INSTALL_LABELS,
+        ...SERVER_SIDE,
         '--wait',
         '--timeout',
         '600s',
@@ -46,7 +50,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        DIGEST,
+        INSTALL_LABELS,
+        ...SERVER_SIDE,
         '--timeout',
         '900s',
       ],
@@ -64,7 +69,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        DIGEST,
+        INSTALL_LABELS,
+        ...SERVER_SIDE,
         '--timeout',
         '900s',
       ],
@@ -82,7 +88,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        DIGEST,
+        INSTALL_LABELS,
+        ...SERVER_SIDE,
         '--timeout',
         '900s',
       ],
@@ -100,7 +107,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        DIGEST,
+        INSTALL_LABELS,
+        ...SERVER_SIDE,
         '--wait',
         '--timeout',
         '900s',
@@ -119,7 +127,8 @@ describe('install argv', () => {
         '-f',
         FILE,
         '--labels',
-        `${DIGEST_LABEL}=${createHash('sha256').update('a'.repeat(64)).digest('hex').slice(0, 63)}`,
+        `${DIGEST_LABEL}=${createHash('sha256').update('a'.repeat(64)).digest('hex').slice(0, 63)},${SERVER_SIDE_LABEL}=true`,
+        ...SERVER_SIDE,
         '--wait',
         '--timeout',
         '600s',
@@ -139,7 +148,32 @@ describe('install argv', () => {
 });
 
 describe("other actions' argv", () => {
-  it("upgrade resets values to the chart's plus the spec's", () => {
+  it('upgrade of a release Slipway installed (server-side label) stays server-side, without the client-side check', () => {
+    const current = {
+      name: 'lab-ingress',
+      namespace: 'ingress',
+      revision: 3,
+      status: 'deployed' as const,
+      serverSide: true,
+    };
+    expect(upgradeArgs(baseSpec(), FILE, current)).toEqual([
+      'upgrade',
+      'lab-ingress',
+      '/repo/charts/ingress',
+      '--namespace',
+      'ingress',
+      '--reset-values',
+      '-f',
+      FILE,
+      '--labels',
+      DIGEST,
+      ...SERVER_SIDE,
+      '--wait',
+      '--timeout',
+      '600s',
+    ]);
+  });
+  it("upgrade resets values to the chart's plus the spec's; a release another tool installed keeps Helm's defaults", () => {
     expect(upgradeArgs(baseSpec(), FILE)).toEqual([
       'upgrade',
       'lab-ingress',

@@ -20,6 +20,14 @@ export const DIGEST_LABEL = 'slipway.dev/digest';
  */
 export const APPLIED_REVISION_LABEL = 'slipway.dev/revision';
 
+/**
+ * On releases Slipway installs (always server-side: `--server-side=true`). Helm carries the
+ * label over to every later revision, so an upgrade can tell a release that applies
+ * server-side (where the API server checks every object against its schema) from one that
+ * another tool installed with client-side apply, whose upgrades Helm keeps client-side.
+ */
+export const SERVER_SIDE_LABEL = 'slipway.dev/server-side';
+
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
 export function isValidLabelValue(value: string): boolean {

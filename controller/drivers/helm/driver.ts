@@ -33,7 +33,7 @@ export function createHelmDriver(options: HelmDriverOptions = {}): HelmDriver {
     list: (namespaces) => observer.list(namespaces),
     values: (name, namespace) => observer.values(name, namespace),
     install: async (spec) => stampRevision(ctx, observer, await install(ctx, spec)),
-    upgrade: async (spec) => stampRevision(ctx, observer, await upgrade(ctx, spec)),
+    upgrade: async (spec, current) => stampRevision(ctx, observer, await upgrade(ctx, spec, current)),
     rollback: async (name, namespace, revision, timeoutSeconds) =>
       stampRevision(ctx, observer, await rollback(ctx, name, namespace, revision, timeoutSeconds)),
     uninstall: (name, namespace, timeoutSeconds) => uninstall(ctx, name, namespace, timeoutSeconds),

@@ -32,3 +32,14 @@ export function waitArgs(spec: ReleaseSpec): string[] {
 export function helmTimeoutSeconds(spec: ReleaseSpec): number {
   return spec.wait.enabled && !usesOwnWait(spec.wait) ? waitTimeoutSeconds(spec) : spec.timeoutSeconds;
 }
+
+/**
+ * Server-side apply, without Helm's client-side check of the rendered objects against the
+ * cluster's OpenAPI document: the API server applies each object against that same schema and
+ * refuses one it does not fit (`.bogus: field not declared in schema`), before Helm records the
+ * revision as deployed. The check cost every helm process a download and parse of the whole
+ * OpenAPI document: 0.31-0.37 s of CPU per upgrade with it, 0.17-0.19 s without (helm 4.2.3).
+ */
+export function serverSideArgs(): string[] {
+  return ['--server-side=true', '--disable-openapi-validation'];
+}

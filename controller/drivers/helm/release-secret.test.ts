@@ -69,6 +69,13 @@ describe('revisionFromSecret', () => {
     absent?: keyof RevisionRecord;
   }> = [
     {
+      name: 'the server-side label: installed by Slipway with server-side apply',
+      edit: (l) => {
+        l['slipway.dev/server-side'] = 'true';
+      },
+      want: { serverSide: true },
+    },
+    {
       name: 'createdAt when never updated',
       edit: (l) => {
         delete l.modifiedAt;

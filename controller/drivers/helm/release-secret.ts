@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { JsonObject } from '../../documents/types.js';
 import type { ObservedRelease, ReleaseStatus } from '../types.js';
-import { APPLIED_REVISION_LABEL, DIGEST_LABEL } from './digest-label.js';
+import { APPLIED_REVISION_LABEL, DIGEST_LABEL, SERVER_SIDE_LABEL } from './digest-label.js';
 
 export const HELM_OWNER_SELECTOR = 'owner=helm';
 
@@ -63,6 +63,7 @@ export function revisionFromSecret(secret: V1Secret): RevisionRecord | undefined
   if (digest) record.digest = digest;
   const applied = Number(labels[APPLIED_REVISION_LABEL]);
   if (labels[APPLIED_REVISION_LABEL] && Number.isInteger(applied)) record.appliedRevision = applied;
+  if (labels[SERVER_SIDE_LABEL] === 'true') record.serverSide = true;
   const updatedAt = unixToIso(labels.modifiedAt) ?? unixToIso(labels.createdAt);
   if (updatedAt) record.updatedAt = updatedAt;
   return record;

@@ -2,14 +2,16 @@
 // spec's values (helm would otherwise reuse the last release's values when the file is
 // empty). The new digest label replaces the old one (helm merges custom labels).
 // upgrade.pre.delete is a separate step (./delete-resources.ts) the workflow runs first.
-import type { HelmResult, ReleaseSpec } from '../types.js';
+// A release Slipway installed (server-side, labelled) stays server-side without Helm's
+// client-side OpenAPI check, as install has it; any other keeps Helm's defaults.
+import type { HelmResult, ObservedRelease, ReleaseSpec } from '../types.js';
 import type { HelmActionContext } from './context.js';
 import { DIGEST_LABEL, digestLabelValue } from './digest-label.js';
-import { helmTimeoutSeconds, waitArgs } from './flags.js';
+import { helmTimeoutSeconds, serverSideArgs, waitArgs } from './flags.js';
 import { finishWithOwnWait } from './own-wait.js';
 import { withValuesFile } from './values-file.js';
 
-export function upgradeArgs(spec: ReleaseSpec, valuesFile: string): string[] {
+export function upgradeArgs(spec: ReleaseSpec, valuesFile: string, current?: ObservedRelease): string[] {
   return [
     'upgrade',
     spec.name,
@@ -21,11 +23,16 @@ export function upgradeArgs(spec: ReleaseSpec, valuesFile: string): string[] {
     valuesFile,
     '--labels',
     `${DIGEST_LABEL}=${digestLabelValue(spec.digest)}`,
+    ...(current?.serverSide ? serverSideArgs() : []),
     ...waitArgs(spec),
   ];
 }
 
-export async function upgrade(ctx: HelmActionContext, spec: ReleaseSpec): Promise<HelmResult> {
+export async function upgrade(
+  ctx: HelmActionContext,
+  spec: ReleaseSpec,
+  current?: ObservedRelease,
+): Promise<HelmResult> {
   const result = await withValuesFile(
     spec.values,
     (file) =>
@@ -33,7 +40,7 @@ export async function upgrade(ctx: HelmActionContext, spec: ReleaseSpec): Promis
         action: 'upgrade',
         release: spec.name,
         namespace: spec.namespace,
-        args: upgradeArgs(spec, file),
+        args: upgradeArgs(spec, file, current),
         timeoutSeconds: helmTimeoutSeconds(spec),
       }),
     ctx.tmpRoot ? { tmpRoot: ctx.tmpRoot } : {},
