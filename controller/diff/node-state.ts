@@ -51,7 +51,8 @@ export function nodeDecision(
   const j = judge(spec, observed, mode);
   const repair = !DRIFT_STATES.has(j.state) || mode === 'enabled';
   const action = repair ? ACTION[j.state] : 'none';
-  const reason = repair ? j.reason : `${j.reason} (drift detection ${mode}: not repaired)`;
+  const reason =
+    repair || ACTION[j.state] === 'none' ? j.reason : `${j.reason} (drift detection ${mode}: not repaired)`;
   const d: NodeDecision = { kind: 'node', stepId, state: j.state, action, reason };
   if (j.drift) d.drift = j.drift;
   if (observed) d.observed = observed;
