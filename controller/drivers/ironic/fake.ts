@@ -198,8 +198,36 @@ export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIro
 
   /** ensure, one pass: with deployMs, a deploy is started and then checked until the clock says it is done. */
   async function ensurePass(spec: NodeSpec, carry: NodeCarry, progress?: NodeProgress): Promise<NodePass> {
-    const s = nodes.get(spec.name);
-    if (deployMs > 0 && spec.target === 'active' && s && s.node.digest === spec.digest) {
+    const before = writes;
+    if (deployMs > 0 && spec.target === 'active') {
+      let s = nodes.get(spec.name);
+      const state = s?.node.provisionState;
+      if (!s || s.node.digest !== spec.digest || (state !== 'deploying' && state !== 'active')) {
+        // Everything up to available as ensure does it (instantly), then the deploy starts.
+        const upTo = await ensure({ ...spec, target: 'available' }, progress);
+        if (upTo.kind !== 'complete') return upTo;
+        s = nodes.get(spec.name)!;
+        if (s.node.provisionState !== 'available' || failures.has(s.node.name)) return ensure(spec, progress);
+        const n = s.node;
+        writes += 1;
+        n.provisionState = 'deploying';
+        n.targetProvisionState = 'active';
+        s.deployDoneAt = now() + deployMs;
+        progress?.({ node: n.name, state: 'available', message: 'active requested' });
+        return {
+          kind: 'requeue',
+          afterMs: Math.min(pollMs, deployMs),
+          reason: 'active requested',
+          carry: {
+            ...carry,
+            issued: [...carry.issued, 'active'],
+            seen: 'deploying|active',
+            created: carry.created || upTo.created,
+            writes: carry.writes + (writes - before),
+          },
+          node: copy(n),
+        };
+      }
       const n = s.node;
       if (n.provisionState === 'deploying') {
         const left = (s.deployDoneAt ?? 0) - now();
@@ -216,25 +244,11 @@ export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIro
         n.targetProvisionState = null;
         n.powerState = 'power on';
         progress?.({ node: n.name, state: 'active' });
-      } else if (n.provisionState === 'available' && !failures.has(n.name)) {
-        writes += 1;
-        n.provisionState = 'deploying';
-        n.targetProvisionState = 'active';
-        s.deployDoneAt = now() + deployMs;
-        progress?.({ node: n.name, state: 'available', message: 'active requested' });
-        return {
-          kind: 'requeue',
-          afterMs: Math.min(pollMs, deployMs),
-          reason: 'active requested',
-          carry: { ...carry, issued: [...carry.issued, 'active'], seen: 'deploying|active', writes: carry.writes + 1 },
-          node: copy(n),
-        };
       }
     }
-    const before = writes;
     const r = await ensure(spec, progress);
-    if (r.kind === 'complete' && carry.writes > 0) return { ...r, changed: true, created: r.created || carry.created };
-    return r.kind === 'complete' ? { ...r, changed: r.changed || writes > before } : r;
+    if (r.kind !== 'complete') return r;
+    return { ...r, created: r.created || carry.created, changed: r.changed || carry.writes > 0 || writes > before };
   }
 
   async function pass(
