@@ -358,6 +358,7 @@ describe('reconcileSite: nodes Ironic is still deploying (requeue, not a waiting
     expect(steps()['node/s-node-0']?.operation?.startedAt).toBe('2026-12-01T10:00:00.000Z');
     expect(t.ironic.writes).toBe(writes);
     expect(t.events.list.filter((e) => e.reason === 'StepStarted' && e.message.startsWith('node/'))).toHaveLength(2);
+    expect(t.events.list.filter((e) => e.reason === 'Progressing')).toHaveLength(1);
 
     t.advance(31_000);
     const done = await t.run();

@@ -279,8 +279,9 @@ async function execute(
   };
   if (generation !== undefined) base.observedGeneration = generation;
   void writer.update(base);
-  deps.events.event(site, 'Normal', 'Progressing', message);
-  log.info('applying', { work, steps: total, completed: completed.size });
+  // A reconcile that only carries on node operations already running says nothing new.
+  if (carries.size === 0) deps.events.event(site, 'Normal', 'Progressing', message);
+  log.info('applying', { work, steps: total, completed: completed.size, resumed: carries.size });
 
   const onEvent = (e: StepEvent) => {
     wf = applyStepEvent(wf, e, now(), digests, completed, scrub);
