@@ -44,7 +44,7 @@ import type { ReconcileDeps, ReconcileResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** A Site waiting on Ironic is looked at again after at least this long (each look re-renders the site). */
-const MIN_NODE_REQUEUE_MS = 2_000;
+const MIN_NODE_REQUEUE_MS = 1_000;
 const DEFAULT_GIT_INTERVAL_MS = 5 * 60_000;
 const MAX_PROBLEMS = 10;
 
