@@ -11,7 +11,7 @@
 // default 6395,8010,6240,6241: Ironic, sushy, 2 IPMI): the suite's Ironic keeps instant deploys.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ import {
   startController,
   waitFor,
 } from './operator-harness.js';
-import { IronicClient, loadIronicEnv } from './support/ironic.js';
+import { IronicClient } from './support/ironic.js';
 
 /** Seconds the fake deploy interface sleeps in prepare and in deploy: a deploy takes about twice it. */
 const DEPLOY_DELAY_S = 35;
@@ -52,12 +52,23 @@ const ironicSh = (command: 'up' | 'down') =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+/** The slow Ironic's URL and credentials, from its own ironic.env only (never the suite's, nor the environment's). */
+function slowIronic(): { url: string; username: string; password: string } {
+  const text = readFileSync(path.join(stateDir, 'ironic.env'), 'utf8');
+  const get = (name: string) => {
+    const m = new RegExp(`^export ${name}='([^']*)'$`, 'm').exec(text);
+    if (!m) throw new Error(`${stateDir}/ironic.env has no ${name}`);
+    return m[1]!;
+  };
+  return { url: get('IRONIC_URL'), username: get('IRONIC_USERNAME'), password: get('IRONIC_PASSWORD') };
+}
+
 let ironic: IronicClient;
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
   ironicSh('up');
-  ironic = await IronicClient.connect(loadIronicEnv(path.join(stateDir, 'ironic.env')).ironic);
+  ironic = await IronicClient.connect(slowIronic());
 }, 300_000);
 
 afterAll(() => {
@@ -80,7 +91,8 @@ describe('4 workers, 8 Sites with nodes deploying for over a minute', () => {
   }, async () => {
     const ns = createNamespace('nodes-requeue');
     fixture.namespaces.push(ns);
-    const env = loadIronicEnv(path.join(stateDir, 'ironic.env')).ironic;
+    const env = slowIronic();
+    expect(env.url).toBe(`http://127.0.0.1:${IRONIC_PORT}`);
     const ctl = startController({
       args: ['--namespace', ns, '--workers', '4'],
       env: { IRONIC_URL: env.url, IRONIC_USERNAME: env.username, IRONIC_PASSWORD: env.password },
