@@ -19,7 +19,22 @@ export function createProgress(
     const names = [...running.keys()];
     write(`running ${names.length}: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`);
   };
+  const waits = new Map<string, string>();
   return (event: StepEvent): void => {
+    if (event.type === 'requeue') {
+      // A node Ironic is still working on: said once per new reason, not at every look.
+      if (waits.get(event.stepId) === event.reason) return;
+      waits.set(event.stepId, event.reason);
+      if (mode === 'json') {
+        const { carry: _carry, ...shown } = event;
+        write(`${JSON.stringify({ time: new Date().toISOString(), ...shown })}\n`);
+        return;
+      }
+      clearStatus();
+      write(`${stamp()} ${event.stepId.padEnd(44)}   waiting: ${event.reason}\n`);
+      status();
+      return;
+    }
     if (mode === 'json') {
       write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
       return;

@@ -42,7 +42,7 @@ export function diffWorkflow(
             mode,
             ...withObjects(observed, `${step.spec.namespace}/${step.spec.name}`),
           })
-        : nodeDecision(step.id, step.spec, nodes.get(step.spec.name));
+        : nodeDecision(step.id, step.spec, nodes.get(step.spec.name), mode);
     decisions.set(step.id, d);
   }
   return {

@@ -48,8 +48,32 @@ export interface DriftedObject {
   apply: JsonObject;
 }
 
-export type NodeState = 'absent' | 'in-sync' | 'changed' | 'incomplete' | 'failed';
-export type NodeAction = 'none' | 'enroll' | 'update' | 'provision';
+/** One node's state (diff/node-state.ts says what each means and what it leads to). */
+export type NodeState =
+  | 'absent' // not enrolled: enroll
+  | 'in-sync' // where the plan says, with the planned digest: nothing to do
+  | 'changed' // another digest (or none): update its fields, then drive it to its target
+  | 'incomplete' // short of its target: provision
+  | 'failed' // a failed provision state: provision (the driver's recovery)
+  | 'maintenance' // in sync, but in maintenance set outside Slipway: reported, left alone
+  | 'slipway-maintenance' // in sync, in maintenance Slipway set: leave-maintenance
+  | 'powered-off' // active with the planned digest, powered off: power-on
+  | 'provision-drift'; // deployed by Slipway with this digest, found undeployed: reported, never redeployed
+
+/**
+ * The one thing execute does for a node (its table: execute/node-step.ts NODE_ACTIONS):
+ *   enroll | update | provision   the driver's idempotent ensure (enroll, patch, drive to the target)
+ *   power-on                      power the node on (drift detection enabled)
+ *   leave-maintenance             lift the maintenance Slipway set (drift detection enabled)
+ */
+export type NodeAction = 'none' | 'enroll' | 'update' | 'provision' | 'power-on' | 'leave-maintenance';
+
+/** A node field that differs from what the plan wants (no secrets: states and reasons only). */
+export interface NodeDrift {
+  field: 'maintenance' | 'powerState' | 'provisionState';
+  found: string;
+  want: string;
+}
 
 export interface ReleaseDecision {
   kind: 'release';
@@ -73,6 +97,8 @@ export interface NodeDecision {
   action: NodeAction;
   reason: string;
   observed?: ObservedNode;
+  /** Drift found on a node otherwise in sync (repaired only when the action says so). */
+  drift?: NodeDrift[];
 }
 
 export type Decision = ReleaseDecision | NodeDecision;

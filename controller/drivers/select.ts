@@ -77,7 +77,7 @@ function missingIronic(): IronicDriver {
   const fail = async (): Promise<never> => {
     throw new Error('this site has bare-metal nodes but no Ironic endpoint: pass --ironic-url or set IRONIC_URL');
   };
-  return { list: fail, ensure: fail, remove: fail };
+  return { list: fail, ensure: fail, remove: fail, pass: fail };
 }
 
 function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -161,6 +161,11 @@ export interface NodeSpec {
   inspect: boolean;
   /** Where the node should end: available (no image) or active (image). */
   target: 'available' | 'active';
+  /**
+   * A slipway/BaremetalHost/v1 `redeploy` value: part of the digest, so writing a new one is the
+   * explicit document change that lets Slipway deploy again a node found undeployed.
+   */
+  redeploy?: string;
   /** sha256 of the spec (credentials included only as a hash): stored in the node's extra.slipway_digest. */
   digest: string;
 }
@@ -172,9 +177,17 @@ export interface ObservedNode {
   provisionState: string;
   targetProvisionState: string | null;
   powerState: string | null;
+  /** A power change Ironic is carrying out (target_power_state), if any. */
+  targetPowerState?: string | null;
   maintenance: boolean;
+  /** Why the node is in maintenance (maintenance_reason), as whoever set it wrote it. */
+  maintenanceReason?: string | null;
+  /** Slipway set the maintenance (extra.slipway_maintenance): only then does Slipway lift it. */
+  maintenanceBySlipway?: boolean;
   lastError: string | null;
   digest?: string;
+  /** extra.slipway_deployed: the digest the node last reached `active` with under Slipway. */
+  deployedDigest?: string;
   /** extra.slipway_site: the site that enrolled the node. */
   site?: string;
   /** MAC addresses of the node's ports. */
@@ -187,6 +200,36 @@ export type NodeResult =
   | { kind: 'failed'; node?: ObservedNode; message: string }
   | { kind: 'error'; message: string; retryable: boolean };
 
+/** The node operations a step can run, one pass at a time (the diff's node actions map onto them). */
+export type NodeOperation = 'ensure' | 'remove' | 'power-on' | 'leave-maintenance';
+
+/**
+ * What one operation carries from pass to pass (opaque to callers, but plain JSON so the
+ * operator can keep it in the Site status): when it started (its timeout counts from there,
+ * across requeues), the Ironic actions it issued (a failed state it caused is reported, not
+ * retried), and the polling back-off.
+ */
+export interface NodeCarry {
+  operation: NodeOperation;
+  /** Epoch ms. */
+  startedAt: number;
+  issued: string[];
+  polls: number;
+  delayMs?: number;
+  /** The last provision state seen (`state|target`), for progress and the back-off. */
+  seen: string;
+  created: boolean;
+  writes: number;
+}
+
+/**
+ * One pass of a node operation (Metal3 BMO's actionResult): final (complete / failed /
+ * error), or "requeue after N ms": Ironic is working, look again then with `carry`.
+ */
+export type NodePass =
+  | NodeResult
+  | { kind: 'requeue'; afterMs: number; reason: string; carry: NodeCarry; node?: ObservedNode };
+
 export type NodeProgress = (event: { node: string; state: string; message?: string }) => void;
 
 export interface IronicDriver {
@@ -196,4 +239,9 @@ export interface IronicDriver {
   ensure(spec: NodeSpec, progress?: NodeProgress): Promise<NodeResult>;
   /** Undeploys/cleans as needed and deletes the node (only used with --prune / deletionPolicy Delete). */
   remove(name: string, progress?: NodeProgress): Promise<NodeResult>;
+  /**
+   * One pass of `operation` on the node: starts or checks one Ironic operation and returns at
+   * once, never waiting on the machine. `carry` is the previous pass's (undefined: start).
+   */
+  pass(spec: NodeSpec, operation: NodeOperation, carry?: NodeCarry, progress?: NodeProgress): Promise<NodePass>;
 }

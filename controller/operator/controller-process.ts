@@ -81,6 +81,7 @@ export async function runControllerProcess(o: ControllerProcessOptions): Promise
         fake: o.fakeDrivers,
         reader,
         onIronicCall: (method, seconds) => metrics.ironicCallDuration.observe({ method }, seconds),
+        signal: shutdown.signal,
       }),
       readSecret: (ns, name) => reader.readSecret(ns, name),
       clock: realClock,

@@ -138,6 +138,7 @@ function nodeStep(
   }
   const configDrive = configDriveOf(d);
   if (configDrive !== undefined) spec.configDrive = configDrive;
+  if (typeof d.redeploy === 'string') spec.redeploy = d.redeploy;
   // The password enters the digest only as its own hash, so a changed password is a change.
   const credentialHash = spec.bmc.credentials
     ? sha256(`${spec.bmc.credentials.username}\u0000${spec.bmc.credentials.password}`)

@@ -17,7 +17,12 @@
 #
 # Settings (environment): SLIPWAY_CACHE, SLIPWAY_IRONIC_PORT (6385),
 # SLIPWAY_SUSHY_PORT (8000), SLIPWAY_IPMI_PORTS (6230,6231: one emulated BMC
-# per UDP port), SLIPWAY_IRONIC_START_TIMEOUT (180 seconds).
+# per UDP port), SLIPWAY_IRONIC_START_TIMEOUT (180 seconds),
+# SLIPWAY_IRONIC_STATE_DIR (e2e/.state: where state, logs, pid files and
+# ironic.env go, so a test can run a second Ironic beside the suite's), and
+# SLIPWAY_IRONIC_FAKE_DEPLOY_DELAY (0: Ironic's [fake] deploy_delay in seconds,
+# slept by the fake deploy interface in prepare and in deploy, so a
+# fake-hardware deploy takes about twice it; the suite's Ironic keeps 0).
 set -euo pipefail
 
 IRONIC_VERSION=39.0.0
@@ -25,7 +30,7 @@ IRONIC_VERSION=39.0.0
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 e2e_dir="$(dirname "$here")"
 files="$here/ironic"
-state_root="$e2e_dir/.state"
+state_root="${SLIPWAY_IRONIC_STATE_DIR:-$e2e_dir/.state}"
 state="$state_root/ironic"
 logs="$state_root/logs"
 env_file="$state_root/ironic.env"
@@ -47,6 +52,8 @@ ironic_port="${SLIPWAY_IRONIC_PORT:-6385}"
 sushy_port="${SLIPWAY_SUSHY_PORT:-8000}"
 ipmi_ports="${SLIPWAY_IPMI_PORTS:-6230,6231}"
 start_timeout="${SLIPWAY_IRONIC_START_TIMEOUT:-180}"
+fake_deploy_delay="${SLIPWAY_IRONIC_FAKE_DEPLOY_DELAY:-0}"
+[[ $fake_deploy_delay =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "ironic.sh: ERROR: SLIPWAY_IRONIC_FAKE_DEPLOY_DELAY must be a number of seconds" >&2; exit 1; }
 ironic_url="http://127.0.0.1:$ironic_port"
 sushy_url="http://127.0.0.1:$sushy_port"
 
@@ -206,7 +213,8 @@ ensure_venv() {
 render() { # render TEMPLATE OUTPUT
   sed -e "s|@STATE_DIR@|$state|g" \
     -e "s|@IRONIC_PORT@|$ironic_port|g" \
-    -e "s|@SUSHY_PORT@|$sushy_port|g" "$1" >"$2.tmp"
+    -e "s|@SUSHY_PORT@|$sushy_port|g" \
+    -e "s|@FAKE_DEPLOY_DELAY@|$fake_deploy_delay|g" "$1" >"$2.tmp"
   mv "$2.tmp" "$2"
 }
 

@@ -76,6 +76,7 @@ export async function applyCommand(argv: string[], io: CommandIO): Promise<numbe
     onEvent: createProgress(mode, io.stdout),
     prune: values.prune === true,
     ...(concurrency ? { concurrency } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   if (mode === 'json')
     io.stdout(

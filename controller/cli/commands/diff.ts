@@ -92,6 +92,14 @@ export function formatDiff(
       out.push(...formatDrift(d.drift));
       continue;
     }
+    if (d.kind === 'node' && d.drift) {
+      // repaired (enabled: power-on, leave-maintenance) or only reported (`!`, not counted as a change)
+      out.push(
+        `${d.action === 'none' ? '!' : '~'} ${step.id}: ${d.action === 'none' ? 'drift' : d.action} (${d.state}: ${d.reason})`,
+      );
+      for (const f of d.drift) out.push(`    ~ ${f.field}: ${f.found} → ${f.want}`);
+      continue;
+    }
     if (d.action === 'none') continue;
     out.push(`~ ${step.id}: ${d.action} (${d.state}: ${d.reason})`);
     if (step.kind === 'release') {

@@ -34,3 +34,33 @@ describe('abort', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('abort reaches every node operation', () => {
+  it('a pass (ensure, power-on, leave-maintenance, remove) with an aborted signal makes no request and ends as a retryable-free error', async () => {
+    const { createIronicDriver } = await import('./driver.js');
+    let calls = 0;
+    const driver = createIronicDriver({
+      url: 'http://127.0.0.1:9',
+      fetch: async () => (calls++, new Response('{}')),
+      signal: AbortSignal.abort(new Error('shutting down')),
+    });
+    const spec = {
+      name: 'n1',
+      bmc: { address: 'fake://n1' },
+      properties: {},
+      inspect: false,
+      target: 'available' as const,
+      digest: 'd',
+    };
+    for (const op of ['ensure', 'power-on', 'leave-maintenance', 'remove'] as const) {
+      const r = await driver.pass(spec, op);
+      expect(r, op).toMatchObject({
+        kind: 'error',
+        retryable: false,
+        message: expect.stringMatching(/cancelled: shutting down/),
+      });
+    }
+    expect(await driver.ensure(spec)).toMatchObject({ kind: 'error', message: expect.stringMatching(/cancelled/) });
+    expect(calls).toBe(0);
+  });
+});

@@ -10,7 +10,9 @@ export interface IronicNode {
   provision_state: string;
   target_provision_state: string | null;
   power_state: string | null;
+  target_power_state?: string | null;
   maintenance: boolean;
+  maintenance_reason?: string | null;
   last_error: string | null;
   extra: Record<string, unknown>;
   instance_info?: Record<string, unknown>;
@@ -43,13 +45,20 @@ export const LIST_FIELDS = [
   'provision_state',
   'target_provision_state',
   'power_state',
+  'target_power_state',
   'maintenance',
+  'maintenance_reason',
   'last_error',
   'extra',
 ];
 
 /** A call Ironic answers only once the BMC has (ipmitool retries a refused login for about 30 s). */
 export const BMC_CALL_TIMEOUT_MS = 120_000;
+
+/** extra key holding the maintenance reason Slipway wrote when it set maintenance itself. */
+export const SLIPWAY_MAINTENANCE = 'slipway_maintenance';
+/** extra key holding the digest a node last reached `active` with under Slipway. */
+export const SLIPWAY_DEPLOYED = 'slipway_deployed';
 
 const node = (ident: string) => `/v1/nodes/${encodeURIComponent(ident)}`;
 
@@ -78,13 +87,22 @@ export function observe(raw: IronicNode, macs?: string[]): ObservedNode {
     provisionState: raw.provision_state,
     targetProvisionState: raw.target_provision_state ?? null,
     powerState: raw.power_state ?? null,
+    targetPowerState: raw.target_power_state ?? null,
     maintenance: Boolean(raw.maintenance),
+    maintenanceReason: raw.maintenance_reason ?? null,
     lastError: raw.last_error ?? null,
     macs: macs ?? (Array.isArray(recorded) ? recorded.filter((m): m is string => typeof m === 'string') : []),
   };
   if (typeof digest === 'string') out.digest = digest;
   const site = raw.extra?.slipway_site;
   if (typeof site === 'string') out.site = site;
+  const deployed = raw.extra?.slipway_deployed;
+  if (typeof deployed === 'string') out.deployedDigest = deployed;
+  // Slipway's own maintenance records the reason it wrote: a person who sets maintenance
+  // again (another reason) owns it from then on.
+  const own = raw.extra?.[SLIPWAY_MAINTENANCE];
+  if (out.maintenance && typeof own === 'string' && own === (raw.maintenance_reason ?? ''))
+    out.maintenanceBySlipway = true;
   return out;
 }
 
@@ -122,6 +140,14 @@ export function ironicApi(client: IronicClient) {
     },
     async setProvisionState(uuid: string, target: string, extra: Record<string, unknown> = {}): Promise<void> {
       await client.request('PUT', `${node(uuid)}/states/provision`, { target, ...extra });
+    },
+    /** Asynchronous: Ironic answers 202 and sets target_power_state until the BMC has done it. */
+    async setPowerState(uuid: string, target: 'power on' | 'power off'): Promise<void> {
+      await client.request('PUT', `${node(uuid)}/states/power`, { target }, { timeoutMs: BMC_CALL_TIMEOUT_MS });
+    },
+    /** Clears maintenance (and its reason). */
+    async clearMaintenance(uuid: string): Promise<void> {
+      await client.request('DELETE', `${node(uuid)}/maintenance`);
     },
     /** Ironic asks the BMC itself (a read): what tells whether the BMC accepts the node's driver_info. */
     async getBootDevice(uuid: string): Promise<{ boot_device: string | null }> {

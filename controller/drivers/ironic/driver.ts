@@ -1,8 +1,17 @@
 // createIronicDriver: the real IronicDriver, over Ironic's REST API.
-import type { IronicDriver, NodeProgress } from '../types.js';
+import type { BmcCredentials, IronicDriver, NodeProgress } from '../types.js';
 import { ironicApi, observe } from './api.js';
 import { abortableSleep, createIronicClient, type FetchLike, type RetryPolicy, type Sleep } from './client.js';
-import { type CredentialResolver, ensureNode, type ReconcileOptions, removeNode } from './reconcile.js';
+import {
+  type CredentialResolver,
+  ensureNode,
+  ensurePass,
+  leaveMaintenancePass,
+  powerOnPass,
+  type ReconcileOptions,
+  removeNode,
+  removePass,
+} from './reconcile.js';
 
 export interface IronicDriverOptions {
   /** Ironic's API endpoint, e.g. http://127.0.0.1:6385 (no credentials in it). */
@@ -49,7 +58,7 @@ export function createIronicDriver(options: IronicDriverOptions): IronicDriver {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const reconcile: ReconcileOptions = {
     api,
-    resolveCredentials: options.resolveCredentials,
+    resolveCredentials: options.resolveCredentials && memoCredentials(options.resolveCredentials),
     pollIntervalMs,
     maxPollIntervalMs: options.maxPollIntervalMs ?? Math.min(10_000, pollIntervalMs * 10),
     timeoutMs: options.timeoutMs ?? 30 * 60_000,
@@ -67,5 +76,32 @@ export function createIronicDriver(options: IronicDriverOptions): IronicDriver {
     remove(name, progress?: NodeProgress) {
       return removeNode(name, reconcile, progress);
     },
+    pass(spec, operation, carry, progress) {
+      switch (operation) {
+        case 'ensure':
+          return ensurePass(spec, reconcile, carry, progress);
+        case 'remove':
+          return removePass(spec.name, reconcile, carry, progress);
+        case 'power-on':
+          return powerOnPass(spec.name, reconcile, carry, progress);
+        case 'leave-maintenance':
+          return leaveMaintenancePass(spec.name, reconcile, carry);
+      }
+    },
+  };
+}
+
+/** One read of each credentials Secret per driver: every pass of an operation needs them to mask Ironic's messages. */
+function memoCredentials(resolve: CredentialResolver): CredentialResolver {
+  const seen = new Map<string, Promise<BmcCredentials>>();
+  return (ref) => {
+    const key = `${ref.namespace ?? ''}/${ref.name}`;
+    let p = seen.get(key);
+    if (!p) {
+      p = resolve(ref);
+      seen.set(key, p);
+      p.catch(() => seen.delete(key));
+    }
+    return p;
   };
 }

@@ -43,7 +43,7 @@ describe('fake Ironic driver', () => {
     const fake = createFakeIronicDriver();
     const s = spec('n1', { target: 'active', image: { url: 'http://i', checksum: 'c' }, inspect: true });
     expect(await fake.ensure(s)).toMatchObject({ kind: 'complete', node: { provisionState: 'active' } });
-    expect(fake.writes).toBe(5); // node, manage, inspect, provide, active
+    expect(fake.writes).toBe(6); // node, manage, inspect, provide, active, the extra.slipway_deployed patch
     fake.resetCounters();
     expect(await fake.remove('n1')).toMatchObject({ kind: 'complete', changed: true });
     expect(fake.writes).toBe(2);

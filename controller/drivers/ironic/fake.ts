@@ -1,16 +1,29 @@
 // An in-memory IronicDriver for the workflow's unit tests: the same transitions as the
 // real driver (enroll → manageable → [inspect] → available → [active]), instantly, with
-// every call and every write recorded. Failures and outages can be injected.
+// every call and every write recorded. Failures and outages can be injected. With
+// `deployMs`, `pass` deploys like a real machine: the node sits in `deploying` until the
+// (injected) clock has moved on that far, and each pass until then asks to be requeued.
 
-import type { IronicDriver, NodeProgress, NodeResult, NodeSpec, ObservedNode } from '../types.js';
+import type { IronicDriver, NodeCarry, NodePass, NodeProgress, NodeResult, NodeSpec, ObservedNode } from '../types.js';
 import { absentNode } from './api.js';
 import { type BmcAddressError, bmcDriver, needsCredentials } from './bmc.js';
 
 export type FakeFailureState = 'enroll' | 'inspect failed' | 'clean failed' | 'deploy failed';
 
 export interface FakeCall {
-  op: 'list' | 'ensure' | 'remove';
+  op: 'list' | 'ensure' | 'remove' | 'pass';
   name?: string;
+  /** pass: the operation. */
+  operation?: string;
+}
+
+export interface FakeIronicOptions {
+  /** How long a deploy takes in `pass` (default 0: instant, like `ensure`). */
+  deployMs?: number;
+  /** The clock `deployMs` is measured on (default Date.now). */
+  now?: () => number;
+  /** The requeue delay a pass asks for while a deploy runs (default 1000 ms, at most what is left). */
+  pollMs?: number;
 }
 
 export interface FakeIronicDriver extends IronicDriver {
@@ -25,6 +38,8 @@ export interface FakeIronicDriver extends IronicDriver {
   setUnreachable(down: boolean): void;
   /** Put a node in place as if someone had enrolled it before. */
   seed(node: Partial<ObservedNode> & { name: string }): void;
+  /** Change a stored node as someone outside Slipway would (maintenance, power, provision state). */
+  edit(name: string, fields: Partial<ObservedNode>): void;
   /** Forget the call log and the write count (nodes are kept). */
   resetCounters(): void;
 }
@@ -32,9 +47,14 @@ export interface FakeIronicDriver extends IronicDriver {
 interface Stored {
   node: ObservedNode;
   inspected: boolean;
+  /** While deploying in `pass`: when the deploy ends (clock ms). */
+  deployDoneAt?: number;
 }
 
-export function createFakeIronicDriver(): FakeIronicDriver {
+export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIronicDriver {
+  const now = options.now ?? Date.now;
+  const deployMs = options.deployMs ?? 0;
+  const pollMs = options.pollMs ?? 1000;
   const nodes = new Map<string, Stored>();
   const failures = new Map<string, { state: FakeFailureState; lastError: string }>();
   const calls: FakeCall[] = [];
@@ -166,7 +186,106 @@ export function createFakeIronicDriver(): FakeIronicDriver {
       if (step(s, 'active', 'active', 'deploy failed', progress)) return failed();
       n.powerState = 'power on';
     }
+    if (n.provisionState === 'active' && n.deployedDigest !== spec.digest) {
+      n.deployedDigest = spec.digest;
+      writes += 1;
+    }
     return { kind: 'complete', node: copy(n), created, changed: writes > before };
+  }
+
+  const carryFor = (operation: NodeCarry['operation'], c: NodeCarry | undefined): NodeCarry =>
+    c ?? { operation, startedAt: now(), issued: [], polls: 0, seen: '', created: false, writes: 0 };
+
+  /** ensure, one pass: with deployMs, a deploy is started and then checked until the clock says it is done. */
+  async function ensurePass(spec: NodeSpec, carry: NodeCarry, progress?: NodeProgress): Promise<NodePass> {
+    const before = writes;
+    if (deployMs > 0 && spec.target === 'active') {
+      let s = nodes.get(spec.name);
+      const state = s?.node.provisionState;
+      if (!s || s.node.digest !== spec.digest || (state !== 'deploying' && state !== 'active')) {
+        // Everything up to available as ensure does it (instantly), then the deploy starts.
+        const upTo = await ensure({ ...spec, target: 'available' }, progress);
+        if (upTo.kind !== 'complete') return upTo;
+        s = nodes.get(spec.name)!;
+        if (s.node.provisionState !== 'available' || failures.has(s.node.name)) return ensure(spec, progress);
+        const n = s.node;
+        writes += 1;
+        n.provisionState = 'deploying';
+        n.targetProvisionState = 'active';
+        s.deployDoneAt = now() + deployMs;
+        progress?.({ node: n.name, state: 'available', message: 'active requested' });
+        return {
+          kind: 'requeue',
+          afterMs: Math.min(pollMs, deployMs),
+          reason: 'active requested',
+          carry: {
+            ...carry,
+            issued: [...carry.issued, 'active'],
+            seen: 'deploying|active',
+            created: carry.created || upTo.created,
+            writes: carry.writes + (writes - before),
+          },
+          node: copy(n),
+        };
+      }
+      const n = s.node;
+      if (n.provisionState === 'deploying') {
+        const left = (s.deployDoneAt ?? 0) - now();
+        if (left > 0)
+          return {
+            kind: 'requeue',
+            afterMs: Math.min(pollMs, left),
+            reason: 'deploying → active',
+            carry: { ...carry, seen: 'deploying|active' },
+            node: copy(n),
+          };
+        delete s.deployDoneAt;
+        n.provisionState = 'active';
+        n.targetProvisionState = null;
+        n.powerState = 'power on';
+        progress?.({ node: n.name, state: 'active' });
+      }
+    }
+    const r = await ensure(spec, progress);
+    if (r.kind !== 'complete') return r;
+    return { ...r, created: r.created || carry.created, changed: r.changed || carry.writes > 0 || writes > before };
+  }
+
+  async function pass(
+    spec: NodeSpec,
+    operation: NodeCarry['operation'],
+    c?: NodeCarry,
+    progress?: NodeProgress,
+  ): Promise<NodePass> {
+    calls.push({ op: 'pass', name: spec.name, operation });
+    if (down) return unreachable();
+    const carry = carryFor(operation, c);
+    if (operation === 'ensure') return ensurePass(spec, carry, progress);
+    if (operation === 'remove') return remove(spec.name, progress);
+    const s = nodes.get(spec.name);
+    if (!s) return { kind: 'error', retryable: true, message: `node ${spec.name} disappeared from Ironic` };
+    const n = s.node;
+    if (operation === 'power-on') {
+      if (n.powerState !== 'power on') {
+        n.powerState = 'power on';
+        writes += 1;
+        return { kind: 'complete', node: copy(n), created: false, changed: true };
+      }
+      return { kind: 'complete', node: copy(n), created: false, changed: false };
+    }
+    // leave-maintenance
+    if (!n.maintenance) return { kind: 'complete', node: copy(n), created: false, changed: false };
+    if (!n.maintenanceBySlipway)
+      return {
+        kind: 'failed',
+        node: copy(n),
+        message: `node ${n.name} is in maintenance set outside Slipway; Slipway leaves it to whoever set it`,
+      };
+    n.maintenance = false;
+    n.maintenanceReason = null;
+    delete n.maintenanceBySlipway;
+    writes += 2;
+    return { kind: 'complete', node: copy(n), created: false, changed: true };
   }
 
   async function remove(name: string, progress?: NodeProgress): Promise<NodeResult> {
@@ -196,6 +315,7 @@ export function createFakeIronicDriver(): FakeIronicDriver {
     },
     ensure,
     remove,
+    pass,
     node: (name) => {
       const s = nodes.get(name);
       return s ? copy(s.node) : undefined;
@@ -219,6 +339,11 @@ export function createFakeIronicDriver(): FakeIronicDriver {
         ...partial,
       };
       nodes.set(node.name, { node, inspected: false });
+    },
+    edit(name, fields) {
+      const s = nodes.get(name);
+      if (!s) throw new Error(`fake Ironic: no node ${name}`);
+      Object.assign(s.node, fields);
     },
     resetCounters() {
       writes = 0;

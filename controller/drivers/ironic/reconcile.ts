@@ -1,11 +1,22 @@
-// The loops that drive one node with the state tables: find or create it, keep its
-// fields in line with the spec (by digest), then step through the table, polling with
-// back-off until the node is where it should be, has failed, or the time is up.
-import type { BmcCredentials, NodeProgress, NodeResult, NodeSpec } from '../types.js';
-import { absentNode, type IronicApi, type IronicNode, observe } from './api.js';
+// One pass of each node operation (BMO's actionResult): ensure finds or creates the node,
+// keeps its fields in line with the spec (by digest) and takes one step of the state table;
+// remove, power-on and leave-maintenance likewise. A pass never waits on the machine: while
+// Ironic works it returns "requeue after N ms" with the carry for the next pass (its start,
+// for the timeout; the actions issued; the back-off). `drive` runs passes with a sleep
+// between them, for callers that want the whole operation (ensure, remove).
+import type {
+  BmcCredentials,
+  NodeCarry,
+  NodeOperation,
+  NodePass,
+  NodeProgress,
+  NodeResult,
+  NodeSpec,
+} from '../types.js';
+import { absentNode, type IronicApi, type IronicNode, observe, SLIPWAY_DEPLOYED, SLIPWAY_MAINTENANCE } from './api.js';
 import { BmcAddressError, bmcDriver, needsCredentials } from './bmc.js';
 import { IronicError, type Sleep } from './client.js';
-import { bmcChanged, createBody, type DesiredNode, desiredNode, needsSync, syncPatch } from './desired.js';
+import { bmcChanged, createBody, type DesiredNode, desiredNode, needsSync, pointer, syncPatch } from './desired.js';
 import {
   DELETED,
   ENSURE_TABLE,
@@ -68,30 +79,43 @@ interface Loop<C extends StepContext> {
   opts: ReconcileOptions;
   name: string;
   progress: NodeProgress | undefined;
-  /** Runs before the table on every pass; may take the pass's one action. */
+  /** Runs before the table on every look; may take the pass's one action. */
   before?: (node: IronicNode) => Promise<StepResult | IronicNode | undefined>;
 }
 
-/** Step until complete/failed/error. Resolves to the last step and the node as last seen. */
-async function runLoop<C extends StepContext>(
+/** Where a pass stopped: a final step, or one that wants another look after `afterMs`. */
+type PassOutcome =
+  | { step: Extract<StepResult, { kind: 'complete' | 'failed' | 'error' }>; node: IronicNode }
+  | { step: { kind: 'requeue'; afterMs: number; reason: string }; node: IronicNode };
+
+/** A fresh carry for an operation starting now. */
+export function startCarry(operation: NodeOperation, now: number): NodeCarry {
+  return { operation, startedAt: now, issued: [], polls: 0, seen: '', created: false, writes: 0 };
+}
+
+/**
+ * One pass of the state table over a node as just read: re-decide at once after a write
+ * that returned the node (a patch), then take the table's one step. A step that leaves
+ * Ironic working (continue / update) becomes "look again after N ms", with the back-off
+ * carried in `carry` (mutated): the base interval for the first polls in a state, then ×1.5
+ * up to the cap. Past the operation's timeout (from carry.startedAt) it is a retryable error.
+ */
+async function runPass<C extends StepContext>(
   first: IronicNode,
   loop: Loop<C>,
-): Promise<{ step: StepResult; node: IronicNode }> {
+  carry: NodeCarry,
+): Promise<PassOutcome> {
   const { ctx, table, opts, name, progress } = loop;
-  const start = opts.now();
   let node = first;
-  let delay = opts.pollIntervalMs;
-  let polls = 0;
-  let seen = '';
+  let step: StepResult;
   for (;;) {
     const where = `${node.provision_state}|${node.target_provision_state ?? ''}`;
-    if (where !== seen) {
-      seen = where;
-      delay = opts.pollIntervalMs;
-      polls = 0;
+    if (where !== carry.seen) {
+      carry.seen = where;
+      carry.delayMs = opts.pollIntervalMs;
+      carry.polls = 0;
       progress?.({ node: name, state: node.provision_state });
     }
-    let step: StepResult | undefined;
     const pre = loop.before ? await loop.before(node) : undefined;
     if (pre && 'kind' in pre) step = pre;
     else if (pre) {
@@ -100,34 +124,52 @@ async function runLoop<C extends StepContext>(
     } else {
       step = await handlerFor(table, node)(node, ctx);
     }
-    if (step.kind === 'complete' || step.kind === 'failed' || step.kind === 'error') return { step, node };
-    if (step.kind === 'update') {
-      progress?.({ node: name, state: node.provision_state, message: `${step.action} requested` });
-      delay = opts.pollIntervalMs;
+    break;
+  }
+  if (step.kind === 'complete' || step.kind === 'failed' || step.kind === 'error') return { step, node };
+  let delay = carry.delayMs ?? opts.pollIntervalMs;
+  if (step.kind === 'update') {
+    progress?.({ node: name, state: node.provision_state, message: `${step.action} requested` });
+    delay = opts.pollIntervalMs;
+  }
+  if (opts.now() - carry.startedAt > opts.timeoutMs) {
+    const err = node.last_error ? `; last_error: ${ctx.redact(node.last_error)}` : '';
+    return {
+      node,
+      step: {
+        kind: 'error',
+        retryable: true,
+        message:
+          `node ${name}: still "${node.provision_state}" (target "${node.target_provision_state ?? 'none'}") ` +
+          `after ${Math.round(opts.timeoutMs / 1000)} s${err}`,
+      },
+    };
+  }
+  // Poll at the base interval a few times (fake and fast transitions finish in well
+  // under a second), then back off ×1.5 up to the cap (a real deploy takes minutes).
+  carry.delayMs = delay;
+  if (step.kind === 'continue' && ++carry.polls >= FAST_POLLS) {
+    carry.delayMs = Math.min(opts.maxPollIntervalMs, Math.ceil(delay * 1.5));
+  }
+  const reason = step.kind === 'update' ? `${step.action} requested` : step.reason;
+  return { node, step: { kind: 'requeue', afterMs: delay, reason } };
+}
+
+/** Pass after pass, sleeping between them, until the operation is complete, failed or errored. */
+export async function drive(
+  pass: (carry: NodeCarry | undefined) => Promise<NodePass>,
+  sleep: Sleep,
+): Promise<NodeResult> {
+  let carry: NodeCarry | undefined;
+  for (;;) {
+    const r = await pass(carry);
+    if (r.kind !== 'requeue') return r;
+    carry = r.carry;
+    try {
+      await sleep(r.afterMs);
+    } catch (err) {
+      return toResult(err);
     }
-    if (opts.now() - start > opts.timeoutMs) {
-      const err = node.last_error ? `; last_error: ${ctx.redact(node.last_error)}` : '';
-      return {
-        node,
-        step: {
-          kind: 'error',
-          retryable: true,
-          message:
-            `node ${name}: still "${node.provision_state}" (target "${node.target_provision_state ?? 'none'}") ` +
-            `after ${Math.round(opts.timeoutMs / 1000)} s${err}`,
-        },
-      };
-    }
-    await opts.sleep(delay);
-    // Poll at the base interval a few times (fake and fast transitions finish in well
-    // under a second), then back off ×1.5 up to the cap (a real deploy takes minutes).
-    if (step.kind === 'continue' && ++polls >= FAST_POLLS) {
-      delay = Math.min(opts.maxPollIntervalMs, Math.ceil(delay * 1.5));
-    }
-    const next = await ctx.api.getNode(node.uuid);
-    if (!next)
-      return { node, step: { kind: 'error', retryable: true, message: `node ${name} disappeared from Ironic` } };
-    node = next;
   }
 }
 
@@ -182,15 +224,45 @@ async function verifyBmc(api: IronicApi, node: IronicNode, ctx: EnsureContext): 
   }
 }
 
-export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progress?: NodeProgress): Promise<NodeResult> {
+export function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progress?: NodeProgress): Promise<NodeResult> {
+  return drive((carry) => ensurePass(spec, opts, carry, progress), opts.sleep);
+}
+
+export function removeNode(name: string, opts: ReconcileOptions, progress?: NodeProgress): Promise<NodeResult> {
+  return drive((carry) => removePass(name, opts, carry, progress), opts.sleep);
+}
+
+const requeue = (afterMs: number, reason: string, carry: NodeCarry, node?: IronicNode, macs?: string[]): NodePass => {
+  const out: NodePass = { kind: 'requeue', afterMs, reason, carry };
+  if (node) out.node = observe(node, macs);
+  return out;
+};
+
+const disappeared = (name: string): NodeResult => ({
+  kind: 'error',
+  retryable: true,
+  message: `node ${name} disappeared from Ironic`,
+});
+
+/**
+ * One pass of ensure: find (or create) the node, keep its fields in line with the spec,
+ * take one step of the table. Complete, failed and error are final; requeue says when to
+ * look again, with the carry to pass back (the operation's start, the actions it issued).
+ */
+export async function ensurePass(
+  spec: NodeSpec,
+  opts: ReconcileOptions,
+  carried: NodeCarry | undefined,
+  progress?: NodeProgress,
+): Promise<NodePass> {
   const { api } = opts;
+  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('ensure', opts.now());
   let credentials: BmcCredentials | undefined = spec.bmc.credentials;
   let desired: DesiredNode | undefined;
-  let writes = 0;
   const countingOpts: ReconcileOptions = {
     ...opts,
     onWrite: (n, a) => {
-      writes += 1;
+      carry.writes += 1;
       opts.onWrite?.(n, a);
     },
   };
@@ -214,19 +286,23 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
       throw new SpecError(`node ${spec.name}: target "active" needs an image`);
     }
     const minor = await api.client.version();
+    // A later pass of an operation: the credentials an earlier pass read (the driver keeps
+    // them), so a password Ironic echoes in last_error is masked on every pass.
+    if (carried && spec.bmc.credentialsSecretRef && opts.resolveCredentials) await getDesired();
     const ctx: EnsureContext = {
       ...baseContext(countingOpts, minor, spec.name, () => (credentials ? [credentials.password] : [])),
+      issued: carry.issued,
       spec,
     };
     const mac = spec.bootMACAddress?.toLowerCase();
-    let created = false;
     let node = await findNode(api, spec);
     let macs: string[];
     if (!node) {
+      if (carried && carry.seen) return disappeared(spec.name);
       const d = await getDesired();
       try {
         node = await api.createNode(createBody(spec, d));
-        created = true;
+        carry.created = true;
         ctx.wrote('create');
       } catch (err) {
         // Someone created it between our look and our create: use theirs, never a second node.
@@ -234,7 +310,7 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
         node = await api.getNode(spec.name);
         if (!node) throw err;
       }
-      macs = created ? [] : (await api.portsOfNode(node.uuid)).map((p) => p.address.toLowerCase());
+      macs = carry.created ? [] : (await api.portsOfNode(node.uuid)).map((p) => p.address.toLowerCase());
     } else {
       macs = (await api.portsOfNode(node.uuid)).map((p) => p.address.toLowerCase());
     }
@@ -247,51 +323,77 @@ export async function ensureNode(spec: NodeSpec, opts: ReconcileOptions, progres
       ctx.wrote('create-port');
       return n;
     };
-    const { step, node: last } = await runLoop(node, {
-      ctx,
-      table: ENSURE_TABLE,
-      opts: countingOpts,
-      name: spec.name,
-      progress,
-      before: async (n) => {
-        const pre = precheck(n, spec);
-        if (pre) return pre;
-        if (!isStable(n)) return undefined;
-        if (needsSync(n, spec)) {
-          const d = await getDesired();
-          const patched = await api.patchNode(n.uuid, syncPatch(n, spec, d));
-          ctx.wrote('patch');
-          progress?.({ node: spec.name, state: n.provision_state, message: 'node fields updated' });
-          // In enroll, `manage` verifies the BMC; past it, Ironic takes new BMC settings unchecked.
-          if (n.provision_state !== 'enroll' && bmcChanged(n, d)) {
-            const refused = await verifyBmc(api, patched, ctx);
-            if (refused) return refused;
+    const { step, node: last } = await runPass(
+      node,
+      {
+        ctx,
+        table: ENSURE_TABLE,
+        opts: countingOpts,
+        name: spec.name,
+        progress,
+        before: async (n) => {
+          const pre = precheck(n, spec);
+          if (pre) return pre;
+          if (!isStable(n)) return undefined;
+          if (needsSync(n, spec)) {
+            const d = await getDesired();
+            const patched = await api.patchNode(n.uuid, syncPatch(n, spec, d));
+            ctx.wrote('patch');
+            progress?.({ node: spec.name, state: n.provision_state, message: 'node fields updated' });
+            // In enroll, `manage` verifies the BMC; past it, Ironic takes new BMC settings unchecked.
+            if (n.provision_state !== 'enroll' && bmcChanged(n, d)) {
+              const refused = await verifyBmc(api, patched, ctx);
+              if (refused) return refused;
+            }
+            return patched;
           }
-          return patched;
-        }
-        return createPortIfMissing(n);
+          return createPortIfMissing(n);
+        },
       },
-    });
-    const observed = observe(last, macs);
-    if (step.kind === 'complete') return { kind: 'complete', node: observed, created, changed: writes > 0 };
+      carry,
+    );
+    if (step.kind === 'requeue') return requeue(step.afterMs, step.reason, carry, last, macs);
+    let final = last;
+    if (
+      step.kind === 'complete' &&
+      last.provision_state === 'active' &&
+      last.extra?.[SLIPWAY_DEPLOYED] !== spec.digest
+    ) {
+      // Remember that Slipway deployed it with this digest: found undeployed later, it is drift, not work.
+      final = await api.patchNode(last.uuid, [
+        { op: 'add', path: pointer('extra', SLIPWAY_DEPLOYED), value: spec.digest },
+      ]);
+      ctx.wrote('patch');
+    }
+    const observed = observe(final, macs);
+    if (step.kind === 'complete')
+      return { kind: 'complete', node: observed, created: carry.created, changed: carry.writes > 0 };
     if (step.kind === 'failed') return { kind: 'failed', node: observed, message: step.message };
-    if (step.kind === 'error') return step;
-    return { kind: 'error', retryable: true, message: `node ${spec.name}: stopped in an unexpected step` };
+    return step;
   } catch (err) {
     return toResult(err);
   }
 }
 
-export async function removeNode(name: string, opts: ReconcileOptions, progress?: NodeProgress): Promise<NodeResult> {
+/** One pass of remove: undeploy when deployed, then delete. */
+export async function removePass(
+  name: string,
+  opts: ReconcileOptions,
+  carried: NodeCarry | undefined,
+  progress?: NodeProgress,
+): Promise<NodePass> {
   const { api } = opts;
+  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('remove', opts.now());
   try {
     const minor = await api.client.version();
     const node = await api.getNode(name);
     if (!node) {
+      if (carried && carry.seen) return disappeared(name);
       return { kind: 'complete', node: absentNode(name), created: false, changed: false };
     }
-    const ctx = baseContext(opts, minor, name, () => []);
-    const { step, node: last } = await runLoop(node, { ctx, table: REMOVE_TABLE, opts, name, progress });
+    const ctx: StepContext = { ...baseContext(opts, minor, name, () => []), issued: carry.issued };
+    const { step, node: last } = await runPass(node, { ctx, table: REMOVE_TABLE, opts, name, progress }, carry);
+    if (step.kind === 'requeue') return requeue(step.afterMs, step.reason, carry, last);
     const observed = observe(last);
     if (step.kind === 'complete') {
       progress?.({ node: name, state: DELETED });
@@ -303,8 +405,79 @@ export async function removeNode(name: string, opts: ReconcileOptions, progress?
       };
     }
     if (step.kind === 'failed') return { kind: 'failed', node: observed, message: step.message };
-    if (step.kind === 'error') return step;
-    return { kind: 'error', retryable: true, message: `node ${name}: stopped in an unexpected step` };
+    return step;
+  } catch (err) {
+    return toResult(err);
+  }
+}
+
+/**
+ * One pass of power-on: ask Ironic once, then watch target_power_state until the BMC has
+ * done it. A node still off with no change pending after the request has failed (last_error).
+ */
+export async function powerOnPass(
+  name: string,
+  opts: ReconcileOptions,
+  carried: NodeCarry | undefined,
+  progress?: NodeProgress,
+): Promise<NodePass> {
+  const { api } = opts;
+  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('power-on', opts.now());
+  try {
+    const node = await api.getNode(name);
+    if (!node) return disappeared(name);
+    carry.seen ||= 'power';
+    if (node.power_state === 'power on' && !node.target_power_state)
+      return { kind: 'complete', node: observe(node), created: false, changed: carry.writes > 0 };
+    if (opts.now() - carry.startedAt > opts.timeoutMs)
+      return {
+        kind: 'error',
+        retryable: true,
+        message: `node ${name}: still "${node.power_state}" after ${Math.round(opts.timeoutMs / 1000)} s of power on`,
+      };
+    if (node.target_power_state)
+      return requeue(opts.pollIntervalMs, `${node.power_state} → ${node.target_power_state}`, carry, node);
+    if (carry.issued.includes('power on'))
+      return {
+        kind: 'failed',
+        node: observe(node),
+        message: `node ${name} did not power on: ${node.last_error ?? 'Ironic gave no last_error'}`,
+      };
+    await api.setPowerState(node.uuid, 'power on');
+    carry.issued.push('power on');
+    carry.writes += 1;
+    opts.onWrite?.(name, 'power on');
+    progress?.({ node: name, state: node.provision_state, message: 'power on requested' });
+    return requeue(opts.pollIntervalMs, 'power on requested', carry, node);
+  } catch (err) {
+    return toResult(err);
+  }
+}
+
+/** One pass of leave-maintenance: lift the maintenance Slipway set, never one a person set. */
+export async function leaveMaintenancePass(
+  name: string,
+  opts: ReconcileOptions,
+  _carried: NodeCarry | undefined,
+): Promise<NodePass> {
+  // One write, done in one pass: nothing to carry.
+  const { api } = opts;
+  try {
+    const node = await api.getNode(name);
+    if (!node) return disappeared(name);
+    const seen = observe(node);
+    if (!node.maintenance) return { kind: 'complete', node: seen, created: false, changed: false };
+    if (!seen.maintenanceBySlipway)
+      return {
+        kind: 'failed',
+        node: seen,
+        message: `node ${name} is in maintenance set outside Slipway${node.maintenance_reason ? `: ${node.maintenance_reason}` : ''}; Slipway leaves it to whoever set it`,
+      };
+    await api.clearMaintenance(node.uuid);
+    opts.onWrite?.(name, 'maintenance off');
+    const after = await api.patchNode(node.uuid, [{ op: 'remove', path: pointer('extra', SLIPWAY_MAINTENANCE) }]);
+    opts.onWrite?.(name, 'patch');
+    return { kind: 'complete', node: observe(after), created: false, changed: true };
   } catch (err) {
     return toResult(err);
   }

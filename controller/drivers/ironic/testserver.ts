@@ -57,6 +57,8 @@ export interface TestServer {
   addNode(partial: Partial<ServerNode> & { name: string }): ServerNode;
   /** Nodes stay in their intermediate state (e.g. wait call-back) instead of finishing. */
   stick(state: string): void;
+  /** Power changes of node `name` end without effect, with `lastError` (undefined: they work again). */
+  refusePower(name: string, lastError: string | undefined): void;
   /** Reads of node `name`'s boot device (which Ironic makes at the BMC) answer HTTP 500 with `fault`; undefined: they succeed again. */
   refuseBmc(name: string, fault: string | undefined): void;
 }
@@ -69,6 +71,7 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
   const pending = new Map<string, { to: string; fail?: { state: string; lastError: string } }>();
   const sticky = new Set<string>();
   const bmcFaults = new Map<string, string>();
+  const powerRefused = new Map<string, string>();
   let refuse = 0;
   let unavailable = 0;
   let locked = 0;
@@ -195,6 +198,21 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
       const refused = bmcFaults.get(n.name ?? '');
       return refused ? fault(500, refused) : json(200, { boot_device: 'pxe', persistent: false });
     }
+    const pw = /^\/v1\/nodes\/([^/]+)\/(states\/power|maintenance)$/.exec(path);
+    if (pw) {
+      const n = find(decodeURIComponent(pw[1]!));
+      if (!n) return fault(404, `Node ${decodeURIComponent(pw[1]!)} could not be found.`);
+      if (pw[2] === 'maintenance' && method === 'DELETE') {
+        n.maintenance = false;
+        n.maintenance_reason = null;
+        return json(202);
+      }
+      if (pw[2] === 'states/power' && method === 'PUT') {
+        if (n.target_power_state) return fault(409, `Node ${n.uuid} is locked by host test, please retry`);
+        n.target_power_state = (body as { target: string }).target;
+        return json(202);
+      }
+    }
     const m = /^\/v1\/nodes\/([^/]+)(\/states\/provision)?$/.exec(path);
     if (m) {
       const n = find(decodeURIComponent(m[1]!));
@@ -203,6 +221,13 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
       if (method === 'GET') {
         const shown = { ...n };
         finish(n);
+        // A power change is done by the next look (unless the BMC is made to refuse it).
+        const targetPower = n.target_power_state;
+        if (typeof targetPower === 'string' && targetPower) {
+          if (!powerRefused.has(n.name ?? '')) n.power_state = targetPower;
+          else n.last_error = powerRefused.get(n.name ?? '') ?? null;
+          n.target_power_state = null;
+        }
         return json(200, shown);
       }
       if (method === 'PATCH') {
@@ -258,6 +283,7 @@ export function createTestServer(opts: { maxVersion?: string } = {}): TestServer
     requests,
     writes: () => requests.filter((r) => r.method !== 'GET'),
     failOn: (name, action, state, lastError) => failures.set(name, { action, state, lastError }),
+    refusePower: (name, text) => (text === undefined ? powerRefused.delete(name) : powerRefused.set(name, text)),
     refuseBmc: (name, text) => (text === undefined ? bmcFaults.delete(name) : bmcFaults.set(name, text)),
     refuse: (n) => void (refuse = n),
     unavailable: (n) => void (unavailable = n),

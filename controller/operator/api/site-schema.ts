@@ -229,6 +229,24 @@ export function siteStatusSchema(): Schema {
         'A release step: the Helm revision the release was at after the last apply. A different revision was made outside Slipway (a hand-run helm upgrade or rollback) and is upgraded over.',
         { minimum: 1 },
       ),
+      operation: obj(
+        'A node step Ironic is still working on: the operation, kept across reconciles so its timeout counts from when it started.',
+        {
+          operation: str('The node operation.', { enum: ['ensure', 'remove', 'power-on', 'leave-maintenance'] }),
+          startedAt: time('When the operation started.'),
+          issued: arr('Ironic actions the operation issued.', str('An Ironic action.')),
+          polls: int('Looks at the node in its current state.', { minimum: 0 }),
+          delayMs: int('The current delay between looks, in ms.', { minimum: 0 }),
+          seen: str('The provision state last seen (state|target).'),
+          created: bool('The operation created the node.'),
+          writes: int('Write requests the operation made.', { minimum: 0 }),
+        },
+        ['operation', 'startedAt', 'issued', 'polls', 'seen', 'created', 'writes'],
+      ),
+      drift: arr(
+        'A node step: drift the last diff found on the node (maintenance, power state, provision state).',
+        str('One drifted field: what was found and what the documents want.'),
+      ),
     },
     ['id', 'state'],
   );

@@ -86,6 +86,22 @@ export interface StepStatus {
   message?: string;
   /** A release step: the Helm revision the release was at when last observed after an apply. */
   revision?: number;
+  /** A node step Ironic is still working on: the operation, kept across reconciles (its timeout counts from startedAt). */
+  operation?: NodeOperationStatus;
+  /** A node step: drift found on the node (maintenance, power, provision state), as the last diff saw it. */
+  drift?: string[];
+}
+
+export interface NodeOperationStatus {
+  operation: 'ensure' | 'remove' | 'power-on' | 'leave-maintenance';
+  startedAt: string;
+  /** Ironic actions the operation issued. */
+  issued: string[];
+  polls: number;
+  delayMs?: number;
+  seen: string;
+  created: boolean;
+  writes: number;
 }
 
 export interface PhaseStatus {

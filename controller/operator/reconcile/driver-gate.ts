@@ -75,6 +75,9 @@ export function gateDrivers(drivers: Drivers, options: GateOptions): Drivers {
     list: () => i.list(),
     ensure: async (s, p) => (await refuse()) ?? i.ensure(s, p),
     remove: async (n, p) => (await refuse()) ?? i.remove(n, p),
+    // A pass that checks an operation already started passes (it only reads, unless the
+    // operation's next action is due); a first pass is an action starting: gated.
+    pass: async (s, op, c, p) => (c ? undefined : await refuse()) ?? i.pass(s, op, c, p),
   };
   return { helm, ironic };
 }

@@ -3,10 +3,11 @@
 // the starting record of a run, the record after a step event, the steps a resumed run
 // must not repeat, and the ready/total counts.
 
+import type { NodeCarry } from '../../drivers/types.js';
 import type { StepEvent, StepOutcome } from '../../execute/types.js';
 import type { Workflow } from '../../plan/types.js';
 import { statusSummary } from '../api/status-summary.js';
-import type { PhaseStatus, SiteStatus, StepState, StepStatus } from '../api/types.js';
+import type { NodeOperationStatus, PhaseStatus, SiteStatus, StepState, StepStatus } from '../api/types.js';
 
 export type WorkflowStatus = NonNullable<SiteStatus['workflow']>;
 
@@ -38,19 +39,25 @@ export function completedSteps(status: SiteStatus | undefined, workflow: Workflo
   );
 }
 
-/** The record a run starts from: completed steps keep theirs, every other step is Pending. */
+/**
+ * The record a run starts from: completed steps keep theirs, and so do node operations still
+ * running in Ironic (`resumed`); every other step is Pending.
+ */
 export function startWorkflowStatus(
   workflow: Workflow,
   revision: string,
   previous: WorkflowStatus | undefined,
   completed: ReadonlySet<string>,
+  resumed: ReadonlySet<string> = new Set(),
 ): WorkflowStatus {
   const old = new Map(previous?.phases.flatMap((p) => p.steps).map((s) => [s.id, s]) ?? []);
   const phases: PhaseStatus[] = workflow.phases.map((p) => ({
     name: p.name,
     steps: p.steps.map(
       (s): StepStatus =>
-        completed.has(s.id) && old.get(s.id) ? { ...old.get(s.id)! } : { id: s.id, state: 'Pending' },
+        (completed.has(s.id) || resumed.has(s.id)) && old.get(s.id)
+          ? { ...old.get(s.id)! }
+          : { id: s.id, state: 'Pending' },
     ),
   }));
   return { revision, digest: workflow.digest, phases };
@@ -63,10 +70,50 @@ const STATE: Record<StepOutcome, StepState> = {
   unchanged: 'Unchanged',
   failed: 'Failed',
   skipped: 'Skipped',
+  waiting: 'Running',
 };
 
 export function stepState(outcome: StepOutcome): StepState {
   return STATE[outcome];
+}
+
+/** A node operation's carry as status holds it (the start as a timestamp). */
+export function toOperation(c: NodeCarry): NodeOperationStatus {
+  const out: NodeOperationStatus = {
+    operation: c.operation,
+    startedAt: new Date(c.startedAt).toISOString(),
+    issued: [...c.issued],
+    polls: c.polls,
+    seen: c.seen,
+    created: c.created,
+    writes: c.writes,
+  };
+  if (c.delayMs !== undefined) out.delayMs = c.delayMs;
+  return out;
+}
+
+/** The carries of node operations still running (state Running with an operation), for the executor. */
+export function runningOperations(status: WorkflowStatus | undefined, workflow: Workflow): Map<string, NodeCarry> {
+  const out = new Map<string, NodeCarry>();
+  if (!status || status.digest !== workflow.digest) return out;
+  for (const s of status.phases.flatMap((p) => p.steps)) {
+    const o = s.operation;
+    if (s.state !== 'Running' || !o) continue;
+    const startedAt = Date.parse(o.startedAt);
+    if (Number.isNaN(startedAt)) continue;
+    const c: NodeCarry = {
+      operation: o.operation,
+      startedAt,
+      issued: [...o.issued],
+      polls: o.polls,
+      seen: o.seen,
+      created: o.created,
+      writes: o.writes,
+    };
+    if (o.delayMs !== undefined) c.delayMs = o.delayMs;
+    out.set(s.id, c);
+  }
+  return out;
 }
 
 /**
@@ -83,7 +130,7 @@ export function applyStepEvent(
   redact: (s: string) => string,
 ): WorkflowStatus {
   if (event.type === 'progress') return status;
-  const id = event.type === 'start' ? event.stepId : event.result.stepId;
+  const id = event.type === 'finish' ? event.result.stepId : event.stepId;
   if (completed.has(id)) return status;
   let found = false;
   const phases = status.phases.map((p) => {
@@ -94,6 +141,18 @@ export function applyStepEvent(
     const before = steps[i]!;
     if (event.type === 'start') {
       steps[i] = { id, state: 'Running', startedAt: at.toISOString(), message: event.action };
+    } else if (event.type === 'requeue') {
+      // The node operation goes on in Ironic: what the next reconcile's pass needs, recorded.
+      steps[i] = {
+        ...before,
+        state: 'Running',
+        message: redact(event.reason).slice(0, 1_000),
+        operation: toOperation(event.carry),
+      };
+    } else if (event.result.outcome === 'waiting') {
+      const s: StepStatus = { ...before, state: before.state === 'Running' ? 'Running' : 'Pending' };
+      if (event.result.message) s.message = redact(event.result.message).slice(0, 1_000);
+      steps[i] = s;
     } else {
       const state = stepState(event.result.outcome);
       const s: StepStatus = {

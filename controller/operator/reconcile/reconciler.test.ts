@@ -317,3 +317,88 @@ describe('reconcileSite', () => {
     expect(t.store.site('default', 's')).toBeUndefined();
   });
 });
+
+describe('reconcileSite: nodes Ironic is still deploying (requeue, not a waiting worker)', () => {
+  function slowSetup() {
+    const t = setup({ nodeImage: 'http://images.test/os.qcow2', nodes: 2 });
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const ironic = createFakeIronicDriver({ deployMs: 60_000, now: () => now, pollMs: 5_000 });
+    t.deps.drivers = async () => ({ helm: t.helm, ironic });
+    t.deps.clock = { ...realClock, now: () => now };
+    return { ...t, ironic, advance: (ms: number) => (now += ms), now: () => now };
+  }
+
+  it('ends the reconcile with requeueAfter at once, status Progressing with the operation recorded; resumes it; Ready when deployed', async () => {
+    const t = slowSetup();
+    const t0 = performance.now();
+    const first = await t.run();
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(first).toEqual({ kind: 'done', requeueAfterMs: 5_000 });
+    let s = t.get();
+    expect(cond(s, 'Ready')).toMatchObject({ status: 'Unknown', reason: 'Progressing' });
+    expect(cond(s, 'Reconciling')?.message).toMatch(/waiting for 2 node\(s\) in Ironic/);
+    const steps = () =>
+      Object.fromEntries(
+        t
+          .get()
+          .status!.workflow!.phases.flatMap((p) => p.steps)
+          .map((x) => [x.id, x]),
+      );
+    expect(steps()['node/s-node-0']).toMatchObject({
+      state: 'Running',
+      operation: { operation: 'ensure', issued: ['active'], startedAt: '2026-12-01T10:00:00.000Z' },
+    });
+    expect(steps()['release/default/s-cfg-0']?.state).toBe('Pending');
+    expect(t.helm.count('install')).toBe(0);
+    const writes = t.ironic.writes;
+
+    t.advance(30_000);
+    expect(await t.run()).toEqual({ kind: 'done', requeueAfterMs: 5_000 });
+    // The same operation, carried on: started at the same time, no action issued again.
+    expect(steps()['node/s-node-0']?.operation?.startedAt).toBe('2026-12-01T10:00:00.000Z');
+    expect(t.ironic.writes).toBe(writes);
+    expect(t.events.list.filter((e) => e.reason === 'StepStarted' && e.message.startsWith('node/'))).toHaveLength(2);
+    expect(t.events.list.filter((e) => e.reason === 'Progressing')).toHaveLength(1);
+
+    t.advance(31_000);
+    const done = await t.run();
+    expect(done.kind).toBe('done');
+    s = t.get();
+    expect(cond(s, 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(steps()['node/s-node-0']).toMatchObject({ state: 'Succeeded' });
+    expect(steps()['node/s-node-0']?.operation).toBeUndefined();
+    expect(t.helm.count('install')).toBe(2);
+    expect(t.ironic.node('s-node-1')).toMatchObject({ provisionState: 'active' });
+  });
+
+  it('node drift in status and events: warn reports (Drifted warning), enabled powers the node on', async () => {
+    const t = setup({ nodeImage: 'http://images.test/os.qcow2' });
+    await t.run();
+    t.ironic.edit('s-node-0', { powerState: 'power off' });
+    await t.run();
+    const step = () =>
+      t
+        .get()
+        .status!.workflow!.phases.flatMap((p) => p.steps)
+        .find((x) => x.id === 'node/s-node-0')!;
+    expect(step().drift).toEqual(['powerState: power off → power on']);
+    expect(t.events.list.find((e) => e.reason === 'Drifted')).toMatchObject({
+      type: 'Warning',
+      message: expect.stringMatching(
+        /^node\/s-node-0: drift found, not repaired \(powered-off: .*\): powerState: power off → power on$/,
+      ),
+    });
+    expect(t.ironic.node('s-node-0')?.powerState).toBe('power off');
+
+    const s = t.get();
+    t.store.put({ ...s, spec: { ...s.spec, driftDetection: 'enabled' } });
+    await t.run();
+    expect(t.ironic.node('s-node-0')?.powerState).toBe('power on');
+    expect(t.events.list.filter((e) => e.reason === 'Drifted').at(-1)).toMatchObject({
+      type: 'Normal',
+      message: 'node/s-node-0: repaired drift (power-on): powerState: power off → power on',
+    });
+    await t.run();
+    expect(step().drift).toBeUndefined();
+  });
+});

@@ -12,7 +12,7 @@
 
 import { DEFAULT_DRIFT_DETECTION, diffWorkflow } from '../../diff/index.js';
 import type { SiteDiff } from '../../diff/types.js';
-import { executeWorkflow, type StepEvent } from '../../execute/index.js';
+import { executeWorkflow, type StepEvent, type WaitingNode } from '../../execute/index.js';
 import { observeSite } from '../../pipeline/observe-site.js';
 import { planDocuments } from '../../pipeline/plan-documents.js';
 import type { Workflow } from '../../plan/types.js';
@@ -26,11 +26,13 @@ import { driftEvents } from './drift-events.js';
 import { gateDrivers } from './driver-gate.js';
 import { parseDuration } from './duration.js';
 import { historyEntry, pushHistory } from './history.js';
+import { nodeDriftEvents, withNodeDrift } from './node-drift.js';
 import {
   applyStepEvent,
   completedSteps,
   firstFailure,
   readyCounts,
+  runningOperations,
   startWorkflowStatus,
   stepState,
 } from './progress.js';
@@ -41,6 +43,8 @@ import { StatusWriter } from './status-writer.js';
 import type { ReconcileDeps, ReconcileResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** A Site waiting on Ironic is looked at again after at least this long (each look re-renders the site). */
+const MIN_NODE_REQUEUE_MS = 1_000;
 const DEFAULT_GIT_INTERVAL_MS = 5 * 60_000;
 const MAX_PROBLEMS = 10;
 
@@ -200,7 +204,8 @@ async function applySite(
     }
     const diff = diffWorkflow(workflow, observed, now(), { driftDetection });
     // warn: drift is reported, never repaired (a repair is reported when it ran, below)
-    for (const e of driftEvents(diff, 'found')) deps.events.event(site, 'Warning', 'Drifted', e);
+    for (const e of [...driftEvents(diff, 'found'), ...nodeDriftEvents(diff, 'found')])
+      deps.events.event(site, 'Warning', 'Drifted', e);
     const completed = completedSteps(site.status, workflow);
     const pending = steps.filter((s) => !completed.has(s.id) && diff.decisions.get(s.id)?.action !== 'none').length;
     const pruneWork = prune ? diff.prune.length : 0;
@@ -213,7 +218,7 @@ async function applySite(
 
     // 4. nothing to do: status says so (and is written only if it did not already)
     if (upToDate) {
-      const wf = recorded ? withRevisions(recorded, observed.releases) : recorded;
+      const wf = recorded ? withNodeDrift(withRevisions(recorded, observed.releases), diff) : recorded;
       const status = finalStatus(site, writer.status, workflow, revision, wf, true, now(), now());
       await writer.update(status, true);
       await writer.flush();
@@ -258,7 +263,10 @@ async function execute(
   const started = now();
   const total = workflow.phases.reduce((n, p) => n + p.steps.length, 0);
   const digests = new Map(workflow.phases.flatMap((p) => p.steps.map((s) => [s.id, s.digest] as const)));
-  let wf = startWorkflowStatus(workflow, revision, site.status?.workflow, completed);
+  // Node operations an earlier reconcile left running in Ironic: their next pass, not a new start.
+  const carries = runningOperations(site.status?.workflow, workflow);
+  let wf = startWorkflowStatus(workflow, revision, site.status?.workflow, completed, new Set(carries.keys()));
+  wf = withNodeDrift(wf, diff);
   const message = `applying revision ${revision}: ${work} of ${total} steps have work${completed.size ? ` (${completed.size} finished in an earlier run)` : ''}`;
   const conditions = nextConditions(writer.status.conditions, { kind: 'progressing', message }, generation, started);
   const base: SiteStatus = {
@@ -271,8 +279,9 @@ async function execute(
   };
   if (generation !== undefined) base.observedGeneration = generation;
   void writer.update(base);
-  deps.events.event(site, 'Normal', 'Progressing', message);
-  log.info('applying', { work, steps: total, completed: completed.size });
+  // A reconcile that only carries on node operations already running says nothing new.
+  if (carries.size === 0) deps.events.event(site, 'Normal', 'Progressing', message);
+  log.info('applying', { work, steps: total, completed: completed.size, resumed: carries.size });
 
   const onEvent = (e: StepEvent) => {
     wf = applyStepEvent(wf, e, now(), digests, completed, scrub);
@@ -282,6 +291,9 @@ async function execute(
       const d = diff.decisions.get(e.result.stepId);
       if (d?.kind === 'release' && d.action === 'repair')
         for (const text of driftEvents({ decisions: new Map([[d.stepId, d]]) }, 'repaired'))
+          deps.events.event(site, 'Normal', 'Drifted', scrub(text));
+      if (d?.kind === 'node')
+        for (const text of nodeDriftEvents({ decisions: new Map([[d.stepId, d]]) }, 'repaired'))
           deps.events.event(site, 'Normal', 'Drifted', scrub(text));
     }
   };
@@ -294,14 +306,20 @@ async function execute(
     ...(helmTime ? { onHelmResult: (r) => helmTime.observe({ action: r.action }, r.durationMs / 1000) } : {}),
   });
   let ok: boolean;
+  let waiting: WaitingNode[] = [];
   try {
     const result = await executeWorkflow(workflow, diff, gated, {
       onEvent,
       completed,
       prune: site.spec.prune === true,
       ...(site.spec.concurrency ? { concurrency: site.spec.concurrency } : {}),
+      // A node Ironic is still working on ends this reconcile with a requeue: the worker is free meanwhile.
+      nodeWaits: 'return',
+      carries,
+      ...(deps.shutdown ? { signal: deps.shutdown } : {}),
     });
     ok = result.ok;
+    waiting = result.waiting;
   } catch (e) {
     log.error('execute failed', { error: e });
     ok = false;
@@ -322,6 +340,7 @@ async function execute(
   // The drivers are done: remove the per-Site target kubeconfig before status says so (the
   // caller's `finally` releases again on every other path; releasing twice is harmless).
   await drivers.release?.();
+  if (ok && waiting.length > 0) return requeueWaiting(deps, site, writer, log, workflow, revision, wf, waiting);
   const finished = now();
   const status = finalStatus(site, writer.status, workflow, revision, wf, ok, started, finished);
   await writer.update(status, true);
@@ -336,6 +355,42 @@ async function execute(
   deps.events.event(site, 'Warning', 'ApplyFailed', failure);
   log.warn('apply failed', { durationSeconds: duration, message: failure });
   return { kind: 'retry', error: new Error(failure) };
+}
+
+/**
+ * Every step that could run has run, and Ironic is still working on some nodes: status says
+ * Progressing (never Ready), and the Site comes back when the soonest node is due another look.
+ */
+async function requeueWaiting(
+  deps: ReconcileDeps,
+  site: Site,
+  writer: StatusWriter,
+  log: Logger,
+  workflow: Workflow,
+  revision: string,
+  wf: NonNullable<SiteStatus['workflow']>,
+  waiting: WaitingNode[],
+): Promise<ReconcileResult> {
+  const afterMs = Math.max(MIN_NODE_REQUEUE_MS, Math.min(...waiting.map((w) => w.afterMs)));
+  const message = `applying revision ${revision}: waiting for ${waiting.length} node(s) in Ironic (${waiting
+    .slice(0, 3)
+    .map((w) => `${w.stepId}: ${w.reason}`)
+    .join('; ')}${waiting.length > 3 ? '; ...' : ''})`;
+  const status: SiteStatus = {
+    ...writer.status,
+    conditions: nextConditions(
+      writer.status.conditions,
+      { kind: 'progressing', message },
+      site.metadata.generation,
+      new Date(deps.clock.now()),
+    ),
+    workflow: wf,
+    ...readyCounts(wf, workflow),
+  };
+  await writer.update(status, true);
+  await writer.flush();
+  log.info('waiting for nodes', { nodes: waiting.length, requeueAfterMs: afterMs });
+  return { kind: 'done', requeueAfterMs: afterMs };
 }
 
 /** The status after a run (or a pass with nothing to do): conditions, revisions, counts, history. */
@@ -385,13 +440,18 @@ function reportStep(
     if (log.enabled('debug')) log.debug('step progress', { step: e.stepId, message: scrub(e.message) });
     return;
   }
+  if (e.type === 'requeue') {
+    if (log.enabled('debug'))
+      log.debug('node step requeued', { step: e.stepId, afterMs: e.afterMs, reason: scrub(e.reason) });
+    return;
+  }
   if (e.type === 'start') {
     deps.events.event(site, 'Normal', 'StepStarted', `${e.stepId}: ${e.action}`);
     log.info('step started', { step: e.stepId, action: e.action });
     return;
   }
   const r = e.result;
-  if (completed.has(r.stepId)) return;
+  if (completed.has(r.stepId) || r.outcome === 'waiting') return;
   deps.metrics?.steps.inc({ state: stepState(r.outcome) });
   if (r.outcome === 'unchanged') return;
   const msg = scrub(r.message);

@@ -21,6 +21,8 @@ export interface TestSiteOptions {
   /** fake:// nodes (default 1), named `<prefix>-node-<i>`. */
   nodes?: number;
   nodePrefix?: string;
+  /** An image for every node (target active), e.g. `http://images.test/os.qcow2`; none: target available. */
+  nodeImage?: string;
   /** Chart location: absolute, or relative to the controller's inline root (default charts/demo-config). */
   chartLocation?: string;
   spec?: Partial<SiteSpec>;
@@ -87,6 +89,7 @@ export function testDocuments(o: TestSiteOptions = {}): Record<string, unknown>[
           node,
           bootMACAddress: macFor(node),
           bmc: { address: `fake://${node}`, credentials: { username: 'admin', password: 's3cret-bmc-pw' } },
+          ...(o.nodeImage ? { image: { url: o.nodeImage, checksum: 'e2e0e2e0' } } : {}),
         },
       },
     );

@@ -25,6 +25,12 @@ export interface SiteDriverOptions {
   tmpRoot?: string;
   /** Every Ironic request's method and duration (slipway_ironic_call_duration_seconds). */
   onIronicCall?: (method: string, seconds: number) => void;
+  /**
+   * The controller's shutdown: cancels Ironic requests in flight (a pass is safe to cut: the
+   * operation goes on in Ironic and the next controller resumes it from status). Helm runs are
+   * not given it: one already running is left to finish (driver-gate.ts), never left pending-*.
+   */
+  signal?: AbortSignal;
 }
 
 export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => Promise<SiteDrivers> {
@@ -79,6 +85,7 @@ export function siteDriverFactory(options: SiteDriverOptions): (site: Site) => P
           ironic: url ? { url, username, password } : undefined,
           secretNamespace: namespace,
           onIronicCall: options.onIronicCall,
+          signal: options.signal,
         }).ironic,
     );
   }

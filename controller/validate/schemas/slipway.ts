@@ -75,6 +75,9 @@ export const baremetalHost: JsonSchema = {
     },
     online: { type: 'boolean' },
     inspect: { type: 'boolean' },
+    // Any new value is the explicit change that lets Slipway deploy again a node it deployed and
+    // later found undeployed (provision-drift); it never redeploys an active node.
+    redeploy: { type: 'string', minLength: 1 },
     rootDeviceHints: {
       type: 'object',
       properties: {
