@@ -13,7 +13,7 @@ import { memoryLogger } from '../../operator/runtime/log.js';
 import { createManager, type Manager } from '../../operator/runtime/manager.js';
 import { createMetrics } from '../../operator/runtime/metrics.js';
 import { siteController } from '../../operator/site-controller.js';
-import { registerSiteSetController } from './controller.js';
+import { registerSiteSetController, siteSetKeysForSite } from './controller.js';
 import type { SiteSetWriter } from './reconcile.js';
 import { siteSet } from './test-fixtures.js';
 
@@ -140,5 +140,40 @@ describe('registerSiteSetController beside the Site controller', () => {
     expect(api.lists.filter((l) => l.startsWith(`${SITES}?`)).sort()).toEqual([`${SITES}?`, `${SITES}?${shard}`]);
     expect(api.lists.filter((l) => l.startsWith(`${SITESETS}?`))).toEqual([`${SITESETS}?${shard}`]);
     expect(statuses).toContain('fleet/edge');
+  });
+});
+
+describe('siteSetKeysForSite', () => {
+  const labelled = (set: string) => site('a', { [SITESET_LABEL]: set });
+  it('a Site no SiteSet labels or owns gives no key, whatever changed', () => {
+    expect(siteSetKeysForSite(site('solo'))).toEqual([]);
+    const changed = site('solo');
+    changed.metadata.generation = 2;
+    expect(siteSetKeysForSite(changed, site('solo'))).toEqual([]);
+  });
+
+  it("a generated Site's add, delete and rollout-relevant update give its SiteSet's key", () => {
+    expect(siteSetKeysForSite(labelled('edge'))).toEqual(['fleet/edge']);
+    const owned = site('b');
+    owned.metadata.ownerReferences = [
+      { apiVersion: 'slipway.dev/v1alpha1', kind: 'SiteSet', name: 'core', uid: 'u', controller: true },
+    ];
+    expect(siteSetKeysForSite(owned)).toEqual(['fleet/core']);
+    const ready = labelled('edge');
+    ready.status = {
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: '', lastTransitionTime: '' }],
+    };
+    expect(siteSetKeysForSite(ready, labelled('edge'))).toEqual(['fleet/edge']);
+  });
+
+  it('an update that moved nothing a rollout looks at gives no key; a label moved gives both SiteSets', () => {
+    const progressed = labelled('edge');
+    progressed.metadata.resourceVersion = '6';
+    progressed.status = { workflow: { step: 2 } } as never;
+    expect(siteSetKeysForSite(progressed, labelled('edge'))).toEqual([]);
+    expect(siteSetKeysForSite(labelled('core'), labelled('edge')).sort()).toEqual(['fleet/core', 'fleet/edge']);
+    const released = site('a');
+    expect(siteSetKeysForSite(released, labelled('edge'))).toEqual(['fleet/edge']);
   });
 });

@@ -87,6 +87,17 @@ function ownerKeys(site: Site): string[] {
   return [...keys];
 }
 
+/**
+ * The SiteSet keys a Site event concerns: none for a Site no SiteSet labels or owns (before or
+ * after), none for an update that left its rollout view alone; else its SiteSet's, old and new.
+ */
+export function siteSetKeysForSite(site: Site, old?: Site): string[] {
+  const keys = new Set([...ownerKeys(site), ...(old ? ownerKeys(old) : [])]);
+  if (keys.size === 0) return [];
+  if (old && siteRolloutView(site) === siteRolloutView(old)) return [];
+  return [...keys];
+}
+
 export function registerSiteSetController(
   host: SiteSetControllerHost,
   options: SiteSetControllerOptions = {},
@@ -146,10 +157,8 @@ export function registerSiteSetController(
     {
       name: 'sites',
       source: sitesTarget,
-      // Sites no SiteSet labels or owns give no keys (ownerKeys is empty for them).
-      filter: (event, o, old) =>
-        event !== 'update' || !old || siteRolloutView(asSite(o)) !== siteRolloutView(asSite(old)),
-      map: (o, _ctx, _event, old) => [...new Set([...ownerKeys(asSite(o)), ...(old ? ownerKeys(asSite(old)) : [])])],
+      // Every Site of the shared informer comes here; most give no key.
+      map: (o, _ctx, _event, old) => siteSetKeysForSite(asSite(o), old ? asSite(old) : undefined),
     },
   ];
   const controller = host.addController({
