@@ -1,6 +1,6 @@
-// `slipway controller` as a process: one manager (informers, work queue, leader election,
-// /metrics, /healthz, /readyz) hosting the Site controller and the SiteSet controller, the
-// drivers they use, and the signal handling of a graceful stop. The CLI only turns flags into
+// `slipway controller` as a process: build the drivers and deps, create one manager (shared
+// informer cache, leader election, /metrics, /healthz, /readyz), register the Site controller and
+// the SiteSet controller on it, start it, wait for it to stop. The CLI only turns flags into
 // these options (cli/commands/controller.ts).
 
 import { KubeConfig } from '@kubernetes/client-node';
@@ -12,10 +12,10 @@ import { siteDriverFactory } from './reconcile/site-drivers.js';
 import { warmUp } from './reconcile/warm-up.js';
 import { realClock } from './runtime/clock.js';
 import { createLogger } from './runtime/log.js';
-import { startManager } from './runtime/manager.js';
+import { createManager } from './runtime/manager.js';
 import { createMetrics } from './runtime/metrics.js';
 import { leaseName } from './sharding.js';
-import { siteController } from './site-controller.js';
+import { registerSiteController, type SiteControllerOptions } from './site-controller.js';
 import { fetchSiteSource } from './source/index.js';
 
 export interface ControllerProcessOptions {
@@ -62,9 +62,10 @@ export async function runControllerProcess(o: ControllerProcessOptions): Promise
   if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
   else kc.loadFromDefault();
   const reader = kubeSourceReader(kc);
-  const sites = siteController({
+  const sites: SiteControllerOptions = {
     ...(o.namespace ? { namespace: o.namespace } : {}),
     ...(o.labelSelector ? { labelSelector: o.labelSelector } : {}),
+    workers: o.workers,
     deps: {
       sites: kubeSiteClient(kc),
       fetchSource: (site, f) =>
@@ -89,12 +90,12 @@ export async function runControllerProcess(o: ControllerProcessOptions): Promise
       driftIntervalMs: o.driftIntervalMs,
       ...(o.fakeDrivers ? { fakeDrivers: true } : {}),
     },
-  });
+  };
 
   const warmUpMs = await warmUp().catch(() => -1);
   log.debug('pipeline warmed up', { durationMs: Math.round(warmUpMs) });
 
-  const manager = await startManager({
+  const manager = createManager({
     kubeconfig: kc,
     ...(o.namespace ? { namespace: o.namespace } : {}),
     ...(o.leaderElection
@@ -106,13 +107,14 @@ export async function runControllerProcess(o: ControllerProcessOptions): Promise
     log,
     metrics,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
-    ...sites,
   });
+  registerSiteController(manager, sites);
   registerSiteSetController(manager, {
     ...(o.namespace ? { namespace: o.namespace } : {}),
     ...(o.labelSelector ? { labelSelector: o.labelSelector } : {}),
     ...(o.gitCacheDir ? { gitCacheDir: o.gitCacheDir } : {}),
   });
+  await manager.start();
   const exit = await manager.done;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { siteController } from './site-controller.js';
+import { registerSiteController, siteController } from './site-controller.js';
 
 const deps = {} as Parameters<typeof siteController>[0]['deps'];
 
@@ -24,6 +24,15 @@ describe('siteController', () => {
     const secret = { metadata: { name: 'git-creds', namespace: 'edge' } };
     expect(watches[1]!.map!(secret, ctx, 'update')).toEqual(['edge/lab']);
     expect(watches[1]!.map!({ metadata: { name: 'other', namespace: 'edge' } }, ctx, 'update')).toEqual([]);
+  });
+
+  it('registers on a manager as the "site" controller, keys logged as site, its own workers', () => {
+    const specs: unknown[] = [];
+    const hosted = { name: 'site' } as never;
+    const manager = { addController: (spec: unknown) => (specs.push(spec), hosted) };
+    expect(registerSiteController(manager, { workers: 6, deps })).toBe(hosted);
+    expect(specs).toMatchObject([{ name: 'site', keyField: 'site', workers: 6 }]);
+    expect((specs[0] as { watches: unknown[] }).watches).toHaveLength(3);
   });
 
   it('watches every namespace and every Site when given neither', () => {

@@ -1,13 +1,25 @@
 // The Site controller as the manager hosts it: what it watches (Sites, and the Secrets and
 // ConfigMaps Sites reference) and how a key is reconciled (reconcileSite, the same pipeline as
-// `slipway apply`). `siteController(...)` gives the manager options of that controller.
+// `slipway apply`). `registerSiteController(manager, options)` adds it to a manager;
+// `siteController(options)` is its spec (watches, reconcile), for tests.
 
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { GROUP, SITE_PLURAL, type Site, VERSION } from './api/types.js';
 import { reconcileSite } from './reconcile/reconciler.js';
 import { sitesReferencing } from './reconcile/references.js';
 import type { ReconcileDeps } from './reconcile/types.js';
-import { type ManagerOptions, ownKey, specOrMetadataChanged, type WatchSpec } from './runtime/manager.js';
+import { collectionPath } from './runtime/kube-http.js';
+import {
+  type ControllerSpec,
+  type HostedController,
+  type Manager,
+  type ManagerReconcileFn,
+  ownKey,
+  specOrMetadataChanged,
+  type WatchSpec,
+} from './runtime/manager.js';
+
+export const SITE_CONTROLLER = 'site';
 
 /** Helm's release Secrets change on every install; no Site references them. */
 const HELM_RELEASE_SECRETS = 'type!=helm.sh/release.v1';
@@ -17,13 +29,34 @@ export interface SiteControllerOptions {
   namespace?: string;
   /** Only the Sites this selects (a shard, operator/sharding.ts). */
   labelSelector?: string;
+  /** Concurrent reconciles (default: the manager's). */
+  workers?: number;
   /** Everything reconcileSite needs but what the manager gives each reconcile (log, metrics, events). */
   deps: Omit<ReconcileDeps, 'log' | 'metrics' | 'events'>;
 }
 
-/** The watches and the reconcile function of the Site controller, for startManager(). */
-export function siteController(options: SiteControllerOptions): Pick<ManagerOptions, 'watches' | 'reconcile'> {
-  return { watches: siteWatches(options), reconcile: siteReconcile(options.deps) };
+/** The Site controller's spec: its watches and reconcile function, named "site", keys logged as `site`. */
+export function siteController(options: SiteControllerOptions): ControllerSpec {
+  return {
+    name: SITE_CONTROLLER,
+    keyField: 'site',
+    ...(options.workers ? { workers: options.workers } : {}),
+    watches: siteWatches(options),
+    reconcile: siteReconcile(options.deps),
+  };
+}
+
+/** Hosts the Site controller on `manager` (its Sites, Secrets and ConfigMaps through the manager's cache). */
+export function registerSiteController(
+  manager: Pick<Manager, 'addController'>,
+  options: SiteControllerOptions,
+): HostedController {
+  return manager.addController(siteController(options));
+}
+
+/** The Sites collection a Site controller of `namespace` watches (shared with the SiteSet controller). */
+export function sitesPath(namespace?: string): string {
+  return collectionPath({ group: GROUP, version: VERSION, plural: SITE_PLURAL, ...(namespace ? { namespace } : {}) });
 }
 
 function siteWatches(options: SiteControllerOptions): WatchSpec<KubernetesObject>[] {
@@ -45,7 +78,7 @@ function siteWatches(options: SiteControllerOptions): WatchSpec<KubernetesObject
     {
       name: 'sites',
       source: {
-        path: scoped(SITE_PLURAL, `${GROUP}/${VERSION}`),
+        path: sitesPath(options.namespace),
         ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
       },
       filter: specOrMetadataChanged,
@@ -60,7 +93,7 @@ function siteWatches(options: SiteControllerOptions): WatchSpec<KubernetesObject
   ];
 }
 
-function siteReconcile(deps: SiteControllerOptions['deps']): ManagerOptions['reconcile'] {
+function siteReconcile(deps: SiteControllerOptions['deps']): ManagerReconcileFn {
   return async (key, ctx) => {
     const result = await reconcileSite(
       {

@@ -1,13 +1,15 @@
-// The SiteSet controller inside `slipway controller`: its own informers (SiteSets, and the
-// Sites that carry a SiteSet's label), work queue and workers, started beside the Site
-// controller's manager and only while that manager leads (the same Lease).
+// The SiteSet controller inside `slipway controller`, hosted by the same manager as the Site
+// controller: its own work queue and workers (started only while the manager leads), its watches
+// through the manager's shared cache. SiteSets are watched with the controller's label selector;
+// Sites through the same informer as the Site controller when that one watches every Site (no
+// shard), filtered in memory to the Sites a SiteSet labels or owns.
 //
 //   SiteSet added/changed (spec, metadata)        → its key
 //   generated Site changed (spec digest, generation,
 //   observedGeneration, conditions, revision, owner) → its SiteSet's key
 //
-// Use: `registerSiteSetController(manager, { namespace })` after startManager().
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+// Use: `registerSiteSetController(manager, { namespace })`, before or after manager.start().
+import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   SITESET_KIND,
   SITESET_LABEL,
@@ -15,17 +17,19 @@ import {
   type SiteSet,
   type SiteSetStatus,
 } from '../../operator/api/siteset-types.js';
-import { GROUP, SITE_PLURAL, type Site, VERSION } from '../../operator/api/types.js';
+import { GROUP, type Site, VERSION } from '../../operator/api/types.js';
 import { kubeSourceReader } from '../../operator/reconcile/kube.js';
 import { type Clock, realClock } from '../../operator/runtime/clock.js';
-import { type ControllerHandle, runController } from '../../operator/runtime/controller.js';
-import type { EventRecorder } from '../../operator/runtime/events.js';
-import { type Informer, watchResources } from '../../operator/runtime/informer.js';
+import type { ResourceTarget } from '../../operator/runtime/informer.js';
 import { collectionPath } from '../../operator/runtime/kube-http.js';
-import type { Logger } from '../../operator/runtime/log.js';
-import { ownKey, specOrMetadataChanged } from '../../operator/runtime/manager.js';
-import type { ControllerMetrics } from '../../operator/runtime/metrics.js';
-import { createWorkQueue, type WorkQueue } from '../../operator/runtime/workqueue.js';
+import {
+  type HostedController,
+  type Manager,
+  ownKey,
+  specOrMetadataChanged,
+  type WatchSpec,
+} from '../../operator/runtime/manager.js';
+import { sitesPath } from '../../operator/site-controller.js';
 import type { SourceReader } from '../../operator/source/types.js';
 import { canonicalJson } from './digest.js';
 import type { Generated } from './generate.js';
@@ -34,17 +38,10 @@ import { kubeSiteSetWriter } from './kube.js';
 import { Expectations, reconcileSiteSet, type SiteSetStore, type SiteSetWriter } from './reconcile.js';
 import { ownedBy } from './sync.js';
 
-/** What the SiteSet controller takes from the Site controller's manager (a Manager fits). */
-export interface SiteSetControllerHost {
-  kubeConfig: KubeConfig;
-  log: Logger;
-  metrics?: ControllerMetrics;
-  events?: EventRecorder;
-  /** Workers run only while this is true (the manager leads, or runs without election). */
-  isLeader(): boolean;
-  /** Resolves when the manager stopped. */
-  done?: Promise<unknown>;
-}
+export const SITESET_CONTROLLER = 'siteset';
+
+/** What the SiteSet controller takes from the manager that hosts it. */
+export type SiteSetControllerHost = Pick<Manager, 'addController' | 'cache' | 'kubeConfig' | 'log' | 'events'>;
 
 export interface SiteSetControllerOptions {
   /** Watch one namespace only (default: all). */
@@ -61,12 +58,7 @@ export interface SiteSetControllerOptions {
   reader?: SourceReader;
 }
 
-export interface SiteSetController {
-  readonly queue: WorkQueue<string>;
-  /** Informers synced. */
-  ready(): boolean;
-  stop(): Promise<void>;
-}
+export type SiteSetController = HostedController;
 
 /** The fields of a generated Site whose change can move its SiteSet's rollout (not workflow progress). */
 export function siteRolloutView(site: Site): string {
@@ -95,68 +87,52 @@ function ownerKeys(site: Site): string[] {
   return [...keys];
 }
 
+/**
+ * The SiteSet keys a Site event concerns: none for a Site no SiteSet labels or owns (before or
+ * after), none for an update that left its rollout view alone; else its SiteSet's, old and new.
+ */
+export function siteSetKeysForSite(site: Site, old?: Site): string[] {
+  const keys = new Set([...ownerKeys(site), ...(old ? ownerKeys(old) : [])]);
+  if (keys.size === 0) return [];
+  if (old && siteRolloutView(site) === siteRolloutView(old)) return [];
+  return [...keys];
+}
+
 export function registerSiteSetController(
   host: SiteSetControllerHost,
   options: SiteSetControllerOptions = {},
 ): SiteSetController {
   const clock = options.clock ?? realClock;
-  const log = host.log.child({ controller: 'siteset' });
+  const log = host.log.child({ controller: SITESET_CONTROLLER });
   const kc = host.kubeConfig;
-  const name = 'siteset';
-  const queue = createWorkQueue<string>({ clock, ...(host.metrics ? { metrics: host.metrics.queueSink(name) } : {}) });
   const ns = options.namespace;
-  const setsPath = collectionPath({
-    group: GROUP,
-    version: VERSION,
-    plural: SITESET_PLURAL,
-    ...(ns ? { namespace: ns } : {}),
-  });
-  const sitesPath = collectionPath({
-    group: GROUP,
-    version: VERSION,
-    plural: SITE_PLURAL,
-    ...(ns ? { namespace: ns } : {}),
-  });
+  const setsTarget: ResourceTarget = {
+    path: collectionPath({ group: GROUP, version: VERSION, plural: SITESET_PLURAL, ...(ns ? { namespace: ns } : {}) }),
+    ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+  };
+  // Every Site of the namespace: the Site controller's informer when it is not sharded.
+  const sitesTarget: ResourceTarget = sitesPath(ns);
+  const sets = host.cache.resource<SiteSet & KubernetesObject>(setsTarget, { name: 'sitesets' });
+  const sites = host.cache.resource<Site & KubernetesObject>(sitesTarget, { name: 'sites' });
 
   const written = new Map<string, SiteSetStatus>();
   const generatedCache = new Map<string, { key: string; generated: Generated }>();
-  const sets: Informer<KubernetesObject> = watchResources<KubernetesObject>(
-    kc,
-    { path: setsPath, ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}) },
-    {
-      add: (o) => queue.add(ownKey(o)),
-      update: (o, old) => specOrMetadataChanged('update', o, old) && queue.add(ownKey(o)),
-      delete: (o) => {
-        if (o.metadata?.uid) {
-          written.delete(o.metadata.uid);
-          generatedCache.delete(o.metadata.uid);
-        }
-        queue.add(ownKey(o));
-      },
+  // What the reconciler remembers of a SiteSet goes with it.
+  sets.onEvent({
+    delete: (o) => {
+      if (o.metadata?.uid) {
+        written.delete(o.metadata.uid);
+        generatedCache.delete(o.metadata.uid);
+      }
     },
-    { name: 'sitesets', log, clock },
-  );
-  const asSite = (o: KubernetesObject) => o as unknown as Site;
-  const sites: Informer<KubernetesObject> = watchResources<KubernetesObject>(
-    kc,
-    { path: sitesPath, labelSelector: SITESET_LABEL },
-    {
-      add: (o) => ownerKeys(asSite(o)).forEach((k) => queue.add(k)),
-      update: (o, old) => {
-        if (siteRolloutView(asSite(o)) === siteRolloutView(asSite(old))) return;
-        new Set([...ownerKeys(asSite(o)), ...ownerKeys(asSite(old))]).forEach((k) => queue.add(k));
-      },
-      delete: (o) => ownerKeys(asSite(o)).forEach((k) => queue.add(k)),
-    },
-    { name: 'siteset-sites', log, clock },
-  );
+  });
 
   const store: SiteSetStore = {
-    getSiteSet: (namespace, n) => sets.get(n, namespace) as unknown as SiteSet | undefined,
+    getSiteSet: (namespace, n) => sets.get(n, namespace),
     sitesOf: (set) =>
-      (sites.list(set.metadata.namespace ?? 'default') as unknown as Site[]).filter(
-        (s) => s.metadata.labels?.[SITESET_LABEL] === set.metadata.name || ownedBy(s, set.metadata.uid),
-      ),
+      sites
+        .list(set.metadata.namespace ?? 'default')
+        .filter((s) => s.metadata.labels?.[SITESET_LABEL] === set.metadata.name || ownedBy(s, set.metadata.uid)),
   };
   const reader = options.reader ?? kubeSourceReader(kc);
   const deps = {
@@ -169,48 +145,33 @@ export function registerSiteSetController(
     }),
     clock,
     log,
-    ...(host.events ? { events: host.events } : {}),
+    events: host.events,
     expectations: new Expectations(clock),
     written,
     generatedCache,
   };
 
-  let handle: ControllerHandle | undefined;
-  let stopped = false;
-  const startWorkers = async () => {
-    await Promise.all([sets.waitForSync(), sites.waitForSync()]).catch(() => undefined);
-    if (stopped || handle) return;
-    handle = runController({
-      queue,
-      workers: options.workers ?? 2,
-      name,
-      log,
-      clock,
-      keyField: 'siteset',
-      ...(host.metrics ? { metrics: host.metrics } : {}),
-      reconcile: async (key) => {
-        const r = await reconcileSiteSet(deps, key);
-        if (r.error) throw r.error;
-        return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
-      },
-    });
-  };
-  // Leadership: follow the host's (polled; the manager exits when it loses the Lease).
-  const poll = setInterval(() => {
-    if (!stopped && !handle && host.isLeader()) void startWorkers();
-  }, 500);
-  poll.unref();
-  if (host.isLeader()) void startWorkers();
-
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearInterval(poll);
-    if (handle) await handle.stop(10_000);
-    else queue.shutDown();
-    await Promise.all([sets.stop(), sites.stop()]);
-  };
-  void host.done?.then(stop, stop);
+  const asSite = (o: KubernetesObject) => o as unknown as Site;
+  const watches: WatchSpec<KubernetesObject>[] = [
+    { name: 'sitesets', source: setsTarget, filter: specOrMetadataChanged, map: (o) => [ownKey(o)] },
+    {
+      name: 'sites',
+      source: sitesTarget,
+      // Every Site of the shared informer comes here; most give no key.
+      map: (o, _ctx, _event, old) => siteSetKeysForSite(asSite(o), old ? asSite(old) : undefined),
+    },
+  ];
+  const controller = host.addController({
+    name: SITESET_CONTROLLER,
+    keyField: 'siteset',
+    workers: options.workers ?? 2,
+    watches,
+    reconcile: async (key) => {
+      const r = await reconcileSiteSet(deps, key);
+      if (r.error) throw r.error;
+      return r.requeueAfterMs ? { requeueAfterMs: r.requeueAfterMs } : undefined;
+    },
+  });
   log.info('siteset controller registered', { namespace: ns ?? '(all)' });
-  return { queue, ready: () => sets.hasSynced() && sites.hasSynced(), stop };
+  return controller;
 }

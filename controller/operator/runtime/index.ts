@@ -1,6 +1,13 @@
 // The operator's runtime machinery: what `slipway controller` runs the Site reconciler in.
-// Entry point: startManager(). The rest is exported for tests and for wiring by hand.
+// Entry point: createManager() (or startManager()). The rest is exported for tests and for wiring by hand.
 
+export {
+  type CacheTarget,
+  createSharedCache,
+  type ResourceHandle,
+  type SharedCache,
+  type SharedCacheOptions,
+} from './cache.js';
 export { type Clock, FakeClock, realClock } from './clock.js';
 export {
   type ControllerHandle,
@@ -29,6 +36,9 @@ export {
 } from './leader-election.js';
 export { createLogger, type LogFields, type Logger, type LogLevel, memoryLogger, nullLogger, redact } from './log.js';
 export {
+  type ControllerSpec,
+  createManager,
+  type HostedController,
   type LeaderElectionConfig,
   type Manager,
   type ManagerExit,

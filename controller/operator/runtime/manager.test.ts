@@ -8,7 +8,7 @@ import type { EventSink } from './events.js';
 import type { ListWatchSource, WatchEvent } from './kube-http.js';
 import type { LeaseRecord, LeaseStore, StoredLease } from './leader-election.js';
 import { memoryLogger } from './log.js';
-import { type ManagerExit, specOrMetadataChanged, startManager } from './manager.js';
+import { createManager, type ManagerExit, specOrMetadataChanged, startManager } from './manager.js';
 import { createMetrics } from './metrics.js';
 
 type Obj = KubernetesObject & { spec?: { configMap?: string }; status?: unknown };
@@ -244,5 +244,183 @@ describe('ResourceRef watches', () => {
       '/api/v1/namespaces/other/configmaps',
       '/apis/slipway.dev/v1alpha1/namespaces/infra/sites',
     ]);
+  });
+});
+
+describe('a manager hosting two controllers', () => {
+  const base = () => ({
+    kubeconfig: emptyKubeConfig(),
+    metricsBindAddress: '0',
+    healthBindAddress: '0',
+    handleSignals: false,
+    onExit: () => undefined,
+    eventSink: nullSink,
+    metrics: createMetrics({ processMetrics: false }),
+    log: memoryLogger().log,
+  });
+  const until = async (what: () => boolean) => {
+    for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('shares one informer between them and gives each controller its own keys, queue and metrics', async () => {
+    const sites = new Collection();
+    sites.set('a');
+    sites.set('b');
+    let lists = 0;
+    const counted: ListWatchSource<Obj> = {
+      list: () => (lists++, sites.list()),
+      watch: (rv, on, signal) => sites.watch(rv, on, signal),
+    };
+    const calls: string[] = [];
+    const mgr = createManager({ ...base(), metricsBindAddress: '127.0.0.1:0' });
+    const one = mgr.addController({
+      name: 'one',
+      watches: [{ name: 'sites', source: counted }],
+      reconcile: async (key) => void calls.push(`one ${key}`),
+    });
+    mgr.addController({
+      name: 'two',
+      watches: [{ name: 'sites', source: counted, map: (o) => [`fleet/${o.metadata?.name}`] }],
+      reconcile: async (key, ctx) => {
+        // Reads through the same cache the other controller watches.
+        expect(ctx.informer<Obj>('sites')?.get(key.split('/')[1] as string, 'ns')).toBeDefined();
+        calls.push(`two ${key}`);
+      },
+    });
+    expect(() => mgr.addController({ name: 'one', watches: [], reconcile: async () => undefined })).toThrow(
+      'two controllers are named "one"',
+    );
+    expect(mgr.cache.size()).toBe(1);
+    expect(mgr.isLeader()).toBe(false); // nothing runs before start()
+    await mgr.start();
+    await until(() => calls.length >= 4);
+    expect(calls.sort()).toEqual(['one ns/a', 'one ns/b', 'two fleet/a', 'two fleet/b']);
+    expect(lists).toBe(1);
+    expect(mgr.controller('one')).toBe(one);
+    expect(one.running()).toBe(true);
+
+    calls.length = 0;
+    sites.set('c');
+    await until(() => calls.length >= 2);
+    expect(calls.sort()).toEqual(['one ns/c', 'two fleet/c']);
+    const text = await (await fetch(`${mgr.metricsUrl()}/metrics`)).text();
+    expect(text).toContain('controller_runtime_reconcile_total{controller="one",result="success"} 3');
+    expect(text).toContain('controller_runtime_reconcile_total{controller="two",result="success"} 3');
+    expect(text).toMatch(/workqueue_adds_total\{name="two",controller="two"\} 3/);
+    await mgr.stop();
+  });
+
+  it('a controller added after start() starts too; readiness waits for every informer', async () => {
+    const sites = new Collection();
+    sites.set('a');
+    let release!: () => void;
+    const slowList = new Promise<void>((r) => (release = r));
+    const slow: ListWatchSource<Obj> = {
+      list: async () => (await slowList, sites.list()),
+      watch: (rv, on, signal) => sites.watch(rv, on, signal),
+    };
+    const calls: string[] = [];
+    const mgr = await startManager({
+      ...base(),
+      healthBindAddress: '127.0.0.1:0',
+      watches: [{ name: 'sites', source: sites }],
+      reconcile: async (key) => void calls.push(`site ${key}`),
+    });
+    await until(() => calls.length >= 1);
+    expect(mgr.ready()).toBe(true);
+    mgr.addController({
+      name: 'late',
+      watches: [{ name: 'slow', source: slow }],
+      reconcile: async (key) => void calls.push(`late ${key}`),
+    });
+    await flushPromises();
+    expect(mgr.ready()).toBe(false);
+    const readyz = await fetch(`${mgr.healthUrl()}/readyz`);
+    expect(readyz.status).not.toBe(200);
+    expect(await readyz.text()).toContain('not synced: slow');
+    expect(calls).toEqual(['site ns/a']); // its workers wait for its informer
+    release();
+    await until(() => calls.length >= 2);
+    expect(calls).toEqual(['site ns/a', 'late ns/a']);
+    expect(mgr.ready()).toBe(true);
+    await mgr.stop();
+  });
+
+  it('stopping drains both: each running reconcile finishes before the manager has stopped', async () => {
+    const sites = new Collection();
+    sites.set('a');
+    const releases: (() => void)[] = [];
+    const finished: string[] = [];
+    const shutdownSeen: string[] = [];
+    const blocking = (name: string) => async (_key: string, ctx: { shutdown: AbortSignal }) => {
+      await new Promise<void>((r) => releases.push(r));
+      if (ctx.shutdown.aborted) shutdownSeen.push(name);
+      finished.push(name);
+    };
+    const mgr = createManager({ ...base(), shutdownTimeoutMs: 10_000 });
+    mgr.addController({ name: 'one', watches: [{ name: 'sites', source: sites }], reconcile: blocking('one') });
+    mgr.addController({ name: 'two', watches: [{ name: 'sites', source: sites }], reconcile: blocking('two') });
+    await mgr.start();
+    await until(() => releases.length >= 2);
+    expect(releases).toHaveLength(2);
+    let stopped = false;
+    const stopping = mgr.stop().then((e) => {
+      stopped = true;
+      return e;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(stopped).toBe(false);
+    releases[0]?.();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(stopped).toBe(false); // the other controller still runs one
+    releases[1]?.();
+    expect(await stopping).toEqual({ reason: 'stopped', code: 0 });
+    expect(finished.sort()).toEqual(['one', 'two']);
+    expect(shutdownSeen.sort()).toEqual(['one', 'two']);
+    sites.set('b'); // after stop: nobody reconciles it
+    await new Promise((r) => setTimeout(r, 20));
+    expect(releases).toHaveLength(2);
+    expect(() => mgr.addController({ name: 'three', watches: [], reconcile: async () => undefined })).toThrow(
+      'stopping',
+    );
+  });
+
+  it('leadership gates both: only the leader reconciles in either; the standby takes both over', async () => {
+    const store = leaseServer();
+    const sites = new Collection();
+    sites.set('a');
+    const clock = new FakeClock();
+    const calls: string[] = [];
+    const replica = async (id: string) => {
+      const mgr = createManager({
+        ...base(),
+        leaderElection: { namespace: 'ns', name: 'slipway', identity: id, store: store() },
+        clock,
+      });
+      for (const c of ['site', 'siteset'])
+        mgr.addController({
+          name: c,
+          watches: [{ name: 'sites', source: sites }],
+          reconcile: async (key) => void calls.push(`${id} ${c} ${key}`),
+        });
+      await mgr.start();
+      return mgr;
+    };
+    const one = await replica('one');
+    await clock.advance(100);
+    const two = await replica('two');
+    await clock.advance(5_000);
+    expect(one.isLeader()).toBe(true);
+    expect(two.isLeader()).toBe(false);
+    expect(two.ready()).toBe(true);
+    expect(two.controller('site')?.running()).toBe(false);
+    expect(two.controller('siteset')?.running()).toBe(false);
+    expect(calls.sort()).toEqual(['one site ns/a', 'one siteset ns/a']);
+    await one.stop();
+    await clock.advance(3_000);
+    expect(two.isLeader()).toBe(true);
+    await flushPromises();
+    expect(calls.filter((c) => c.startsWith('two ')).sort()).toEqual(['two site ns/a', 'two siteset ns/a']);
+    await two.stop();
   });
 });

@@ -1,62 +1,51 @@
-// The manager wires the runtime together for `slipway controller`:
-//   informers (one per watch) ─ map(obj) → "namespace/name" keys ─→ work queue
-//   leader election (optional) ─ leading → workers start (after the informers synced)
-//                              └ lost    → stop at once and exit 1 (another replica leads)
-//   /metrics, /healthz, /readyz on 127.0.0.1 (configurable)
-//   SIGTERM / SIGINT → stop taking keys, let running reconciles finish (deadline), release
-//                      the Lease, stop the informers, flush events, exit 0
-// Informers run on standby replicas too, so a new leader starts with warm caches and a
-// queue that already holds every key.
+// The manager hosts the controllers of `slipway controller` (controller-runtime's Manager):
+//   one shared informer cache (cache.ts) ─ one informer per distinct collection + selectors,
+//                                          fanned out to every controller that watches it
+//   controllers (addController)          ─ each its own watches → keys → work queue → workers
+//   leader election (optional)           ─ leading → every controller's workers start (after
+//                                          the informers of its watches synced)
+//                                          └ lost → stop at once and exit 1 (another replica leads)
+//   /metrics, /healthz, /readyz on 127.0.0.1 (configurable); /readyz covers every informer
+//   SIGTERM / SIGINT → every controller stops taking keys and lets running reconciles finish
+//                      (one deadline), release the Lease, stop the informers, flush events, exit 0
+// Informers run on standby replicas too, so a new leader starts with warm caches and queues
+// that already hold every key.
+//
+//   const mgr = createManager(options);  registerSiteController(mgr, …);  registerSiteSetController(mgr, …);
+//   await mgr.start();  await mgr.done;
+// startManager(options) is createManager + (options.watches/reconcile as one controller) + start.
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { createSharedCache, type ResourceHandle, type SharedCache } from './cache.js';
 import { type Clock, realClock } from './clock.js';
-import { type ControllerHandle, type ReconcileContext, type ReconcileOutcome, runController } from './controller.js';
 import { apiEventSink, createEventRecorder, type EventRecorder, type EventSink } from './events.js';
 import { type HealthServer, startHealthServer } from './health.js';
-import { type Informer, type ResourceTarget, watchResources } from './informer.js';
-import { collectionPath, type ListWatchSource, type PathSourceOptions } from './kube-http.js';
+import {
+  type ControllerSpec,
+  type HostedController,
+  hostController,
+  type ManagerReconcileFn,
+  type WatchEventKind,
+  type WatchSpec,
+} from './hosted-controller.js';
 import { apiLeaseStore, type LeaderElector, type LeaseStore, startLeaderElection } from './leader-election.js';
 import { createLogger, type Logger } from './log.js';
 import { type ControllerMetrics, createMetrics } from './metrics.js';
 import type { DefaultLimiterOptions } from './rate-limiter.js';
-import { createWorkQueue, type WorkQueue } from './workqueue.js';
 
-export type WatchEventKind = 'add' | 'update' | 'delete';
-
-export interface MapContext {
-  /** Another watch's informer (by watch name), e.g. the Sites cache to find which Sites use a ConfigMap. */
-  informer<T extends KubernetesObject = KubernetesObject>(name: string): Informer<T> | undefined;
-}
-
-/** A resource by group/version/plural; namespaced to the manager's `namespace` unless it names its own. */
-export interface ResourceRef extends PathSourceOptions {
-  group?: string;
-  version: string;
-  plural: string;
-  namespace?: string;
-}
-
-export interface WatchSpec<T extends KubernetesObject = KubernetesObject> {
-  /** Unique name: in logs, readiness, and for MapContext.informer(). */
-  name: string;
-  /** A resource, a collection path (with optional selectors), or any ListWatchSource (tests). */
-  source: ResourceRef | ResourceTarget | ListWatchSource<T>;
-  /** Keys ("namespace/name") to reconcile for a change of `obj`; default: the object's own key. */
-  map?: (obj: T, ctx: MapContext, event: WatchEventKind) => string[];
-  /** Return false to ignore an event (e.g. an update that changed only status). Default: all events. */
-  filter?: (event: WatchEventKind, obj: T, old?: T) => boolean;
-}
-
-export interface ManagerReconcileContext extends ReconcileContext {
-  events: EventRecorder;
-  metrics: ControllerMetrics;
-  kubeConfig: KubeConfig;
-  informer<T extends KubernetesObject = KubernetesObject>(name: string): Informer<T> | undefined;
-}
-
-export type ManagerReconcileFn = (key: string, ctx: ManagerReconcileContext) => Promise<ReconcileOutcome>;
+export {
+  type ControllerSpec,
+  type HostedController,
+  type ManagerReconcileContext,
+  type ManagerReconcileFn,
+  type MapContext,
+  ownKey,
+  type ResourceRef,
+  type WatchEventKind,
+  type WatchSpec,
+} from './hosted-controller.js';
 
 export interface LeaderElectionConfig {
   namespace: string;
@@ -80,15 +69,17 @@ export interface ManagerOptions {
   metricsBindAddress?: string;
   /** "host:port" for /healthz and /readyz (default "127.0.0.1:8081"); "0" turns it off. Same as metrics → one server. */
   healthBindAddress?: string;
+  /** With `reconcile`: one controller registered at start (startManager only). */
   // biome-ignore lint/suspicious/noExplicitAny: each watch has its own object type; the manager only forwards them
-  watches: WatchSpec<any>[];
-  reconcile: ManagerReconcileFn;
-  /** Concurrent reconciles (default 2). */
+  watches?: WatchSpec<any>[];
+  reconcile?: ManagerReconcileFn;
+  /** Concurrent reconciles of a controller that does not say (default 2). */
   workers?: number;
-  /** Controller name in metrics and logs (default "site"). */
+  /** Name of the controller given by `watches`/`reconcile`, in metrics and logs (default "site"). */
   name?: string;
-  /** Log field holding the key (default "site"). */
+  /** Log field holding the key for that controller (default "site"). */
   keyField?: string;
+  /** Rate limits of a controller that does not give its own. */
   rateLimits?: DefaultLimiterOptions;
   /** How long SIGTERM waits for running reconciles (default 25 s). */
   shutdownTimeoutMs?: number;
@@ -109,25 +100,28 @@ export interface ManagerExit {
 }
 
 export interface Manager {
-  readonly queue: WorkQueue<string>;
   readonly metrics: ControllerMetrics;
   readonly log: Logger;
   readonly events: EventRecorder;
   readonly kubeConfig: KubeConfig;
-  informer<T extends KubernetesObject = KubernetesObject>(name: string): Informer<T> | undefined;
-  /** True while this replica leads (always true without leader election, once workers started). */
+  /** The shared informer cache: `cache.resource<Site>(target)` for typed reads and extra handlers. */
+  readonly cache: SharedCache;
+  /** Hosts a controller; before or after start(). Names are unique. */
+  addController(spec: ControllerSpec): HostedController;
+  controller(name: string): HostedController | undefined;
+  /** A watch's informer by watch name (the first controller that has a watch of that name). */
+  informer<T extends KubernetesObject = KubernetesObject>(name: string): ResourceHandle<T> | undefined;
+  /** Starts the informers, leader election, probes and signal handling (idempotent). */
+  start(): Promise<void>;
+  /** True while this replica leads (without leader election: once started). */
   isLeader(): boolean;
-  /** Informers synced and leader election leading or standing by. */
+  /** Every informer synced and leader election leading or standing by. */
   ready(): boolean;
   healthUrl(): string | undefined;
   metricsUrl(): string | undefined;
   /** Graceful stop (what SIGTERM does). */
   stop(reason?: ManagerExit['reason']): Promise<ManagerExit>;
   readonly done: Promise<ManagerExit>;
-}
-
-export function ownKey(obj: KubernetesObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 /** A filter for a resource's own watch: spec changes (generation), annotations, labels, deletion; not status. */
@@ -144,15 +138,6 @@ export function specOrMetadataChanged(event: WatchEventKind, obj: KubernetesObje
   );
 }
 
-function resolveSource<T extends KubernetesObject>(
-  source: ResourceRef | ResourceTarget | ListWatchSource<T>,
-  namespace: string | undefined,
-): ResourceTarget | ListWatchSource<T> {
-  if (typeof source === 'string' || !('plural' in source)) return source;
-  const { group, version, plural, namespace: own, ...selectors } = source;
-  return { path: collectionPath({ group, version, plural, namespace: own ?? namespace }), ...selectors };
-}
-
 function loadKubeConfig(k: KubeConfig | string | undefined): KubeConfig {
   if (k instanceof KubeConfig) return k;
   const kc = new KubeConfig();
@@ -161,77 +146,52 @@ function loadKubeConfig(k: KubeConfig | string | undefined): KubeConfig {
   return kc;
 }
 
-export async function startManager(options: ManagerOptions): Promise<Manager> {
+export function createManager(options: ManagerOptions): Manager {
   const clock = options.clock ?? realClock;
-  const name = options.name ?? 'site';
-  const log = (options.log ?? createLogger()).child({ component: 'manager' });
+  const rootLog = options.log ?? createLogger();
+  const log = rootLog.child({ component: 'manager' });
   const metrics = options.metrics ?? createMetrics();
   const kc = loadKubeConfig(options.kubeconfig);
   const events = createEventRecorder({ sink: options.eventSink ?? apiEventSink(kc), log });
-  const queue = createWorkQueue<string>({ clock, metrics: metrics.queueSink(name), limits: options.rateLimits });
-  const informers = new Map<string, Informer<KubernetesObject>>();
-  const mapCtx: MapContext = {
-    informer: <T extends KubernetesObject>(n: string) => informers.get(n) as Informer<T> | undefined,
-  };
+  const cache = createSharedCache({ kubeConfig: kc, log, clock });
+  const controllers = new Map<string, HostedController>();
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 25_000;
-  let controller: ControllerHandle | undefined;
   let elector: LeaderElector | undefined;
+  let starting: Promise<void> | undefined;
+  let leading = false;
   let stopping: Promise<ManagerExit> | undefined;
   let resolveDone!: (e: ManagerExit) => void;
   const done = new Promise<ManagerExit>((r) => (resolveDone = r));
   const servers: HealthServer[] = [];
+  let metricsServer: HealthServer | undefined;
+  let healthServer: HealthServer | undefined;
   const onSignal = (sig: NodeJS.Signals) => void stop('signal', sig);
   const removeSignals = () => {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   };
 
-  // --- informers → queue ---------------------------------------------------------------
-  const names = new Set<string>();
-  for (const w of options.watches) {
-    if (names.has(w.name)) throw new Error(`two watches are named "${w.name}"`);
-    names.add(w.name);
-  }
-  const enqueue = (
-    w: WatchSpec<KubernetesObject>,
-    event: WatchEventKind,
-    obj: KubernetesObject,
-    old?: KubernetesObject,
-  ) => {
-    if (w.filter && !w.filter(event, obj, old)) return;
-    const keys = w.map ? w.map(obj, mapCtx, event) : [ownKey(obj)];
-    for (const key of keys) queue.add(key);
-  };
-  for (const w of options.watches as WatchSpec<KubernetesObject>[]) {
-    const inf = watchResources<KubernetesObject>(
-      kc,
-      resolveSource(w.source, options.namespace),
-      {
-        add: (obj) => enqueue(w, 'add', obj),
-        update: (obj, old) => enqueue(w, 'update', obj, old),
-        delete: (obj) => enqueue(w, 'delete', obj),
-      },
-      { name: w.name, log: log.child({ component: 'informer' }), clock },
-    );
-    informers.set(w.name, inf);
-  }
-  const synced = () => [...informers.values()].every((i) => i.hasSynced());
-
-  // --- workers ------------------------------------------------------------------------
-  const startWorkers = async () => {
-    await Promise.all([...informers.values()].map((i) => i.waitForSync())).catch(() => undefined);
-    if (stopping || controller) return;
-    const ctxExtra = { events, metrics, kubeConfig: kc, informer: mapCtx.informer };
-    controller = runController({
-      queue,
-      workers: options.workers ?? 2,
-      name,
-      log: options.log ?? log,
+  const addController = (spec: ControllerSpec): HostedController => {
+    if (stopping) throw new Error(`controller "${spec.name}": the manager is stopping`);
+    if (controllers.has(spec.name)) throw new Error(`two controllers are named "${spec.name}"`);
+    const c = hostController(spec, {
+      cache,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      defaults: { workers: options.workers ?? 2, ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}) },
+      host: { events, metrics, kubeConfig: kc },
+      log: rootLog,
       metrics,
       clock,
-      keyField: options.keyField ?? 'site',
-      reconcile: (key, ctx) => options.reconcile(key, { ...ctx, ...ctxExtra }),
     });
+    controllers.set(spec.name, c);
+    if (leading) void c.start();
+    return c;
+  };
+
+  const lead = () => {
+    if (stopping || leading) return;
+    leading = true;
+    for (const c of controllers.values()) void c.start();
   };
 
   // --- stop ---------------------------------------------------------------------------
@@ -240,11 +200,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     stopping = (async () => {
       const lost = reason === 'leadership-lost';
       log.info('stopping', { reason, ...(signal ? { signal } : {}) });
-      // Leadership lost: another replica may start in seconds, so do not linger.
-      if (controller) await controller.stop(lost ? 2_000 : shutdownTimeoutMs);
-      else queue.shutDown();
+      // Every controller drains at once, under one deadline. Leadership lost: another
+      // replica may start in seconds, so do not linger.
+      await Promise.all([...controllers.values()].map((c) => c.stop(lost ? 2_000 : shutdownTimeoutMs)));
       if (elector && !lost) await elector.stop();
-      await Promise.all([...informers.values()].map((i) => i.stop()));
+      await cache.stop();
       await Promise.race([events.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await Promise.all(servers.map((s) => s.close()));
       removeSignals();
@@ -257,102 +217,131 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     return stopping;
   };
 
-  // --- leader election ----------------------------------------------------------------
-  const le = options.leaderElection;
-  if (le) {
-    const identity = le.identity ?? `${hostname()}_${randomUUID().slice(0, 8)}`;
-    elector = startLeaderElection({
-      store: le.store ?? apiLeaseStore(kc, le.namespace, le.name),
-      identity,
-      leaseDurationMs: le.leaseDurationMs,
-      renewDeadlineMs: le.renewDeadlineMs,
-      retryPeriodMs: le.retryPeriodMs,
-      name: le.name,
-      metrics,
-      log,
-      clock,
-      onStartedLeading: () => void startWorkers(),
-      onStoppedLeading: (why) => {
-        if (why === 'lost') void stop('leadership-lost');
-      },
-    });
-  } else {
-    void startWorkers();
-  }
-
-  // --- health and metrics ---------------------------------------------------------------
-  const metricsAddr = options.metricsBindAddress ?? '127.0.0.1:8080';
-  const healthAddr = options.healthBindAddress ?? '127.0.0.1:8081';
-  const readyChecks = {
-    informers: () =>
-      synced()
-        ? true
-        : `not synced: ${[...informers]
-            .filter(([, i]) => !i.hasSynced())
-            .map(([n]) => n)
-            .join(', ')}`,
-    ...(elector ? { leaderElection: () => (elector?.state() === 'stopped' ? 'stopped' : true) } : {}),
+  const synced = () => cache.unsynced().length === 0;
+  const informersCheck = () => {
+    const missing = cache.unsynced();
+    return missing.length === 0 ? true : `not synced: ${missing.join(', ')}`;
   };
-  let metricsServer: HealthServer | undefined;
-  let healthServer: HealthServer | undefined;
-  try {
-    if (metricsAddr !== '0' && metricsAddr === healthAddr) {
-      metricsServer = healthServer = await startHealthServer({
-        bindAddress: metricsAddr,
-        registry: metrics.registry,
-        readyChecks,
-      });
-      servers.push(metricsServer);
-    } else {
-      if (metricsAddr !== '0') {
-        metricsServer = await startHealthServer({
-          bindAddress: metricsAddr,
-          registry: metrics.registry,
-          probes: false,
+
+  const start = () => {
+    starting ??= (async () => {
+      if (stopping) throw new Error('the manager has stopped');
+      cache.start();
+      // --- leader election ----------------------------------------------------------------
+      const le = options.leaderElection;
+      if (le) {
+        const identity = le.identity ?? `${hostname()}_${randomUUID().slice(0, 8)}`;
+        elector = startLeaderElection({
+          store: le.store ?? apiLeaseStore(kc, le.namespace, le.name),
+          identity,
+          leaseDurationMs: le.leaseDurationMs,
+          renewDeadlineMs: le.renewDeadlineMs,
+          retryPeriodMs: le.retryPeriodMs,
+          name: le.name,
+          metrics,
+          log,
+          clock,
+          onStartedLeading: lead,
+          onStoppedLeading: (why) => {
+            if (why === 'lost') void stop('leadership-lost');
+          },
         });
-        servers.push(metricsServer);
+      } else {
+        lead();
       }
-      if (healthAddr !== '0') {
-        healthServer = await startHealthServer({ bindAddress: healthAddr, readyChecks });
-        servers.push(healthServer);
+
+      // --- health and metrics -------------------------------------------------------------
+      const readyChecks = {
+        informers: informersCheck,
+        ...(elector ? { leaderElection: () => (elector?.state() === 'stopped' ? 'stopped' : true) } : {}),
+      };
+      const metricsAddr = options.metricsBindAddress ?? '127.0.0.1:8080';
+      const healthAddr = options.healthBindAddress ?? '127.0.0.1:8081';
+      try {
+        if (metricsAddr !== '0' && metricsAddr === healthAddr) {
+          metricsServer = healthServer = await startHealthServer({
+            bindAddress: metricsAddr,
+            registry: metrics.registry,
+            readyChecks,
+          });
+          servers.push(metricsServer);
+        } else {
+          if (metricsAddr !== '0') {
+            metricsServer = await startHealthServer({
+              bindAddress: metricsAddr,
+              registry: metrics.registry,
+              probes: false,
+            });
+            servers.push(metricsServer);
+          }
+          if (healthAddr !== '0') {
+            healthServer = await startHealthServer({ bindAddress: healthAddr, readyChecks });
+            servers.push(healthServer);
+          }
+        }
+      } catch (err) {
+        await elector?.stop();
+        await Promise.all([...controllers.values()].map((c) => c.stop(0)));
+        await cache.stop();
+        await Promise.all(servers.map((s) => s.close()));
+        throw err;
       }
-    }
-  } catch (err) {
-    await elector?.stop();
-    await Promise.all([...informers.values()].map((i) => i.stop()));
-    await Promise.all(servers.map((s) => s.close()));
-    queue.shutDown();
-    throw err;
-  }
 
-  // --- signals --------------------------------------------------------------------------
-  if (options.handleSignals ?? true) {
-    // Lasting listeners, removed on exit: with `once`, execa's signal-exit can find itself the
-    // only SIGTERM listener, kill the running helm processes and re-raise the signal.
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  }
+      // --- signals ------------------------------------------------------------------------
+      if (options.handleSignals ?? true) {
+        // Lasting listeners, removed on exit: with `once`, execa's signal-exit can find itself the
+        // only SIGTERM listener, kill the running helm processes and re-raise the signal.
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+      }
 
-  log.info('started', {
-    watches: options.watches.map((w) => w.name),
-    workers: options.workers ?? 2,
-    leaderElection: le ? `${le.namespace}/${le.name}` : false,
-    metrics: metricsServer?.url(),
-    health: healthServer?.url(),
-  });
+      log.info('started', {
+        controllers: [...controllers.keys()],
+        informers: cache.size(),
+        leaderElection: le ? `${le.namespace}/${le.name}` : false,
+        metrics: metricsServer?.url(),
+        health: healthServer?.url(),
+      });
+    })();
+    return starting;
+  };
 
   return {
-    queue,
     metrics,
     log,
     events,
     kubeConfig: kc,
-    informer: mapCtx.informer,
-    isLeader: () => (elector ? elector.isLeader() : controller !== undefined),
+    cache,
+    addController,
+    controller: (n) => controllers.get(n),
+    informer: <T extends KubernetesObject>(n: string) => {
+      for (const c of controllers.values()) {
+        const h = c.informer<T>(n);
+        if (h) return h;
+      }
+      return undefined;
+    },
+    start,
+    isLeader: () => (elector ? elector.isLeader() : leading && !stopping),
     ready: () => synced() && elector?.state() !== 'stopped',
     healthUrl: () => healthServer?.url(),
     metricsUrl: () => metricsServer?.url(),
     stop: (reason = 'stopped') => stop(reason),
     done,
   };
+}
+
+/** createManager + the controller given by `watches`/`reconcile` (if any) + start(). */
+export async function startManager(options: ManagerOptions): Promise<Manager> {
+  const mgr = createManager(options);
+  if (options.watches && options.reconcile)
+    mgr.addController({
+      name: options.name ?? 'site',
+      keyField: options.keyField ?? 'site',
+      watches: options.watches,
+      reconcile: options.reconcile,
+    });
+  else if (options.watches || options.reconcile) throw new Error('startManager: watches and reconcile go together');
+  await mgr.start();
+  return mgr;
 }
