@@ -139,7 +139,11 @@ describe('slipway controller: inline Sites', () => {
     expect(metrics).toMatch(
       /controller_runtime_reconcile_total\{controller="site",result="(success|requeue_after)"\} [1-9]/,
     );
-    expect(metrics).toMatch(/slipway_steps_total\{state="Succeeded"\} 3/);
+    const own = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('slipway_'))
+      .join('\n');
+    expect(metrics, own).toMatch(/slipway_steps_total\{state="Succeeded"\} 3/);
     expect(metrics).toMatch(/slipway_helm_call_duration_seconds_count\{action="install"\} 2/);
     expect(metrics).toMatch(/slipway_ironic_call_duration_seconds_count\{method="POST"\} [1-9]/);
     expect(metrics).toMatch(/slipway_ironic_call_duration_seconds_count\{method="GET"\} [1-9]/);

@@ -190,4 +190,30 @@ describe('node steps requeue (operator: the run returns)', () => {
       'release/ns/after': 'created',
     });
   });
+  it('a node that got to its target between two passes is what the carried operation did, not unchanged', async () => {
+    const w = workflow();
+    const helm = createFakeHelmDriver();
+    const ironic = ironicWithAvailableNodes();
+    const run = async (carries?: Map<string, import('../drivers/types.js').NodeCarry>) => {
+      const diff = diffWorkflow(w, { releases: await helm.list(), nodes: await ironic.list() });
+      return {
+        diff,
+        result: await executeWorkflow(
+          w,
+          diff,
+          { helm, ironic },
+          { nodeWaits: 'return', ...(carries ? { carries } : {}) },
+        ),
+      };
+    };
+    const first = await run();
+    await vi.advanceTimersByTimeAsync(120_000); // the deploys finish while no pass runs
+    const second = await run(new Map(first.result.waiting.map((x) => [x.stepId, x.carry])));
+    expect(second.diff.decisions.get('node/n1')?.action).toBe('none'); // in sync by now
+    expect(Object.fromEntries(second.result.results.map((r) => [r.stepId, r.outcome]))).toMatchObject({
+      'node/n1': 'changed',
+      'node/n2': 'changed',
+    });
+    expect(ironic.writes).toBe(2);
+  });
 });

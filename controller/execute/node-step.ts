@@ -61,7 +61,9 @@ const ensure = pass('ensure', (r, { decision }) =>
 );
 
 export const NODE_ACTIONS: Record<NodeAction, Handler> = {
-  none: async ({ decision }) => done('unchanged', decision.reason),
+  // In sync now, but an operation of an earlier pass was running (the operator's carry): it got
+  // the node here between the passes, and the step is what that operation did.
+  none: async ({ decision, carry }) => done(carry ? carriedOutcome(carry) : 'unchanged', decision.reason),
   enroll: ensure,
   update: ensure,
   provision: ensure,
@@ -70,6 +72,11 @@ export const NODE_ACTIONS: Record<NodeAction, Handler> = {
     done(r.changed ? 'changed' : 'unchanged', 'left the maintenance Slipway had set'),
   ),
 };
+
+function carriedOutcome(carry: NodeCarry): StepOutcome {
+  if (carry.created) return 'created';
+  return carry.writes > 0 ? 'changed' : 'unchanged';
+}
 
 export function runNode(
   spec: NodeSpec,

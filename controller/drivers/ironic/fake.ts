@@ -239,10 +239,7 @@ export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIro
             carry: { ...carry, seen: 'deploying|active' },
             node: copy(n),
           };
-        delete s.deployDoneAt;
-        n.provisionState = 'active';
-        n.targetProvisionState = null;
-        n.powerState = 'power on';
+        finishDeploy(s);
         progress?.({ node: n.name, state: 'active' });
       }
     }
@@ -250,6 +247,19 @@ export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIro
     if (r.kind !== 'complete') return r;
     return { ...r, created: r.created || carry.created, changed: r.changed || carry.writes > 0 || writes > before };
   }
+
+  /** A deploy ends on the fake's clock whether or not a pass looks, as a real machine's does. */
+  function finishDeploy(s: { node: ObservedNode; deployDoneAt?: number }): void {
+    delete s.deployDoneAt;
+    s.node.provisionState = 'active';
+    s.node.targetProvisionState = null;
+    s.node.powerState = 'power on';
+  }
+  const settleDeploys = () => {
+    for (const s of nodes.values())
+      if (s.node.provisionState === 'deploying' && s.deployDoneAt !== undefined && s.deployDoneAt <= now())
+        finishDeploy(s);
+  };
 
   async function pass(
     spec: NodeSpec,
@@ -311,6 +321,7 @@ export function createFakeIronicDriver(options: FakeIronicOptions = {}): FakeIro
     async list() {
       calls.push({ op: 'list' });
       if (down) throw new Error('Ironic at fake:// is unreachable (ECONNREFUSED) after 10 attempts');
+      settleDeploys();
       return [...nodes.values()].map((s) => copy(s.node));
     },
     ensure,
