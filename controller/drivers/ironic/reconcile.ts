@@ -93,6 +93,11 @@ export function startCarry(operation: NodeOperation, now: number): NodeCarry {
   return { operation, startedAt: now, issued: [], polls: 0, seen: '', created: false, writes: 0 };
 }
 
+/** The previous pass's carry, copied for this pass to change; a new one for a first pass. */
+function carryOn(operation: NodeOperation, carried: NodeCarry | undefined, now: number): NodeCarry {
+  return carried ? { ...carried, issued: [...carried.issued] } : startCarry(operation, now);
+}
+
 /**
  * One pass of the state table over a node as just read: re-decide at once after a write
  * that returned the node (a patch), then take the table's one step. A step that leaves
@@ -256,7 +261,7 @@ export async function ensurePass(
   progress?: NodeProgress,
 ): Promise<NodePass> {
   const { api } = opts;
-  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('ensure', opts.now());
+  const carry = carryOn('ensure', carried, opts.now());
   let credentials: BmcCredentials | undefined = spec.bmc.credentials;
   let desired: DesiredNode | undefined;
   const countingOpts: ReconcileOptions = {
@@ -383,7 +388,7 @@ export async function removePass(
   progress?: NodeProgress,
 ): Promise<NodePass> {
   const { api } = opts;
-  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('remove', opts.now());
+  const carry = carryOn('remove', carried, opts.now());
   try {
     const minor = await api.client.version();
     const node = await api.getNode(name);
@@ -422,7 +427,7 @@ export async function powerOnPass(
   progress?: NodeProgress,
 ): Promise<NodePass> {
   const { api } = opts;
-  const carry: NodeCarry = carried ? { ...carried, issued: [...carried.issued] } : startCarry('power-on', opts.now());
+  const carry = carryOn('power-on', carried, opts.now());
   try {
     const node = await api.getNode(name);
     if (!node) return disappeared(name);
