@@ -79,17 +79,7 @@ export function stepState(outcome: StepOutcome): StepState {
 
 /** A node operation's carry as status holds it (the start as a timestamp). */
 export function toOperation(c: NodeCarry): NodeOperationStatus {
-  const out: NodeOperationStatus = {
-    operation: c.operation,
-    startedAt: new Date(c.startedAt).toISOString(),
-    issued: [...c.issued],
-    polls: c.polls,
-    seen: c.seen,
-    created: c.created,
-    writes: c.writes,
-  };
-  if (c.delayMs !== undefined) out.delayMs = c.delayMs;
-  return out;
+  return { ...c, issued: [...c.issued], startedAt: new Date(c.startedAt).toISOString() };
 }
 
 /** The carries of node operations still running (state Running with an operation), for the executor. */
@@ -101,17 +91,7 @@ export function runningOperations(status: WorkflowStatus | undefined, workflow: 
     if (s.state !== 'Running' || !o) continue;
     const startedAt = Date.parse(o.startedAt);
     if (Number.isNaN(startedAt)) continue;
-    const c: NodeCarry = {
-      operation: o.operation,
-      startedAt,
-      issued: [...o.issued],
-      polls: o.polls,
-      seen: o.seen,
-      created: o.created,
-      writes: o.writes,
-    };
-    if (o.delayMs !== undefined) c.delayMs = o.delayMs;
-    out.set(s.id, c);
+    out.set(s.id, { ...o, issued: [...o.issued], startedAt });
   }
   return out;
 }
