@@ -42,12 +42,17 @@ export interface CaseRun {
   secrets: string[];
 }
 
+/** package.json's `bin`, read once. */
+let bin: string | undefined;
+
 /** The command as users start it: package.json's `bin` (the bundle), from this file's place in src or dist. */
 export function cliPath(): string {
+  if (bin) return bin;
   const here = dirname(fileURLToPath(import.meta.url));
   const root = here.includes('/dist/') ? join(here, '..', '..', '..') : join(here, '..', '..');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { slipway: string } };
-  return join(root, pkg.bin.slipway);
+  bin = join(root, pkg.bin.slipway);
+  return bin;
 }
 
 const PRELOAD = `import { writeSync, openSync, closeSync } from "node:fs";
