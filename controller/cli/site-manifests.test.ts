@@ -4,9 +4,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RenderedDocument } from '../documents/types.js';
+import { planSite } from '../pipeline/site.js';
 import { formatProblem } from '../problems/index.js';
 import { redactDocument } from '../render/index.js';
-import { planSite } from './site-pipeline.js';
 
 const REPO = fileURLToPath(new URL('../../site-manifests', import.meta.url));
 

@@ -4,6 +4,7 @@
 import { diffWorkflow } from '../../diff/index.js';
 import { executeWorkflow } from '../../execute/index.js';
 import { observeSite } from '../../pipeline/observe-site.js';
+import { planSite } from '../../pipeline/site.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from '../concurrency-option.js';
@@ -13,7 +14,7 @@ import { EXIT } from '../exit-codes.js';
 import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
 import { createProgress, formatSummary } from '../progress.js';
-import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
+import { hideSecrets, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 import { formatDiff } from './diff.js';
 

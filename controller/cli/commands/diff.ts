@@ -3,6 +3,7 @@
 import { type DriftedObject, diffWorkflow, type SiteDiff, valuesDiff } from '../../diff/index.js';
 import type { Json, JsonObject } from '../../documents/types.js';
 import { observeSite } from '../../pipeline/observe-site.js';
+import { planSite } from '../../pipeline/site.js';
 import type { Workflow } from '../../plan/types.js';
 import { parsePath, pathsOverlap } from '../../render/path.js';
 import { REDACTED } from '../../render/redact.js';
@@ -13,7 +14,7 @@ import { DRIVER_OPTIONS, DRIVER_USAGE, driverConfig, FAKE_DRIVERS_WARNING, loadD
 import { EXIT } from '../exit-codes.js';
 import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
-import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
+import { hideSecrets, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
 export const usage = `slipway diff PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} ${DRIVER_USAGE} [--prune] ${DRIFT_USAGE} [--compat deckhand]`;

@@ -1,12 +1,13 @@
 // slipway plan PATH --site NAME [-o text|json] [--graph mermaid|dot] [--show-secrets]
 
+import { planSite } from '../../pipeline/site.js';
 import { formatGraph, type GraphFormat, redactStep } from '../../plan/index.js';
 import { type CommandIO, parseCommand, UsageError } from '../args.js';
 import { COMPAT_OPTION } from '../compat-option.js';
 import { EXIT } from '../exit-codes.js';
 import { ONLY_OPTION, ONLY_USAGE, onlyFrom } from '../only-option.js';
 import { printProblems } from '../output.js';
-import { hideSecrets, planSite, siteOptions } from '../site-pipeline.js';
+import { hideSecrets, siteOptions } from '../site-pipeline.js';
 import { SOURCE_OPTIONS, SOURCE_USAGE, sourceOptions } from '../source-options.js';
 
 export const usage = `slipway plan PATH... [--site NAME] ${SOURCE_USAGE} ${ONLY_USAGE} [-o text|json] [--graph mermaid|dot] [--show-secrets] [--compat deckhand]`;
