@@ -32,17 +32,31 @@ describe('the scrubber', () => {
 });
 
 describe('the scrubber, against the one regular expression it stands for', () => {
+  it('a short form that starts inside a long one, overlapping the short form right after it', () => {
+    const s = createScrubber();
+    s.add(['abcdefghijkl', 'klmn', 'mnop']);
+    expect(s.scrub('abcdefghijklmnop!')).toBe('[redacted][redacted]!');
+  });
+
   it('finds the same matches as an alternation of every form, longest first, on texts full of near misses', () => {
-    // A tiny alphabet, so that forms share prefixes, overlap and nearly match everywhere.
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
+      return Math.floor((seed / 2 ** 31) * n); // the high bits: the low ones of this generator repeat every few calls
     };
+    // A tiny alphabet, so that forms share prefixes, overlap and nearly match everywhere; in
+    // half the rounds a larger one, so that the filters of four-character windows filter.
+    let alphabet = 'abc\n';
     const word = (min: number, max: number) =>
-      Array.from({ length: min + rand(max - min + 1) }, () => 'abc\n'[rand(4)]).join('');
-    for (let round = 0; round < 200; round++) {
-      const secrets = Array.from({ length: 1 + rand(8) }, () => word(2, 9));
+      Array.from({ length: min + rand(max - min + 1) }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 600; round++) {
+      // Short forms (under 12 characters) and long ones (found at one position in nine);
+      // in a third of the rounds more short forms than one alternation holds.
+      const many = round % 3 === 0;
+      alphabet = round % 2 ? 'abc\n' : 'abcdefghijklmnopqrstuvwxyz0123456789+/=\n';
+      const secrets = many
+        ? Array.from({ length: 100 + rand(100) }, () => (rand(8) ? word(4, 11) : word(12, 30)))
+        : Array.from({ length: 1 + rand(8) }, () => (rand(2) ? word(2, 11) : word(12, 30)));
       const s = createScrubber();
       s.add(secrets);
       const forms = new Set<string>();
@@ -58,7 +72,13 @@ describe('the scrubber, against the one regular expression it stands for', () =>
         .sort((a, b) => b.length - a.length)
         .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
         .join('|');
-      const text = word(0, 60);
+      // Whole secrets, pieces of them (near misses) and noise, run together.
+      const piece = () => {
+        const v = secrets[rand(secrets.length)]!;
+        const from = rand(3) ? 0 : rand(v.length);
+        return [word(0, 6), v, v.slice(from, from + rand(v.length + 1))][rand(3)];
+      };
+      const text = Array.from({ length: rand(30) }, piece).join('');
       expect(s.scrub(text), JSON.stringify({ secrets, text })).toBe(
         forms.size ? text.replace(new RegExp(reference, 'g'), '[redacted]') : text,
       );

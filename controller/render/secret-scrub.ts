@@ -62,14 +62,19 @@ export interface Scrubber {
  * Finds every known form in a text as one regular expression of them all, longest first, would
  * (leftmost, then longest at that position, then on after it), without building that expression:
  * V8 tries a many-thousand-way alternation at every position of the text, and a site's
- * certificates and keys make thousands of forms (one per line). Forms are bucketed by their first
- * characters (see Buckets); a bitset of their first MIN_SCRUBBED_LENGTH (hashed) skips nearly every
- * position.
+ * certificates and keys make thousands of forms (one per line).
+ *
+ * Long forms (LONG_KEY characters or more, nearly all of them) are found by looking at one
+ * position in STRIDE only: any occurrence of such a form covers a whole stride, so one of the
+ * looked-at positions falls inside its first LONG_KEY characters; a filter of the four-character
+ * windows at each of those offsets of every form (a bitset) rules out nearly every position, and
+ * the few left are checked against the forms bucketed by their first LONG_KEY characters.
+ * The few short forms are found by one alternation of them all (or, when there are many, by a
+ * filter of their first four characters at every position).
  */
 export function createScrubber(): Scrubber {
   const known = new Set<string>();
-  let buckets: Buckets = { long: new Map(), short: new Map() };
-  let starts: Uint8Array = new Uint8Array(SLOT_BITS / 8);
+  let index: FormIndex = indexForms(known);
   return {
     add(values) {
       let changed = false;
@@ -81,79 +86,142 @@ export function createScrubber(): Scrubber {
           }
         }
       }
-      if (changed) [buckets, starts] = index(known);
+      if (changed) index = indexForms(known);
     },
     scrub(text) {
       if (known.size === 0) return text;
+      const hits = [...longHits(index, text), ...shortHits(index, text)].sort(
+        (a, b) => a.at - b.at || b.length - a.length,
+      );
       let out = '';
       let copied = 0;
-      // The low bytes of the last MIN_SCRUBBED_LENGTH (4) characters read, and how many of them are real.
-      let window = 0;
-      let filled = 0;
-      for (let end = 0; end < text.length; end++) {
-        window = ((window << 8) | (text.charCodeAt(end) & 0xff)) >>> 0;
-        if (++filled < MIN_SCRUBBED_LENGTH) continue;
-        const bit = slotOf(window);
-        if ((starts[bit >> 3]! & (1 << (bit & 7))) === 0) continue;
-        const at = end - MIN_SCRUBBED_LENGTH + 1;
-        const hit = longest(buckets, text, at);
-        if (hit === undefined) continue;
-        out += text.slice(copied, at) + REDACTED;
-        copied = at + hit.length;
-        end = copied - 1;
-        filled = 0;
+      for (const hit of hits) {
+        if (hit.at < copied) continue;
+        out += text.slice(copied, hit.at) + REDACTED;
+        copied = hit.at + hit.length;
       }
       return copied === 0 ? text : out + text.slice(copied);
     },
   };
 }
 
-/**
- * Forms bucketed by their first characters: those of LONG_KEY or more characters by that many
- * (the lines of a site's certificates all start with "MIIE" or so: a four-character key would put
- * hundreds of them in one bucket), shorter ones by their first MIN_SCRUBBED_LENGTH. Longest first.
- */
-interface Buckets {
-  long: Map<string, string[]>;
-  short: Map<string, string[]>;
+interface Hit {
+  at: number;
+  length: number;
 }
 
+/** Forms of this many characters or more are long; every long form is longer than every short one. */
 const LONG_KEY = 12;
+/** One position in this many is looked at for long forms: each window at offsets 0..STRIDE-1 lies within LONG_KEY characters. */
+const STRIDE = LONG_KEY - MIN_SCRUBBED_LENGTH + 1;
+/**
+ * Up to this many short forms are found by one alternation of them (escaped: plain text, run in
+ * the engine's native code); more, by a filter of their first four characters at every position.
+ */
+const SHORT_BY_PATTERN = 64;
 
-/** The longest known form at `at`, if any (every long form is longer than every short one). */
-function longest(buckets: Buckets, text: string, at: number): string | undefined {
-  const long = buckets.long.get(text.slice(at, at + LONG_KEY));
-  const hit = long?.find((f) => text.startsWith(f, at));
-  if (hit !== undefined) return hit;
-  return buckets.short.get(text.slice(at, at + MIN_SCRUBBED_LENGTH))?.find((f) => text.startsWith(f, at));
+interface FormIndex {
+  /** Long forms by their first LONG_KEY characters, longest first. */
+  long: Map<string, string[]>;
+  /** Filter of the four-character windows at offsets 0..STRIDE-1 of the long forms. */
+  longWindows: Uint8Array;
+  /** Short forms by their first MIN_SCRUBBED_LENGTH characters, longest first. */
+  short: Map<string, string[]>;
+  /** Filter of the short forms' first four characters (used when there is no shortPattern). */
+  shortStarts: Uint8Array;
+  /** All short forms, longest first, as one alternation; when there are few. */
+  shortPattern?: RegExp;
 }
 
-/** Bits of the filter of first-four-character windows: 128 KiB, few false hits for thousands of forms. */
+/** The longest long form at each start position (some positions, each reported once). */
+function longHits(index: FormIndex, text: string): Hit[] {
+  const hits: Hit[] = [];
+  if (index.long.size === 0) return hits;
+  for (let q = 0; q + MIN_SCRUBBED_LENGTH <= text.length; q += STRIDE) {
+    if (!has(index.longWindows, windowAt(text, q))) continue;
+    // A long form holding this window at offset j (0..STRIDE-1) starts at q - j: the starts
+    // looked at from here and from the previous position do not overlap.
+    for (let at = Math.max(q - STRIDE + 1, 0); at <= q; at++) {
+      const hit = index.long.get(text.slice(at, at + LONG_KEY))?.find((f) => text.startsWith(f, at));
+      if (hit !== undefined) hits.push({ at, length: hit.length });
+    }
+  }
+  return hits;
+}
+
+/** The longest short form at each start position where one occurs. */
+function shortHits(index: FormIndex, text: string): Hit[] {
+  const hits: Hit[] = [];
+  if (index.shortPattern) {
+    // The alternation is tried longest first at each position; starting again one character
+    // after each match's start finds the forms that overlap it too.
+    const pattern = index.shortPattern;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      hits.push({ at: m.index, length: m[0].length });
+      pattern.lastIndex = m.index + 1;
+    }
+    return hits;
+  }
+  if (index.short.size === 0) return hits;
+  for (let at = 0; at + MIN_SCRUBBED_LENGTH <= text.length; at++) {
+    if (!has(index.shortStarts, windowAt(text, at))) continue;
+    const hit = index.short.get(text.slice(at, at + MIN_SCRUBBED_LENGTH))?.find((f) => text.startsWith(f, at));
+    if (hit !== undefined) hits.push({ at, length: hit.length });
+  }
+  return hits;
+}
+
+/** Bits of each filter: 128 KiB, few false hits for thousands of forms. */
 const SLOT_BITS = 1 << 20;
 
-function slotOf(window: number): number {
-  return Math.imul(window, 0x9e3779b1) >>> 12;
+/** The low bytes of the four characters at `at`, hashed to a bit of a filter. */
+function windowAt(text: string, at: number): number {
+  const w =
+    ((text.charCodeAt(at) & 0xff) << 24) |
+    ((text.charCodeAt(at + 1) & 0xff) << 16) |
+    ((text.charCodeAt(at + 2) & 0xff) << 8) |
+    (text.charCodeAt(at + 3) & 0xff);
+  return Math.imul(w, 0x9e3779b1) >>> 12;
 }
 
-function windowOf(form: string): number {
-  let w = 0;
-  for (let i = 0; i < MIN_SCRUBBED_LENGTH; i++) w = ((w << 8) | (form.charCodeAt(i) & 0xff)) >>> 0;
-  return w;
+function has(filter: Uint8Array, bit: number): boolean {
+  return (filter[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
-function index(known: Set<string>): [Buckets, Uint8Array] {
-  const buckets: Buckets = { long: new Map(), short: new Map() };
-  const starts = new Uint8Array(SLOT_BITS / 8);
+function set(filter: Uint8Array, bit: number): void {
+  filter[bit >> 3]! |= 1 << (bit & 7);
+}
+
+function indexForms(known: Set<string>): FormIndex {
+  const index: FormIndex = {
+    long: new Map(),
+    longWindows: new Uint8Array(SLOT_BITS / 8),
+    short: new Map(),
+    shortStarts: new Uint8Array(SLOT_BITS / 8),
+  };
+  const short: string[] = [];
   for (const f of known) {
-    const [map, key] =
-      f.length >= LONG_KEY ? [buckets.long, f.slice(0, LONG_KEY)] : [buckets.short, f.slice(0, MIN_SCRUBBED_LENGTH)];
+    const long = f.length >= LONG_KEY;
+    const [map, key] = long ? [index.long, f.slice(0, LONG_KEY)] : [index.short, f.slice(0, MIN_SCRUBBED_LENGTH)];
     const bucket = map.get(key);
     if (bucket) bucket.push(f);
     else map.set(key, [f]);
-    const bit = slotOf(windowOf(f));
-    starts[bit >> 3]! |= 1 << (bit & 7);
+    if (long) for (let j = 0; j < STRIDE; j++) set(index.longWindows, windowAt(f, j));
+    else {
+      set(index.shortStarts, windowAt(f, 0));
+      short.push(f);
+    }
   }
-  for (const map of [buckets.long, buckets.short])
+  if (short.length > 0 && short.length <= SHORT_BY_PATTERN)
+    index.shortPattern = new RegExp(
+      short
+        .sort((a, b) => b.length - a.length)
+        .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+  for (const map of [index.long, index.short])
     for (const bucket of map.values()) bucket.sort((a, b) => b.length - a.length);
-  return [buckets, starts];
+  return index;
 }
