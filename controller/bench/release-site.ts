@@ -1,12 +1,18 @@
 // A synthetic site of many releases of one tiny chart, in ordered groups, for the workflow
 // benchmark: a LayeringPolicy, a Manifest, G chart groups, R charts of charts/demo-config.
+// The chart is copied beside the documents' folder (root/chart, root/site/site.yaml): a local
+// chart is read only from inside the site's repository, and the documents' folder holds
+// nothing but documents.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ReleaseSite {
+  /** The folder holding everything (removed by the caller). */
   root: string;
+  /** The documents' folder: what is planned. */
+  documents: string;
   namespaces: string[];
   releases: number;
 }
@@ -18,6 +24,10 @@ export async function createReleaseSite(options: {
   prefix: string;
 }): Promise<ReleaseSite> {
   const root = await mkdtemp(join(tmpdir(), 'slipway-wf-bench-'));
+  const chartPath = join(root, 'chart');
+  const documents = join(root, 'site');
+  await mkdir(documents);
+  await cp(options.chartPath, chartPath, { recursive: true });
   const docs: string[] = [
     'schema: deckhand/LayeringPolicy/v1\nmetadata: {schema: metadata/Control/v1, name: layering-policy}\ndata: {layerOrder: [site]}\n',
   ];
@@ -38,10 +48,10 @@ export async function createReleaseSite(options: {
     );
     for (const c of charts) {
       docs.push(
-        `schema: armada/Chart/v1\n${meta(c)}\ndata:\n  chart_name: demo-config\n  release: ${c}\n  namespace: ${ns}\n  source: {type: local, location: '${options.chartPath}'}\n  wait: {timeout: 120}\n  values: {data: {release: ${c}, group: '${g}'}}\n`,
+        `schema: armada/Chart/v1\n${meta(c)}\ndata:\n  chart_name: demo-config\n  release: ${c}\n  namespace: ${ns}\n  source: {type: local, location: '${chartPath}'}\n  wait: {timeout: 120}\n  values: {data: {release: ${c}, group: '${g}'}}\n`,
       );
     }
   }
-  await writeFile(join(root, 'site.yaml'), docs.map((d) => `---\n${d}`).join(''));
-  return { root, namespaces, releases: perGroup * options.groups };
+  await writeFile(join(documents, 'site.yaml'), docs.map((d) => `---\n${d}`).join(''));
+  return { root, documents, namespaces, releases: perGroup * options.groups };
 }
