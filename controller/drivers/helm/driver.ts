@@ -37,7 +37,7 @@ export function createHelmDriver(options: HelmDriverOptions = {}): HelmDriver {
     rollback: async (name, namespace, revision, timeoutSeconds) =>
       stampRevision(ctx, observer, await rollback(ctx, name, namespace, revision, timeoutSeconds)),
     uninstall: (name, namespace, timeoutSeconds) => uninstall(ctx, name, namespace, timeoutSeconds),
-    test: (spec) => test(ctx, spec),
+    test: (spec) => test(ctx, observer, spec),
     deleteResources: (spec) => deleteResources(ctx, spec),
     objects: (name, namespace) => observeObjects(ctx, observer, name, namespace),
     repair: (name, namespace, objects) => repairObjects(ctx, name, namespace, objects),

@@ -8,6 +8,7 @@ import { apiErrorMessage, labelSelector } from './kube.js';
 import {
   decodeReleasePayload,
   HELM_OWNER_SELECTOR,
+  hasTestHooks,
   latestReleases,
   type RevisionRecord,
   revisionFromSecret,
@@ -17,7 +18,10 @@ export interface ReleaseObserver {
   list(namespaces?: string[]): Promise<ObservedRelease[]>;
   values(name: string, namespace: string): Promise<JsonObject | undefined>;
   /** The latest revision's number and Secret name, and its manifest (hooks excluded). */
-  latest(name: string, namespace: string): Promise<{ revision: number; secret: string; manifest: string } | undefined>;
+  latest(
+    name: string,
+    namespace: string,
+  ): Promise<{ revision: number; secret: string; manifest: string; testHooks: boolean } | undefined>;
 }
 
 const PAGE = 500;
@@ -90,10 +94,12 @@ export function createReleaseObserver(core: () => CoreV1Api): ReleaseObserver {
       const latest = await latestSecret(name, namespace);
       const data = latest?.secret.data?.release;
       if (!latest || !data) return undefined;
+      const release = decodeReleasePayload(data);
       return {
         revision: latest.revision,
         secret: latest.secret.metadata?.name ?? '',
-        manifest: decodeReleasePayload(data).manifest ?? '',
+        manifest: release.manifest ?? '',
+        testHooks: hasTestHooks(release),
       };
     },
   };
