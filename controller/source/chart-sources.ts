@@ -87,6 +87,10 @@ export async function fetchChartSources(
   const trees = new Map<string, Promise<(FetchedTree & { commit?: string }) | Error>>();
   const located = new Map<string, ChartLocation>();
   let repository: Promise<string> | undefined;
+  // Many charts of a site share one source: its containment check and its digest are worked
+  // out once per run (300 charts of one local folder: ~0.4 s of CPU once per chart before).
+  const outsideChecks = new Map<string, Promise<string | undefined>>();
+  const digests = new Map<string, Promise<string | undefined>>();
   for (const r of requests) {
     const resolved = resolveChartLocation(r.source, root, options.rewrites ?? []);
     if ('error' in resolved) {
@@ -96,7 +100,13 @@ export async function fetchChartSources(
     if (resolved.warning)
       problems.warning(resolved.warning.code, `chart ${r.name}: ${resolved.warning.message}`, { source: r.at });
     repository ??= options.repository !== undefined ? realPathOf(options.repository) : repositoryRoot(root);
-    const outside = await locationOutsideRepository(resolved, await repository);
+    const outsideKey = JSON.stringify(resolved);
+    let outsideCheck = outsideChecks.get(outsideKey);
+    if (!outsideCheck) {
+      outsideCheck = repository.then((repo) => locationOutsideRepository(resolved, repo));
+      outsideChecks.set(outsideKey, outsideCheck);
+    }
+    const outside = await outsideCheck;
     if (outside !== undefined) {
       problems.error(
         PATH_OUTSIDE_REPOSITORY,
@@ -145,7 +155,12 @@ export async function fetchChartSources(
       );
       continue;
     }
-    const digest = await chartDigest(path);
+    let digesting = digests.get(path);
+    if (!digesting) {
+      digesting = chartDigest(path);
+      digests.set(path, digesting);
+    }
+    const digest = await digesting;
     if (!digest) {
       problems.error(
         'ChartSourceUnavailable',

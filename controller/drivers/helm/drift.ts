@@ -10,6 +10,7 @@ import type { JsonObject } from '../../documents/types.js';
 import { yamlLib } from '../../documents/yaml-lib.js';
 import type { HelmResult, ObjectRef, ObservedObject } from '../types.js';
 import type { HelmActionContext } from './context.js';
+import { createDriftCache, type DriftCache, dryRunKey } from './drift-cache.js';
 import { apiErrorMessage } from './kube.js';
 import type { ReleaseObserver } from './observer.js';
 
@@ -49,18 +50,27 @@ export function objectRef(o: JsonObject): ObjectRef {
   return ref;
 }
 
+/**
+ * The latest revision's objects beside the live ones. The revision comes from the observer's
+ * last list when that is recent (an observe pass lists first), its objects and the dry runs of
+ * unchanged live objects from `cache` (./drift-cache.ts): a look at an unchanged release costs
+ * one read per object.
+ */
 export async function observeObjects(
   ctx: HelmActionContext,
   observer: ReleaseObserver,
   name: string,
   namespace: string,
+  cache: DriftCache = createDriftCache(),
 ): Promise<ObservedObject[]> {
-  const latest = await observer.latest(name, namespace);
+  const latest = await (observer.latestListed ?? observer.latest)(name, namespace);
   if (!latest) return [];
   const api = ctx.kube().objects(namespace);
+  const objects = cache.manifest(`${latest.uid}@${latest.secret}`, () =>
+    manifestObjects(latest.manifest).map((o) => asHelmApplies(o, name, namespace)),
+  );
   return Promise.all(
-    manifestObjects(latest.manifest).map(async (stored): Promise<ObservedObject> => {
-      const manifest = asHelmApplies(stored, name, namespace);
+    objects.map(async (manifest): Promise<ObservedObject> => {
       const ref = objectRef(manifest);
       let live: KubernetesObject | undefined;
       try {
@@ -70,8 +80,15 @@ export async function observeObjects(
       }
       if (!live) return { ref, manifest };
       const observed: ObservedObject = { ref: refOf(live, ref), manifest, live: live as unknown as JsonObject };
+      const key = dryRunKey(latest.uid, ref, live);
+      const known = key ? cache.dryRun(key) : undefined;
+      if (known) {
+        observed.applied = known;
+        return observed;
+      }
       try {
         observed.applied = (await apply(api, manifest, true)) as unknown as JsonObject;
+        if (key) cache.rememberDryRun(key, observed.applied);
       } catch (err) {
         observed.error = `server-side apply dry run refused: ${apiErrorMessage(err)}`;
       }

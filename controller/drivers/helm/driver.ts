@@ -5,6 +5,7 @@ import type { HelmDriver } from '../types.js';
 import type { HelmActionContext } from './context.js';
 import { deleteResources } from './delete-resources.js';
 import { observeObjects, repairObjects } from './drift.js';
+import { createDriftCache } from './drift-cache.js';
 import { install } from './install.js';
 import { createKubeClients, type KubeClients } from './kube.js';
 import { createReleaseObserver } from './observer.js';
@@ -29,17 +30,28 @@ export function createHelmDriver(options: HelmDriverOptions = {}): HelmDriver {
   if (options.tmpRoot) ctx.tmpRoot = options.tmpRoot;
   if (options.pollIntervalMs) ctx.pollIntervalMs = options.pollIntervalMs;
   const observer = createReleaseObserver(() => kube().core);
+  const driftCache = createDriftCache();
+  // An action changes the release: what the last list saw of it no longer answers.
+  const acting = <T>(name: string, namespace: string, run: () => Promise<T>): Promise<T> => {
+    observer.forget?.(name, namespace);
+    return run().finally(() => observer.forget?.(name, namespace));
+  };
   return {
     list: (namespaces) => observer.list(namespaces),
     values: (name, namespace) => observer.values(name, namespace),
-    install: async (spec) => stampRevision(ctx, observer, await install(ctx, spec)),
-    upgrade: async (spec, current) => stampRevision(ctx, observer, await upgrade(ctx, spec, current)),
-    rollback: async (name, namespace, revision, timeoutSeconds) =>
-      stampRevision(ctx, observer, await rollback(ctx, name, namespace, revision, timeoutSeconds)),
-    uninstall: (name, namespace, timeoutSeconds) => uninstall(ctx, name, namespace, timeoutSeconds),
-    test: (spec) => test(ctx, spec),
+    install: (spec) =>
+      acting(spec.name, spec.namespace, async () => stampRevision(ctx, observer, await install(ctx, spec))),
+    upgrade: (spec, current) =>
+      acting(spec.name, spec.namespace, async () => stampRevision(ctx, observer, await upgrade(ctx, spec, current))),
+    rollback: (name, namespace, revision, timeoutSeconds) =>
+      acting(name, namespace, async () =>
+        stampRevision(ctx, observer, await rollback(ctx, name, namespace, revision, timeoutSeconds)),
+      ),
+    uninstall: (name, namespace, timeoutSeconds) =>
+      acting(name, namespace, () => uninstall(ctx, name, namespace, timeoutSeconds)),
+    test: (spec) => test(ctx, observer, spec),
     deleteResources: (spec) => deleteResources(ctx, spec),
-    objects: (name, namespace) => observeObjects(ctx, observer, name, namespace),
+    objects: (name, namespace) => observeObjects(ctx, observer, name, namespace, driftCache),
     repair: (name, namespace, objects) => repairObjects(ctx, name, namespace, objects),
   };
 }

@@ -151,3 +151,43 @@ describe('release observer errors', () => {
     );
   });
 });
+
+describe('latestListed: the revision a recent list saw, without another call', () => {
+  const withUid = SECRETS.map((s, i) => ({ ...s, metadata: { ...s.metadata, uid: `u${i}`, resourceVersion: '1' } }));
+
+  it('answers from the list, and reads again once the list is old or the release was forgotten', async () => {
+    const { core, calls } = fakeCore(withUid, 10);
+    let clock = 0;
+    const observer = createReleaseObserver(
+      () => core,
+      () => clock,
+    );
+    await observer.list(['a', 'b']);
+    const listCalls = calls.length;
+    expect(await observer.latestListed?.('app', 'a')).toMatchObject({ revision: 3, uid: 'u2' });
+    expect(calls.length).toBe(listCalls);
+    observer.forget?.('app', 'a');
+    expect(await observer.latestListed?.('app', 'a')).toMatchObject({ revision: 3 });
+    expect(calls.length).toBe(listCalls + 1);
+    expect(await observer.latestListed?.('db', 'b')).toMatchObject({ revision: 1, uid: 'u3' });
+    expect(calls.length).toBe(listCalls + 1);
+    clock = 31_000;
+    await observer.latestListed?.('db', 'b');
+    expect(calls.length).toBe(listCalls + 2);
+  });
+
+  it('a release gone from a later list of its namespace is read, not answered from the old list', async () => {
+    const secrets = [...withUid];
+    const { core, calls } = fakeCore(secrets, 10);
+    const observer = createReleaseObserver(
+      () => core,
+      () => 0,
+    );
+    await observer.list(['b']);
+    secrets.splice(3, 1); // db uninstalled
+    await observer.list(['b']);
+    const before = calls.length;
+    expect(await observer.latestListed?.('db', 'b')).toBeUndefined();
+    expect(calls.length).toBe(before + 1);
+  });
+});

@@ -24,6 +24,16 @@ export interface StoredRelease {
   /** The rendered objects (hooks excluded), as one multi-document YAML string. */
   manifest?: string;
   info?: { status?: string; description?: string; last_deployed?: string };
+  /** The chart's hooks as Helm stored them; `events` holds e.g. "pre-install", "test". */
+  hooks?: { name?: string; events?: string[] }[];
+}
+
+/** Helm's event of a test hook (`helm.sh/hook: test`, or the older `test-success`, is stored as "test"). */
+const TEST_EVENTS = new Set(['test', 'test-success']);
+
+/** Whether a stored release has a hook `helm test` would run. Pure. */
+export function hasTestHooks(release: StoredRelease): boolean {
+  return (release.hooks ?? []).some((h) => (h.events ?? []).some((e) => TEST_EVENTS.has(e)));
 }
 
 const STATUSES: readonly ReleaseStatus[] = [
