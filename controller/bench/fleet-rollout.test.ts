@@ -31,6 +31,12 @@ describe('the fleet benchmark SiteSet', () => {
     expect(hosts[0]).toMatchObject({ node: 'fbx-s00001-node', bootMACAddress: macFor('fbx-s00001-node') });
   });
 
+  it('puts more than 5,000 sites in several list generators (the CRD allows 5,000 per list)', () => {
+    const big = fleetSiteSet({ ...options, sites: 12_000 });
+    expect(big.spec.generators.map((g) => g.list!.elements.length)).toEqual([5000, 5000, 2000]);
+    expect(big.spec.generators[2]!.list!.elements[1999]!.siteName).toBe('fbx-s12000');
+  });
+
   it('a new version is a new revision', () => {
     const next = fleetSiteSet({ ...options, version: '2' });
     expect(generateSites(next).revision).not.toBe(generated.revision);

@@ -97,6 +97,12 @@ export function typeDocuments(releaseNamespace: string, version: string): Record
   ];
 }
 
+/** The CRD's limit on one list generator's elements: larger fleets use several list generators. */
+export const LIST_ELEMENTS_MAX = 5_000;
+
+const chunks = <T>(xs: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+
 /** Canary 1, then 10 %, then the rest (the implicit last wave). */
 export const WAVES = [
   { name: 'canary', count: 1 },
@@ -111,7 +117,9 @@ export function fleetSiteSet(o: FleetSiteSetOptions): SiteSet {
     metadata: { name: o.name, namespace: o.namespace, labels: { [SHARD_LABEL]: o.shards[0]! } },
     spec: {
       shards: [...o.shards],
-      generators: [{ list: { elements: fleetElements(o.prefix, o.sites) } }],
+      generators: chunks(fleetElements(o.prefix, o.sites), LIST_ELEMENTS_MAX).map((elements) => ({
+        list: { elements },
+      })),
       template: {
         metadata: { labels: { 'fleet.slipway.dev/type': 'ran' } },
         spec: { source: { inline: { documents: typeDocuments(o.namespace, o.version) } } },
