@@ -16,7 +16,7 @@ import { type DesiredSite, type Generated, type GitListingResult, generateSites 
 import type { GitLister } from './git-generator.js';
 import { observeSite, type SiteObservation } from './observe.js';
 import { planRollout, type RolloutSite } from './rollout.js';
-import { nextSiteSetStatus, statusChanged } from './status.js';
+import { nextSiteSetStatus, statusChanged, storedStatus } from './status.js';
 import { planSync, siteObject } from './sync.js';
 
 /** Reads, from the informers' caches. */
@@ -108,7 +108,7 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
   const writeStatus = async (status: SiteSetStatus) => {
     if (!statusChanged(previous, status)) return;
     deps.written?.delete(uid);
-    await deps.writer.patchStatus(siteSet, status);
+    await deps.writer.patchStatus(siteSet, storedStatus(status));
     deps.written?.set(uid, status);
   };
 
