@@ -45,6 +45,10 @@ const REAL_SITES = list(process.env.SLIPWAY_BENCH_FLEET_SITES, '100,1000');
 const FAKE_SITES = list(process.env.SLIPWAY_BENCH_FLEET_FAKE_SITES, '1000,10000');
 const WORKERS = Number(process.env.SLIPWAY_BENCH_FLEET_WORKERS ?? 4);
 const TIMEOUT_S = Number(process.env.SLIPWAY_BENCH_FLEET_TIMEOUT ?? 3600);
+/** An ISO time after which no rollout is waited for (a run on a shared machine that must end by then). */
+const DEADLINE = process.env.SLIPWAY_BENCH_FLEET_DEADLINE
+  ? Date.parse(process.env.SLIPWAY_BENCH_FLEET_DEADLINE)
+  : Infinity;
 const SHARDS = ['shard-a', 'shard-b', 'shard-c'];
 const SET = 'ran';
 
@@ -108,7 +112,7 @@ async function watchRollout(
 ): Promise<{ set: SiteSet; seconds: number; waves: WaveTiming[] }> {
   const pollMs = n > 2000 ? 2000 : 1000;
   const doneAt = new Map<number, number>();
-  const end = t0 + TIMEOUT_S * 1000;
+  const end = Math.min(t0 + TIMEOUT_S * 1000, performance.now() + (DEADLINE - Date.now()));
   for (;;) {
     const set = await kube.getSiteSet(ns, SET).catch(() => undefined);
     const now = performance.now();
@@ -134,7 +138,7 @@ async function watchRollout(
     if (dead) throw new Error(`controller replica ${dead.shard} exited: ${dead.tail().slice(-3).join(' | ')}`);
     if (now > end)
       throw new Error(
-        `timed out after ${TIMEOUT_S} s: ${JSON.stringify(set?.status?.counts ?? {})} ${set?.status?.summary?.wave ?? ''}`,
+        `gave up after ${((now - t0) / 1000).toFixed(0)} s (timeout ${TIMEOUT_S} s or deadline): ${JSON.stringify(set?.status?.counts ?? {})} wave ${set?.status?.summary?.wave ?? ''}; replica peak RSS MiB ${replicas.map((r) => (r.peakKiB() / 1024).toFixed(0)).join(',')}`,
       );
     await sleep(pollMs);
   }
@@ -187,6 +191,10 @@ async function runFleet(env: Record<string, string>, drivers: Drivers, n: number
       fleetSiteSet({ name: SET, namespace: ns, sites: n, prefix, shards: SHARDS, version: '1' }),
     );
     const created = await watchRollout(kube, ns, n, t0, undefined, replicas);
+    // Printed now: a change that does not finish must not lose this figure.
+    console.log(
+      `fleet ready drivers=${drivers} sites=${n} ready_s=${created.seconds.toFixed(1)} replica_peak_rss_mib=${replicas.map((r) => (r.peakKiB() / MIB).toFixed(1)).join(',')} apiserver_peak_rss_mib=${(apiRss.peakKiB() / MIB).toFixed(1)} loadavg=${loadavg().replace(/ /g, '/')}`,
+    );
     const checks: string[] = [];
     if (drivers === 'real') {
       const states = await ironic.states(prefix);
