@@ -39,6 +39,8 @@ import { Expectations, reconcileSiteSet, type SiteSetStore, type SiteSetWriter }
 import { ownedBy } from './sync.js';
 
 export const SITESET_CONTROLLER = 'siteset';
+/** How long Site events are gathered before the SiteSet pass they ask for. */
+export const SITE_EVENT_DELAY_MS = 1_000;
 
 /** What the SiteSet controller takes from the manager that hosts it. */
 export type SiteSetControllerHost = Pick<Manager, 'addController' | 'cache' | 'kubeConfig' | 'log' | 'events'>;
@@ -50,6 +52,11 @@ export interface SiteSetControllerOptions {
   labelSelector?: string;
   /** Concurrent SiteSet reconciles (default 2). */
   workers?: number;
+  /**
+   * A Site's change reaches its SiteSet this long after it (default 1000 ms; 0: at once): the
+   * status changes of a wave of Sites become one SiteSet pass and one status write, not one each.
+   */
+  siteEventDelayMs?: number;
   /** Git cache for git generators (default: operator/source's). */
   gitCacheDir?: string;
   clock?: Clock;
@@ -159,6 +166,7 @@ export function registerSiteSetController(
       source: sitesTarget,
       // Every Site of the shared informer comes here; most give no key.
       map: (o, _ctx, _event, old) => siteSetKeysForSite(asSite(o), old ? asSite(old) : undefined),
+      delayMs: options.siteEventDelayMs ?? SITE_EVENT_DELAY_MS,
     },
   ];
   const controller = host.addController({

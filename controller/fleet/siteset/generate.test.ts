@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SITE_NAME_LABEL, SITESET_LABEL, type SiteSet } from '../../operator/api/siteset-types.js';
 import { SHARD_LABEL, shardFor } from '../../operator/sharding.js';
 import { SPEC_DIGEST_ANNOTATION } from './constants.js';
-import { type GitListingResult, generateSites } from './generate.js';
+import { type GitListingResult, generateSites, generateSitesYielding } from './generate.js';
 import { fillTemplate, type Unresolved } from './template.js';
 import { siteSet } from './test-fixtures.js';
 
@@ -209,5 +209,25 @@ describe('generateSites', () => {
       false,
     ]);
     expect(g.revision).not.toBe(base.revision);
+  });
+});
+
+describe('generateSitesYielding', () => {
+  it('generates what generateSites does, and lets the event loop run before it is done', async () => {
+    const elements = Array.from({ length: 250 }, (_, i) => ({ siteName: `s${i}`, values: { vlan: String(i) } }));
+    const set = siteSet((s) => {
+      s.spec.generators = [{ list: { elements } }, { list: { elements: [{ siteName: 's3' }] } }];
+    });
+    let done = false;
+    let ranBeforeDone = false;
+    setImmediate(() => {
+      ranBeforeDone = !done;
+    });
+    const generated = await generateSitesYielding(set, new Map(), 50);
+    done = true;
+    expect(ranBeforeDone).toBe(true);
+    expect(generated).toEqual(generateSites(set));
+    expect(generated.sites).toHaveLength(250);
+    expect(generated.problems.map((p) => p.reason)).toEqual(['DuplicateSite']);
   });
 });

@@ -12,11 +12,11 @@ import type { Clock } from '../../operator/runtime/clock.js';
 import type { EventRecorder } from '../../operator/runtime/events.js';
 import type { Logger } from '../../operator/runtime/log.js';
 import { SPEC_DIGEST_ANNOTATION } from './constants.js';
-import { type DesiredSite, type Generated, type GitListingResult, generateSites } from './generate.js';
+import { type DesiredSite, type Generated, type GitListingResult, generateSitesYielding } from './generate.js';
 import type { GitLister } from './git-generator.js';
 import { observeSite, type SiteObservation } from './observe.js';
 import { planRollout, type RolloutSite } from './rollout.js';
-import { nextSiteSetStatus, statusChanged } from './status.js';
+import { nextSiteSetStatus, statusChanged, storedStatus } from './status.js';
 import { planSync, siteObject } from './sync.js';
 
 /** Reads, from the informers' caches. */
@@ -108,7 +108,7 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
   const writeStatus = async (status: SiteSetStatus) => {
     if (!statusChanged(previous, status)) return;
     deps.written?.delete(uid);
-    await deps.writer.patchStatus(siteSet, status);
+    await deps.writer.patchStatus(siteSet, storedStatus(status));
     deps.written?.set(uid, status);
   };
 
@@ -127,7 +127,7 @@ export async function reconcileSiteSet(deps: SiteSetDeps, key: string): Promise<
   );
   const cacheKey = `${generation ?? JSON.stringify(siteSet.spec)}|${JSON.stringify([...listings])}`;
   const cached = deps.generatedCache?.get(uid);
-  const generated = cached?.key === cacheKey ? cached.generated : generateSites(siteSet, listings);
+  const generated = cached?.key === cacheKey ? cached.generated : await generateSitesYielding(siteSet, listings);
   deps.generatedCache?.set(uid, { key: cacheKey, generated });
 
   // 2. sync

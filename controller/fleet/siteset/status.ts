@@ -110,6 +110,30 @@ function conditions(
   });
 }
 
+/** Sites listed one by one in a stored status, at most: 10,000 entries would outgrow etcd's 1.5 MiB object limit. */
+export const STORED_SITES_LIMIT = 1_000;
+
+const KEEP_FIRST: Record<string, number> = { Failed: 0, Progressing: 1, Pending: 2, Suspended: 3, Ready: 4 };
+
+/**
+ * The status as written to the API server: up to `limit` Sites in `status.sites`, all of them
+ * when they fit, else the ones that need a look first (Failed, Progressing, Pending, Suspended;
+ * Ready last), in their order. `counts` and `summary` still count every Site, and each wave still
+ * names all of its Sites. The controller keeps the whole status in memory for its next pass.
+ */
+export function storedStatus(status: SiteSetStatus, limit = STORED_SITES_LIMIT): SiteSetStatus {
+  const sites = status.sites;
+  if (!sites || sites.length <= limit) return status;
+  const kept = new Set(
+    sites
+      .map((s, i) => ({ i, rank: KEEP_FIRST[s.state] ?? 4 }))
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .slice(0, limit)
+      .map((x) => x.i),
+  );
+  return { ...status, sites: sites.filter((_, i) => kept.has(i)) };
+}
+
 /** Whether writing `next` would change what is stored. */
 export function statusChanged(previous: SiteSetStatus | undefined, next: SiteSetStatus): boolean {
   return canonicalJson(previous ?? {}) !== canonicalJson(next);

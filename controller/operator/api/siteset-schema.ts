@@ -206,10 +206,14 @@ export function siteSetStatusSchema(): Schema {
       },
       ['revision', 'state', 'waves'],
     ),
-    sites: arr('Every generated Site.', siteStatus, {
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['name'],
-    }),
+    sites: arr(
+      'The generated Sites, at most 1,000: past that, Failed, Progressing and Pending ones first (counts covers every Site).',
+      siteStatus,
+      {
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      },
+    ),
     counts: obj(
       'Sites by state.',
       {

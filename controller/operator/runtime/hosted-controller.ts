@@ -38,6 +38,11 @@ export interface WatchSpec<T extends KubernetesObject = KubernetesObject> {
   map?: (obj: T, ctx: MapContext, event: WatchEventKind, old?: T) => string[];
   /** Return false to ignore an event (e.g. an update that changed only status). Default: all events. */
   filter?: (event: WatchEventKind, obj: T, old?: T) => boolean;
+  /**
+   * Queue the keys this many ms after the event instead of at once: the events of a burst
+   * (many Sites of one SiteSet changing) become one reconcile. Default 0.
+   */
+  delayMs?: number;
 }
 
 /** What every reconcile gets from the manager besides the runtime's context. */
@@ -126,7 +131,9 @@ export function hostController(spec: ControllerSpec, o: HostOptions): HostedCont
     handles.set(w.name, h);
     const enqueue = (event: WatchEventKind, obj: KubernetesObject, old?: KubernetesObject) => {
       if (w.filter && !w.filter(event, obj, old)) return;
-      for (const key of w.map ? w.map(obj, mapCtx, event, old) : [ownKey(obj)]) queue.add(key);
+      for (const key of w.map ? w.map(obj, mapCtx, event, old) : [ownKey(obj)])
+        if (w.delayMs) queue.addAfter(key, w.delayMs);
+        else queue.add(key);
     };
     const handlers: InformerHandlers<KubernetesObject> = {
       add: (obj) => enqueue('add', obj),

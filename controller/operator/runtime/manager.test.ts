@@ -310,6 +310,25 @@ describe('a manager hosting two controllers', () => {
     await mgr.stop();
   });
 
+  it('a watch with delayMs gathers a burst of events into one reconcile of the key', async () => {
+    const sites = new Collection();
+    const calls: string[] = [];
+    const mgr = createManager(base());
+    mgr.addController({
+      name: 'fleet',
+      watches: [{ name: 'sites', source: sites, map: () => ['ns/fleet'], delayMs: 150 }],
+      reconcile: async (key) => void calls.push(key),
+    });
+    await mgr.start();
+    for (let i = 0; i < 20; i++) sites.set(`s${i}`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toEqual([]); // not yet: the delay runs
+    await until(() => calls.length >= 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls).toEqual(['ns/fleet']);
+    await mgr.stop();
+  });
+
   it('a controller added after start() starts too; readiness waits for every informer', async () => {
     const sites = new Collection();
     sites.set('a');

@@ -70,6 +70,17 @@ describe('inline source', () => {
     expect(b.revision).toBe(a.revision);
   });
 
+  it('keeps strings strings: a MAC, yes/on/off, 1_000 and 1:30 come back as written, not as YAML 1.1 numbers or booleans', async () => {
+    const values = ['52:54:12:34:56:07', 'yes', 'on', 'off', '1_000', '1:30', '190:20:30.15', '0x1f', '~', 'y'];
+    const data = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
+    const s = site({
+      inline: { documents: [{ schema: 'x/Y/v1', metadata: { schema: 'metadata/Document/v1', name: 'a' }, data }] },
+    });
+    const r = await fetchSiteSource(s, { reader: reader() });
+    expect(r.problems.errors).toEqual([]);
+    expect(r.documents[0]!.data).toEqual(data);
+  });
+
   it('reads ConfigMap keys as configmap/<name>/<key>, and fails on a missing ConfigMap', async () => {
     const s = site({ inline: { configMapRefs: [{ name: 'docs' }] } });
     const r = await fetchSiteSource(s, { reader: reader({ docs: { 'b.yaml': 'schema: bad\n', 'a.yaml': DOC } }) });
