@@ -10,17 +10,29 @@ export interface RssPeak {
   samples: number;
 }
 
+/**
+ * Calls `sample` now and every `intervalMs` (the timer does not hold the process); the returned
+ * function takes one last sample and stops.
+ */
+export function sampleEvery(intervalMs: number, sample: () => void): () => void {
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return () => {
+    sample();
+    clearInterval(timer);
+  };
+}
+
 export class RssSampler {
   private peak = 0;
   private samples = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private stopSampling: (() => void) | undefined;
 
   constructor(private readonly intervalMs = 5) {}
 
   start(): this {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
-    this.timer.unref();
+    this.stopSampling = sampleEvery(this.intervalMs, () => this.sample());
     return this;
   }
 
@@ -31,9 +43,8 @@ export class RssSampler {
   }
 
   stop(): RssPeak {
-    this.sample();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopSampling?.();
+    this.stopSampling = undefined;
     return { sampledBytes: this.peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, samples: this.samples };
   }
 }

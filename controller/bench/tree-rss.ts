@@ -3,6 +3,7 @@
 // works; the sampler keeps the peak of that sum and of the number of processes in it.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { sampleEvery } from './rss-sampler.js';
 
 const PAGE_BYTES = 4096;
 
@@ -61,7 +62,7 @@ export interface TreeRssPeak {
 
 export class TreeRssSampler {
   private peak: TreeRssPeak = { peakBytes: 0, peakProcesses: 0, selfPeakBytes: 0, samples: 0 };
-  private timer: NodeJS.Timeout | undefined;
+  private stopSampling: (() => void) | undefined;
 
   constructor(
     private readonly root = process.pid,
@@ -69,9 +70,7 @@ export class TreeRssSampler {
   ) {}
 
   start(): this {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
-    this.timer.unref();
+    this.stopSampling = sampleEvery(this.intervalMs, () => this.sample());
     return this;
   }
 
@@ -91,9 +90,8 @@ export class TreeRssSampler {
   }
 
   stop(): TreeRssPeak {
-    this.sample();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopSampling?.();
+    this.stopSampling = undefined;
     return { ...this.peak };
   }
 }
