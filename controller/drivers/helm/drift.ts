@@ -9,6 +9,7 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import type { JsonObject } from '../../documents/types.js';
 import { yamlLib } from '../../documents/yaml-lib.js';
 import type { HelmResult, ObjectRef, ObservedObject } from '../types.js';
+import { appliesAsIs } from './applies-as-is.js';
 import type { HelmActionContext } from './context.js';
 import { createDriftCache, type DriftCache, dryRunKey } from './drift-cache.js';
 import { apiErrorMessage } from './kube.js';
@@ -53,8 +54,9 @@ export function objectRef(o: JsonObject): ObjectRef {
 /**
  * The latest revision's objects beside the live ones. The revision comes from the observer's
  * last list when that is recent (an observe pass lists first), its objects and the dry runs of
- * unchanged live objects from `cache` (./drift-cache.ts): a look at an unchanged release costs
- * one read per object.
+ * unchanged live objects from `cache` (./drift-cache.ts); no dry run at all for a live object an
+ * apply would leave as it is (./applies-as-is.ts): a look at an unchanged release costs one read
+ * per object.
  */
 export async function observeObjects(
   ctx: HelmActionContext,
@@ -80,6 +82,10 @@ export async function observeObjects(
       }
       if (!live) return { ref, manifest };
       const observed: ObservedObject = { ref: refOf(live, ref), manifest, live: live as unknown as JsonObject };
+      if (appliesAsIs(manifest, observed.live!, HELM_FIELD_MANAGER)) {
+        observed.applied = observed.live!;
+        return observed;
+      }
       const key = dryRunKey(latest.uid, ref, live);
       const known = key ? cache.dryRun(key) : undefined;
       if (known) {
