@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { crdApplyCalls } from '../controller/operator/api/crds.js';
 import type { ListGeneratorElement, SiteSet, SiteSetSpec } from '../controller/operator/api/siteset-types.js';
 import type { Site } from '../controller/operator/api/types.js';
 import { type KubeEnv, repoRoot, requireKube } from './support/env.js';
@@ -47,14 +48,7 @@ export function customObjects(kubeconfig = kube().kubeconfig): CustomObjectsApi 
 }
 
 export function applyCrds(): void {
-  kubectl(['apply', '--server-side', '--force-conflicts', '-f', path.join(repoRoot, 'crds')]);
-  kubectl([
-    'wait',
-    '--for=condition=Established',
-    'crd/sites.slipway.dev',
-    'crd/sitesets.slipway.dev',
-    '--timeout=60s',
-  ]);
+  for (const args of crdApplyCalls(path.join(repoRoot, 'crds'))) kubectl(args);
 }
 
 export function createNamespace(prefix: string): string {

@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { crdApplyCalls } from '../controller/operator/api/crds.js';
 import type { Site } from '../controller/operator/api/types.js';
 import { type KubeEnv, repoRoot, requireIronic, requireKube } from './support/env.js';
 import { IronicClient } from './support/ironic.js';
@@ -40,8 +41,7 @@ export function kubectl(args: string[], input?: string): string {
 }
 
 export function applyCrds(): void {
-  kubectl(['apply', '--server-side', '--force-conflicts', '-f', path.join(repoRoot, 'crds')]);
-  kubectl(['wait', '--for=condition=Established', 'crd/sites.slipway.dev', '--timeout=60s']);
+  for (const args of crdApplyCalls(path.join(repoRoot, 'crds'))) kubectl(args);
 }
 
 export function createNamespace(prefix: string): string {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import PQueue from 'p-queue';
+import { crdApplyCalls } from '../operator/api/crds.js';
 import type { SiteSet } from '../operator/api/siteset-types.js';
 
 const GROUP = { group: 'slipway.dev', version: 'v1alpha1' } as const;
@@ -38,14 +39,7 @@ export function fleetKube(env: Record<string, string>, repoRoot: string): FleetK
 
   return {
     applyCrds() {
-      kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(repoRoot, 'crds')]);
-      kubectl([
-        'wait',
-        '--for=condition=Established',
-        'crd/sites.slipway.dev',
-        'crd/sitesets.slipway.dev',
-        '--timeout=60s',
-      ]);
+      for (const args of crdApplyCalls(join(repoRoot, 'crds'))) kubectl(args);
     },
     async createNamespace(name) {
       await core.createNamespace({ body: { metadata: { name, labels: { 'slipway.dev/bench': 'fleet-rollout' } } } });

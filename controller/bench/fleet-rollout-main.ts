@@ -35,6 +35,7 @@ import {
 } from './fleet-rollout-report.js';
 import { fleetSiteSet, siteName, typeDocuments } from './fleet-siteset.js';
 import { infraEnv, REPO_ROOT } from './infra-env.js';
+import { cleanUpOnSignal } from './interrupt.js';
 
 const list = (v: string | undefined, dflt: string) =>
   (v ?? dflt)
@@ -252,15 +253,7 @@ async function main(): Promise<void> {
     console.log('fleet rollout figures skipped: the local infrastructure is not up (npm run infra:up)');
     return;
   }
-  let stopping = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`fleet rollout: ${sig}: removing what this run created`);
-    void removeLeftovers(env).finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  cleanUpOnSignal('fleet rollout', () => removeLeftovers(env));
   fleetKube(env, REPO_ROOT).applyCrds();
   const runs: FleetRun[] = [];
   const series: [Drivers, number[]][] = [

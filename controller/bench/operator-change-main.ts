@@ -37,6 +37,7 @@ import { createMetrics } from '../operator/runtime/metrics.js';
 import { registerSiteController } from '../operator/site-controller.js';
 import { fetchSiteSource } from '../operator/source/index.js';
 import { infraEnv, REPO_ROOT } from './infra-env.js';
+import { cleanUpOnSignal } from './interrupt.js';
 import { chartFolder, type ReleaseSiteShape, releaseSiteText } from './release-site.js';
 
 const RELEASES = Number(process.env.SLIPWAY_BENCH_OPERATOR_RELEASES ?? 300);
@@ -98,12 +99,7 @@ async function main(): Promise<void> {
     );
     await rm(chart.root, { recursive: true, force: true });
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`operator bench: ${signal}, deleting what it created`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = cleanUpOnSignal('operator bench', cleanup);
   try {
     await core.createNamespace({ body: { metadata: { name: siteNs } } });
     await core.createNamespacedConfigMap({
@@ -210,8 +206,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

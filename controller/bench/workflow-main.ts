@@ -25,6 +25,7 @@ import { observeSite } from '../pipeline/observe-site.js';
 import { planSite } from '../pipeline/site.js';
 import type { Workflow } from '../plan/types.js';
 import { infraEnv, REPO_ROOT } from './infra-env.js';
+import { cleanUpOnSignal } from './interrupt.js';
 import { cpuSeconds } from './process-cpu.js';
 import { createReleaseSite } from './release-site.js';
 import { TreeRssSampler } from './tree-rss.js';
@@ -70,12 +71,7 @@ async function releaseFigures(env: Record<string, string>): Promise<void> {
     created.clear();
     await deleteNamespaces(env.KUBECONFIG!, namespaces);
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`workflow bench: ${signal}, deleting the bench namespaces`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = cleanUpOnSignal('workflow bench', cleanup);
   try {
     for (const [i, concurrency] of HELM_CONCURRENCIES.entries()) {
       const site = await createReleaseSite({
@@ -97,8 +93,7 @@ async function releaseFigures(env: Record<string, string>): Promise<void> {
   } finally {
     await cleanup();
     await shim.remove();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

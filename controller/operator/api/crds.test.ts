@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { CEL, celRuleTexts } from './cel-rules.js';
-import { type CustomResourceDefinition, crdFiles, siteCrd, siteSetCrd } from './crds.js';
+import { type CustomResourceDefinition, crdApplyCalls, crdFiles, siteCrd, siteSetCrd } from './crds.js';
 import { repoRoot } from './generate-crds.js';
 import type { Schema } from './schema-kit.js';
 
@@ -109,5 +109,14 @@ describe('CRD contents', () => {
         for (const v of node['x-kubernetes-validations'] ?? []) used.add(v.rule);
     expect([...used].sort()).toEqual(celRuleTexts().sort());
     expect(celRuleTexts().sort()).toEqual(Object.values(CEL).sort());
+  });
+});
+
+describe('crdApplyCalls', () => {
+  it('applies the folder server-side, then waits for exactly the CRDs generated here', () => {
+    const [apply, wait] = crdApplyCalls('/repo/crds');
+    expect(apply).toEqual(['apply', '--server-side', '--force-conflicts', '-f', '/repo/crds']);
+    expect(wait!.filter((a) => a.startsWith('crd/'))).toEqual(crds.map(([, c]) => `crd/${c.metadata.name}`));
+    expect(wait).toContain('--for=condition=Established');
   });
 });

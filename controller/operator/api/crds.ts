@@ -156,3 +156,19 @@ export function crdFiles(): Map<string, string> {
   }
   return files;
 }
+
+/**
+ * The kubectl calls that install the CRDs of a folder (`crds/`) and wait until the API server
+ * serves both kinds: what the tests and benchmarks run before they create a Site.
+ */
+export function crdApplyCalls(dir: string): string[][] {
+  return [
+    ['apply', '--server-side', '--force-conflicts', '-f', dir],
+    [
+      'wait',
+      '--for=condition=Established',
+      ...[SITE_PLURAL, SITESET_PLURAL].map((plural) => `crd/${plural}.${GROUP}`),
+      '--timeout=60s',
+    ],
+  ];
+}
