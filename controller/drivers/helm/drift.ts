@@ -65,7 +65,7 @@ export async function observeObjects(
   namespace: string,
   cache: DriftCache = createDriftCache(),
 ): Promise<ObservedObject[]> {
-  const latest = await (observer.latestListed ?? observer.latest)(name, namespace);
+  const latest = await observer.latestListed(name, namespace);
   if (!latest) return [];
   const api = ctx.kube().objects(namespace);
   const objects = cache.manifest(`${latest.uid}@${latest.secret}`, () =>

@@ -33,8 +33,8 @@ export function createHelmDriver(options: HelmDriverOptions = {}): HelmDriver {
   const driftCache = createDriftCache();
   // An action changes the release: what the last list saw of it no longer answers.
   const acting = <T>(name: string, namespace: string, run: () => Promise<T>): Promise<T> => {
-    observer.forget?.(name, namespace);
-    return run().finally(() => observer.forget?.(name, namespace));
+    observer.forget(name, namespace);
+    return run().finally(() => observer.forget(name, namespace));
   };
   return {
     list: (namespaces) => observer.list(namespaces),

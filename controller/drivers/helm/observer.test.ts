@@ -164,15 +164,15 @@ describe('latestListed: the revision a recent list saw, without another call', (
     );
     await observer.list(['a', 'b']);
     const listCalls = calls.length;
-    expect(await observer.latestListed?.('app', 'a')).toMatchObject({ revision: 3, uid: 'u2' });
+    expect(await observer.latestListed('app', 'a')).toMatchObject({ revision: 3, uid: 'u2' });
     expect(calls.length).toBe(listCalls);
-    observer.forget?.('app', 'a');
-    expect(await observer.latestListed?.('app', 'a')).toMatchObject({ revision: 3 });
+    observer.forget('app', 'a');
+    expect(await observer.latestListed('app', 'a')).toMatchObject({ revision: 3 });
     expect(calls.length).toBe(listCalls + 1);
-    expect(await observer.latestListed?.('db', 'b')).toMatchObject({ revision: 1, uid: 'u3' });
+    expect(await observer.latestListed('db', 'b')).toMatchObject({ revision: 1, uid: 'u3' });
     expect(calls.length).toBe(listCalls + 1);
     clock = 31_000;
-    await observer.latestListed?.('db', 'b');
+    await observer.latestListed('db', 'b');
     expect(calls.length).toBe(listCalls + 2);
   });
 
@@ -187,7 +187,7 @@ describe('latestListed: the revision a recent list saw, without another call', (
     secrets.splice(3, 1); // db uninstalled
     await observer.list(['b']);
     const before = calls.length;
-    expect(await observer.latestListed?.('db', 'b')).toBeUndefined();
+    expect(await observer.latestListed('db', 'b')).toBeUndefined();
     expect(calls.length).toBe(before + 1);
   });
 });

@@ -34,9 +34,9 @@ export interface ReleaseObserver {
   /** The latest revision, read now. */
   latest(name: string, namespace: string): Promise<LatestRevision | undefined>;
   /** The latest revision as the last list() saw it, when that was recent; else latest(). */
-  latestListed?(name: string, namespace: string): Promise<LatestRevision | undefined>;
+  latestListed(name: string, namespace: string): Promise<LatestRevision | undefined>;
   /** Forget what list() saw of a release (an action is changing it). */
-  forget?(name: string, namespace: string): void;
+  forget(name: string, namespace: string): void;
 }
 
 const PAGE = 500;
@@ -67,8 +67,14 @@ function records(secrets: V1Secret[]): RevisionRecord[] {
   return secrets.map(revisionFromSecret).filter((r): r is RevisionRecord => r !== undefined);
 }
 
-function latestSecrets(secrets: V1Secret[]): Map<string, V1Secret> {
-  const out = new Map<string, { secret: V1Secret; revision: number }>();
+interface LatestSecret {
+  secret: V1Secret;
+  revision: number;
+}
+
+/** The Secret of each release's highest revision, by `namespace/name`. */
+function latestByRelease(secrets: V1Secret[]): Map<string, LatestSecret> {
+  const out = new Map<string, LatestSecret>();
   for (const secret of secrets) {
     const r = revisionFromSecret(secret);
     if (!r) continue;
@@ -76,14 +82,14 @@ function latestSecrets(secrets: V1Secret[]): Map<string, V1Secret> {
     const seen = out.get(key);
     if (!seen || r.revision > seen.revision) out.set(key, { secret, revision: r.revision });
   }
-  return new Map([...out].map(([k, v]) => [k, v.secret]));
+  return out;
 }
 
 export function createReleaseObserver(
   core: () => CoreV1Api,
   now: () => number = () => performance.now(),
 ): ReleaseObserver {
-  let listed = new Map<string, V1Secret>();
+  let listed = new Map<string, LatestSecret>();
   let listedAt = Number.NEGATIVE_INFINITY;
   const decoded = new Map<string, { manifest: string; testHooks: boolean }>();
   const describe = (secret: V1Secret, revision: number): LatestRevision | undefined => {
@@ -101,7 +107,7 @@ export function createReleaseObserver(
   };
   /** What a list saw replaces what was known of those namespaces (all of them: undefined). */
   const remember = (secrets: V1Secret[], namespaces: string[] | undefined) => {
-    const latest = latestSecrets(secrets);
+    const latest = latestByRelease(secrets);
     if (!namespaces) listed = latest;
     else {
       const prefixes = namespaces.map((ns) => `${ns}/`);
@@ -119,15 +125,8 @@ export function createReleaseObserver(
         ...(cont ? { _continue: cont } : {}),
       }),
     );
-  const latestSecret = async (name: string, namespace: string) => {
-    const secrets = await inNamespace(namespace, labelSelector({ owner: 'helm', name }));
-    let latest: { secret: V1Secret; revision: number } | undefined;
-    for (const secret of secrets) {
-      const r = revisionFromSecret(secret);
-      if (r && r.name === name && (!latest || r.revision > latest.revision)) latest = { secret, revision: r.revision };
-    }
-    return latest;
-  };
+  const latestSecret = async (name: string, namespace: string) =>
+    latestByRelease(await inNamespace(namespace, labelSelector({ owner: 'helm', name }))).get(`${namespace}/${name}`);
   const observer: ReleaseObserver = {
     async list(namespaces) {
       if (!namespaces || namespaces.length === 0) {
@@ -157,10 +156,8 @@ export function createReleaseObserver(
       return latest ? describe(latest.secret, latest.revision) : undefined;
     },
     async latestListed(name, namespace) {
-      const secret = now() - listedAt <= LISTED_MAX_AGE_MS ? listed.get(`${namespace}/${name}`) : undefined;
-      const r = secret ? revisionFromSecret(secret) : undefined;
-      if (secret && r) return describe(secret, r.revision);
-      return observer.latest(name, namespace);
+      const seen = now() - listedAt <= LISTED_MAX_AGE_MS ? listed.get(`${namespace}/${name}`) : undefined;
+      return seen ? describe(seen.secret, seen.revision) : observer.latest(name, namespace);
     },
     forget(name, namespace) {
       listed.delete(`${namespace}/${name}`);
