@@ -100,13 +100,9 @@ export async function fetchChartSources(
     if (resolved.warning)
       problems.warning(resolved.warning.code, `chart ${r.name}: ${resolved.warning.message}`, { source: r.at });
     repository ??= options.repository !== undefined ? realPathOf(options.repository) : repositoryRoot(root);
-    const outsideKey = JSON.stringify(resolved);
-    let outsideCheck = outsideChecks.get(outsideKey);
-    if (!outsideCheck) {
-      outsideCheck = repository.then((repo) => locationOutsideRepository(resolved, repo));
-      outsideChecks.set(outsideKey, outsideCheck);
-    }
-    const outside = await outsideCheck;
+    const outside = await once(outsideChecks, JSON.stringify(resolved), () =>
+      repository!.then((repo) => locationOutsideRepository(resolved, repo)),
+    );
     if (outside !== undefined) {
       problems.error(
         PATH_OUTSIDE_REPOSITORY,
@@ -155,12 +151,7 @@ export async function fetchChartSources(
       );
       continue;
     }
-    let digesting = digests.get(path);
-    if (!digesting) {
-      digesting = chartDigest(path);
-      digests.set(path, digesting);
-    }
-    const digest = await digesting;
+    const digest = await once(digests, path, () => chartDigest(path));
     if (!digest) {
       problems.error(
         'ChartSourceUnavailable',
@@ -265,4 +256,14 @@ async function writeComposed(dir: string, chart: string, deps: Array<[string, Fe
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** What `make` gives for `key`, made once per key (the map holds the promise). */
+function once<T>(made: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = made.get(key);
+  if (!p) {
+    p = make();
+    made.set(key, p);
+  }
+  return p;
 }
