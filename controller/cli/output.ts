@@ -3,9 +3,9 @@
 import jsyaml from 'js-yaml';
 import { PYYAML_SCHEMA } from '../documents/pyyaml-schema.js';
 import type { Json } from '../documents/types.js';
+import { emitYaml } from '../documents/yaml-emit.js';
 import { formatProblem, type Problem } from '../problems/index.js';
 import type { OutputDocument } from '../render/index.js';
-import { emitYaml } from './yaml-emit.js';
 
 export type OutputFormat = 'yaml' | 'json';
 

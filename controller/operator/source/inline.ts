@@ -4,7 +4,8 @@
 
 import { stringify } from 'yaml';
 import { parseText } from '../../documents/parse.js';
-import type { SourceDocument } from '../../documents/types.js';
+import type { Json, SourceDocument } from '../../documents/types.js';
+import { emitYaml } from '../../documents/yaml-emit.js';
 import type { Problems } from '../../problems/index.js';
 import type { InlineSource } from '../api/types.js';
 import { contentRevision } from './revision.js';
@@ -21,11 +22,11 @@ export async function inlineTexts(
   namespace: string,
   reader: Pick<SourceReader, 'readConfigMap'>,
 ): Promise<InlineText[]> {
-  // Written as YAML 1.1, the version parseText reads: a string that 1.1 would read as a
-  // number or a boolean (a MAC like 52:54:12:34:56:07 is a base-60 integer, `on` is true) is quoted.
+  // Written as parseText reads them back (PyYAML's YAML 1.1): a string 1.1 would read as a number
+  // or a boolean (a MAC like 52:54:12:34:56:07 is a base-60 integer, `on` is true) is quoted.
   const texts: InlineText[] = (source.documents ?? []).map((doc, i) => ({
     path: `inline/${i}`,
-    text: stringify(doc, { lineWidth: 0, version: '1.1' }),
+    text: emitYaml(doc as Json) ?? stringify(doc, { lineWidth: 0, version: '1.1' }),
   }));
   for (const ref of source.configMapRefs ?? []) {
     const data = await reader.readConfigMap(namespace, ref.name);

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { PYYAML_SCHEMA } from '../documents/pyyaml-schema.js';
-import type { Json } from '../documents/types.js';
 import { Problems } from '../problems/index.js';
 import { redactDocument, render } from '../render/index.js';
 import { loadSource } from '../source/index.js';
 import { checkEnvelopes } from '../validate/index.js';
+import { PYYAML_SCHEMA } from './pyyaml-schema.js';
+import type { Json } from './types.js';
 import { emitYaml } from './yaml-emit.js';
 
 const readBack = (text: string) => jsyaml.load(text, { schema: PYYAML_SCHEMA });

@@ -1,12 +1,13 @@
-// Rendered documents as a YAML stream, written directly: js-yaml's dumper tries every string
-// against every implicit type and several style checks, and was a fifth of a whole
+// Plain JSON documents (rendered output, a Site's inline documents) as YAML that PyYAML reads
+// back as the same data, written directly: js-yaml's dumper tries every string against every
+// implicit type and several style checks, and was a fifth of a whole
 // `slipway render` run. The data is plain JSON, so a small emitter does: block mappings and
 // sequences, plain scalars where PyYAML (YAML 1.1) reads them back as the same string,
 // literal blocks for multi-line text, double quotes otherwise. Read back with PyYAML's rules
 // (documents/pyyaml-schema.ts), the output is the data it was made from (yaml-emit.test.ts).
 
-import { BOOL_FALSE, BOOL_TRUE, FLOAT, INT } from '../documents/pyyaml-schema.js';
-import type { Json } from '../documents/types.js';
+import { BOOL_FALSE, BOOL_TRUE, FLOAT, INT } from './pyyaml-schema.js';
+import type { Json } from './types.js';
 
 /**
  * One document, without the `---` line; ends with a newline. Undefined when the value holds
