@@ -2,8 +2,7 @@
 // envelopes → render (render-site.ts) → validate → plan. Each step is a stage's entry function;
 // this file only chains them.
 
-import type { PlanPart, Workflow } from '../plan/index.js';
-import { checkPlan } from '../plan/index.js';
+import { checkPlan, type PlanPart, type Workflow } from '../plan/index.js';
 import { Problems } from '../problems/index.js';
 import type { ChartSourceOptions } from '../source/chart-sources.js';
 import { loadSource } from '../source/load.js';

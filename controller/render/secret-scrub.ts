@@ -74,7 +74,8 @@ export interface Scrubber {
  */
 export function createScrubber(): Scrubber {
   const known = new Set<string>();
-  let index: FormIndex = indexForms(known);
+  // Built when the first form is known: a command that read no secret builds no filter.
+  let index: FormIndex | undefined;
   return {
     add(values) {
       let changed = false;
@@ -89,7 +90,7 @@ export function createScrubber(): Scrubber {
       if (changed) index = indexForms(known);
     },
     scrub(text) {
-      if (known.size === 0) return text;
+      if (!index) return text;
       const hits = [...longHits(index, text), ...shortHits(index, text)].sort(
         (a, b) => a.at - b.at || b.length - a.length,
       );
@@ -125,12 +126,10 @@ interface FormIndex {
   long: Map<string, string[]>;
   /** Filter of the four-character windows at offsets 0..STRIDE-1 of the long forms. */
   longWindows: Uint8Array;
-  /** Short forms by their first MIN_SCRUBBED_LENGTH characters, longest first. */
-  short: Map<string, string[]>;
-  /** Filter of the short forms' first four characters (used when there is no shortPattern). */
-  shortStarts: Uint8Array;
   /** All short forms, longest first, as one alternation; when there are few. */
   shortPattern?: RegExp;
+  /** When there are many: by their first MIN_SCRUBBED_LENGTH characters, longest first, and a filter of those. */
+  shortBuckets?: { forms: Map<string, string[]>; starts: Uint8Array };
 }
 
 /** The longest long form at each start position (some positions, each reported once). */
@@ -163,10 +162,11 @@ function shortHits(index: FormIndex, text: string): Hit[] {
     }
     return hits;
   }
-  if (index.short.size === 0) return hits;
+  const buckets = index.shortBuckets;
+  if (!buckets) return hits;
   for (let at = 0; at + MIN_SCRUBBED_LENGTH <= text.length; at++) {
-    if (!has(index.shortStarts, windowAt(text, at))) continue;
-    const hit = index.short.get(text.slice(at, at + MIN_SCRUBBED_LENGTH))?.find((f) => text.startsWith(f, at));
+    if (!has(buckets.starts, windowAt(text, at))) continue;
+    const hit = buckets.forms.get(text.slice(at, at + MIN_SCRUBBED_LENGTH))?.find((f) => text.startsWith(f, at));
     if (hit !== undefined) hits.push({ at, length: hit.length });
   }
   return hits;
@@ -194,26 +194,15 @@ function set(filter: Uint8Array, bit: number): void {
 }
 
 function indexForms(known: Set<string>): FormIndex {
-  const index: FormIndex = {
-    long: new Map(),
-    longWindows: new Uint8Array(SLOT_BITS / 8),
-    short: new Map(),
-    shortStarts: new Uint8Array(SLOT_BITS / 8),
-  };
-  const short: string[] = [];
-  for (const f of known) {
-    const long = f.length >= LONG_KEY;
-    const [map, key] = long ? [index.long, f.slice(0, LONG_KEY)] : [index.short, f.slice(0, MIN_SCRUBBED_LENGTH)];
-    const bucket = map.get(key);
-    if (bucket) bucket.push(f);
-    else map.set(key, [f]);
-    if (long) for (let j = 0; j < STRIDE; j++) set(index.longWindows, windowAt(f, j));
-    else {
-      set(index.shortStarts, windowAt(f, 0));
-      short.push(f);
-    }
-  }
-  if (short.length > 0 && short.length <= SHORT_BY_PATTERN)
+  const long = [...known].filter((f) => f.length >= LONG_KEY);
+  const short = [...known].filter((f) => f.length < LONG_KEY);
+  const index: FormIndex = { long: bucketed(long, LONG_KEY), longWindows: new Uint8Array(SLOT_BITS / 8) };
+  for (const f of long) for (let j = 0; j < STRIDE; j++) set(index.longWindows, windowAt(f, j));
+  if (short.length > SHORT_BY_PATTERN) {
+    const starts = new Uint8Array(SLOT_BITS / 8);
+    for (const f of short) set(starts, windowAt(f, 0));
+    index.shortBuckets = { forms: bucketed(short, MIN_SCRUBBED_LENGTH), starts };
+  } else if (short.length > 0) {
     index.shortPattern = new RegExp(
       short
         .sort((a, b) => b.length - a.length)
@@ -221,7 +210,19 @@ function indexForms(known: Set<string>): FormIndex {
         .join('|'),
       'g',
     );
-  for (const map of [index.long, index.short])
-    for (const bucket of map.values()) bucket.sort((a, b) => b.length - a.length);
+  }
   return index;
+}
+
+/** Forms by their first `keyLength` characters, longest first in each bucket. */
+function bucketed(forms: string[], keyLength: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of forms) {
+    const key = f.slice(0, keyLength);
+    const bucket = out.get(key);
+    if (bucket) bucket.push(f);
+    else out.set(key, [f]);
+  }
+  for (const bucket of out.values()) bucket.sort((a, b) => b.length - a.length);
+  return out;
 }
