@@ -10,7 +10,7 @@
 // Everything a run creates (namespace, Sites, releases, Ironic nodes, processes) is removed
 // when it ends, fails or is interrupted. Not a test: prints figures and exits 0.
 
-import { readFileSync } from 'node:fs';
+import { loadavg as osLoadavg } from 'node:os';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { SiteSet } from '../operator/api/siteset-types.js';
 import { fleetIronic } from './fleet-ironic.js';
@@ -53,7 +53,11 @@ const DEADLINE = process.env.SLIPWAY_BENCH_FLEET_DEADLINE
 const SHARDS = ['shard-a', 'shard-b', 'shard-c'];
 const SET = 'ran';
 
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** The 1, 5 and 15 minute load averages, as /proc/loadavg gives them. */
+const loadavg = () =>
+  osLoadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const MIB = 1024;
 
 /** What a run must remove; emptied as it is removed, so an interrupt during clean-up does not repeat it. */

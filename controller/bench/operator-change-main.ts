@@ -16,7 +16,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   CoreV1Api,
@@ -39,6 +38,7 @@ import { fetchSiteSource } from '../operator/source/index.js';
 import { infraEnv, REPO_ROOT } from './infra-env.js';
 import { cleanUpOnSignal } from './interrupt.js';
 import { chartFolder, type ReleaseSiteShape, releaseSiteText } from './release-site.js';
+import { loadField } from './report.js';
 
 const RELEASES = Number(process.env.SLIPWAY_BENCH_OPERATOR_RELEASES ?? 300);
 const GROUPS = 10;
@@ -50,7 +50,6 @@ const CHANGE_TIMEOUT_MS = 120_000;
 const SITE = 'bench';
 const CONFIGMAP = 'site-docs';
 
-const load = () => `loadavg_1m=${loadavg()[0]!.toFixed(2)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the drivers did, with times (performance.now()). */
@@ -140,7 +139,7 @@ async function main(): Promise<void> {
       READY_TIMEOUT_MS,
     );
     console.log(
-      `operator ready releases=${first.releases} helm_concurrency=${HELM_CONCURRENCY} ok=${!!ready} wall_ms=${(performance.now() - t).toFixed(0)} (reported) ${load()}`,
+      `operator ready releases=${first.releases} helm_concurrency=${HELM_CONCURRENCY} ok=${!!ready} wall_ms=${(performance.now() - t).toFixed(0)} (reported) ${loadField()}`,
     );
     if (!ready) throw new Error('the bench Site did not become Ready');
 
@@ -179,7 +178,7 @@ async function main(): Promise<void> {
       applied = done?.status?.lastAppliedRevision;
       if (t1 === undefined || t0 === undefined) {
         console.log(
-          `operator change ${k + 1}/${CHANGES} release=${release} ok=false informer_seen=${t0 !== undefined} revision_stored=${t1 !== undefined} ${load()}`,
+          `operator change ${k + 1}/${CHANGES} release=${release} ok=false informer_seen=${t0 !== undefined} revision_stored=${t1 !== undefined} ${loadField()}`,
         );
         continue;
       }
@@ -196,13 +195,13 @@ async function main(): Promise<void> {
           `informer_to_upgrade_start_ms=${upgrade ? (upgrade.start - t0).toFixed(0) : 'none'} ` +
           `helm_upgrade_ms=${upgrade ? (upgrade.end - upgrade.start).toFixed(0) : 'none'} ` +
           `upgrade_end_to_revision_ms=${upgrade ? (t1 - upgrade.end).toFixed(0) : 'none'} ` +
-          `releases_drift_observed=${trace.objects} helm_upgrades=${trace.upgrades.length} ${load()}`,
+          `releases_drift_observed=${trace.objects} helm_upgrades=${trace.upgrades.length} ${loadField()}`,
       );
     }
     const median = medianOf(measured);
     console.log(
       `operator one_change releases=${first.releases} changes=${measured.length}/${CHANGES} informer_to_revision_ms_median=${median?.toFixed(0) ?? 'none'} ` +
-        `${median !== undefined && measured.length === CHANGES && median <= TARGET_MS ? 'OK' : 'MISSED'} (target <= ${TARGET_MS} ms) ${load()}`,
+        `${median !== undefined && measured.length === CHANGES && median <= TARGET_MS ? 'OK' : 'MISSED'} (target <= ${TARGET_MS} ms) ${loadField()}`,
     );
   } finally {
     await cleanup();

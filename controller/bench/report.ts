@@ -1,6 +1,7 @@
 // The benchmark's output: one plain line per figure, `key=value` pairs, and a verdict per
 // target (OK or MISSED). Nothing here decides the exit code: a missed target is reported.
 
+import { loadavg } from 'node:os';
 import type { CliRun } from './cli-run.js';
 import type { RenderRun } from './render-run.js';
 
@@ -120,4 +121,9 @@ export function cliLine(label: string, docs: number | undefined, run: CliRun, li
 
 export function fmt(v: number): string {
   return Number.isFinite(v) ? (Math.round(v * 10) / 10).toString() : String(v);
+}
+
+/** `loadavg_1m=N` for a figure's line: every figure says how busy the machine was. */
+export function loadField(): string {
+  return `loadavg_1m=${loadavg()[0]!.toFixed(2)}`;
 }

@@ -14,7 +14,7 @@
 // interrupted. Not a test: prints figures and exits 0.
 
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { diffWorkflow } from '../diff/index.js';
@@ -28,6 +28,7 @@ import { infraEnv, REPO_ROOT } from './infra-env.js';
 import { cleanUpOnSignal } from './interrupt.js';
 import { cpuSeconds } from './process-cpu.js';
 import { createReleaseSite } from './release-site.js';
+import { loadField } from './report.js';
 import { TreeRssSampler } from './tree-rss.js';
 
 const RELEASES = Number(process.env.SLIPWAY_BENCH_RELEASES ?? 300);
@@ -59,7 +60,6 @@ async function main(): Promise<void> {
   if (env.IRONIC_URL && NODES > 0) await nodeFigures(env);
 }
 
-const load = () => `loadavg_1m=${loadavg()[0]!.toFixed(2)}`;
 const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED');
 
 async function releaseFigures(env: Record<string, string>): Promise<void> {
@@ -122,12 +122,12 @@ async function fromZeroAndNoop(
     `workflow from_zero ${tag} ok=${first.result.ok} failed_steps=${failed} wall_ms=${first.wallMs.toFixed(0)} ` +
       `cpu_self_s=${(cpu1.self - cpu0.self).toFixed(2)} cpu_children_s=${(cpu1.children - cpu0.children).toFixed(2)} helm_processes=${helmStarted} ` +
       (targeted ? `${verdict(zeroOk)} (target <= ${RELEASE_TARGETS.fromZeroMs} ms) ` : '(reported) ') +
-      load(),
+      loadField(),
   );
   console.log(
     `workflow overhead ${tag} critical_path_helm_ms=${critical.toFixed(0)} sum_helm_ms=${helmMs.reduce((a, b) => a + b, 0).toFixed(0)} ` +
       `mean_helm_ms=${(helmMs.reduce((a, b) => a + b, 0) / Math.max(1, helmMs.length)).toFixed(0)} overhead_pct=${(overhead * 100).toFixed(1)} ` +
-      `${verdict(overhead < RELEASE_TARGETS.overhead)} (target < ${RELEASE_TARGETS.overhead * 100}%) ${load()}`,
+      `${verdict(overhead < RELEASE_TARGETS.overhead)} (target < ${RELEASE_TARGETS.overhead * 100}%) ${loadField()}`,
   );
   console.log(
     `workflow peak_memory ${tag} tree_rss_mb=${(peak.peakBytes / MB).toFixed(1)} processes_at_peak=${peak.peakProcesses} ` +
@@ -135,7 +135,7 @@ async function fromZeroAndNoop(
       (targeted
         ? `${verdict(peak.peakBytes <= RELEASE_TARGETS.treeRssBytes)} (target <= ${RELEASE_TARGETS.treeRssBytes / MB} MB) `
         : '(reported) ') +
-      load(),
+      loadField(),
   );
   if (!targeted) return;
   const before = await shim.count();
@@ -145,7 +145,7 @@ async function fromZeroAndNoop(
   const noopOk = second.wallMs <= RELEASE_TARGETS.noopMs && helmRuns === 0 && changed === 0;
   console.log(
     `workflow noop releases=${releases} wall_ms=${second.wallMs.toFixed(0)} helm_processes=${helmRuns} changed_steps=${changed} ` +
-      `${verdict(noopOk)} (target <= ${RELEASE_TARGETS.noopMs} ms, 0 helm) ${load()}`,
+      `${verdict(noopOk)} (target <= ${RELEASE_TARGETS.noopMs} ms, 0 helm) ${loadField()}`,
   );
 }
 
